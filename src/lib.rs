@@ -1,0 +1,16 @@
+//! truegreen: re-derive CI test verdicts from raw artifacts, cross-check every
+//! claim the producers make, and fail closed.
+//!
+//! The pipeline, one module per stage:
+//! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
+//! [`engine`] runs it end to end.
+
+pub mod discover;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod rules;
+pub mod text;
+pub mod verdict;

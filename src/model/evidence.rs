@@ -1,0 +1,256 @@
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Case, CaseOutcome, Claim, FailureRecord, Format, Observation, Position, Tally};
+
+/// Caps that keep memory bounded whatever the input holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EvidenceLimits {
+    /// Failure messages longer than this are cut (on a char boundary) and marked.
+    pub max_message_bytes: usize,
+}
+
+impl Default for EvidenceLimits {
+    fn default() -> Self {
+        Self { max_message_bytes: 4096 }
+    }
+}
+
+/// What an artifact is, independent of what it says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactInfo {
+    /// The path as the user gave it or as discovery found it.
+    pub path: String,
+    /// `None` when the content matched no reader.
+    pub format: Option<Format>,
+    /// Lower-case hex sha256 of the bytes read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub size: u64,
+    /// Last modification time, RFC 3339, when the file system reports one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The kinds of provenance an artifact can embed, compared against the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvenanceKind {
+    Commit,
+    RunId,
+    CorrelationId,
+    SessionId,
+    /// When the producer says it generated the artifact (RFC 3339 or compact UTC).
+    GeneratedAt,
+}
+
+/// One provenance value embedded in an artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub kind: ProvenanceKind,
+    pub value: String,
+    pub field: String,
+}
+
+/// Everything read from one artifact. Readers write into it; rules read it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub info: ArtifactInfo,
+    /// The first witness: counts derived from the cases.
+    pub tally: Tally,
+    /// Failing and flaky cases, in the order read.
+    pub failures: Vec<FailureRecord>,
+    /// The second witness: what the producer says, each paired with the first.
+    pub claims: Vec<Claim>,
+    pub observations: Vec<Observation>,
+    pub provenance: Vec<Provenance>,
+    /// Commands the artifact offers to replay the whole run, e.g. pi's
+    /// `one_command_replay`. Per-case commands live on the failures.
+    pub replay_commands: Vec<String>,
+    #[serde(skip)]
+    limits: EvidenceLimits,
+    /// One compact key per case: a 61-bit hash of (suite, name) with the outcome
+    /// in the low 3 bits. Sorted at [`Evidence::finish`] to find conflicting
+    /// duplicates without keeping names in memory.
+    #[serde(skip)]
+    keys: Vec<u64>,
+}
+
+impl Evidence {
+    pub fn new(info: ArtifactInfo, limits: EvidenceLimits) -> Self {
+        Self {
+            info,
+            tally: Tally::default(),
+            failures: Vec::new(),
+            claims: Vec::new(),
+            observations: Vec::new(),
+            provenance: Vec::new(),
+            replay_commands: Vec::new(),
+            limits,
+            keys: Vec::new(),
+        }
+    }
+
+    pub fn format(&self) -> Option<Format> {
+        self.info.format
+    }
+
+    /// Record one raw unit of evidence.
+    pub fn add_case(&mut self, case: Case<'_>) {
+        self.tally.record(case.outcome, case.blocking);
+        self.keys.push(case_key(case.suite, case.name, case.outcome));
+        if case.outcome.is_failure() || case.outcome == CaseOutcome::Flaky {
+            self.failures.push(FailureRecord {
+                name: case.name.to_owned(),
+                suite: case.suite.map(str::to_owned),
+                outcome: case.outcome,
+                blocking: case.blocking,
+                message: case.message.map(|m| cap_message(m, self.limits.max_message_bytes)),
+                position: case.position,
+                source: case.source,
+                replay: case.replay,
+            });
+        }
+    }
+
+    pub fn add_claim(&mut self, claim: Claim) {
+        self.claims.push(claim);
+    }
+
+    pub fn observe(&mut self, observation: Observation) {
+        self.observations.push(observation);
+    }
+
+    pub fn unparseable(&mut self, message: impl Into<String>, position: Position) {
+        self.observe(Observation::Unparseable { message: message.into(), position });
+    }
+
+    pub fn add_provenance(&mut self, kind: super::ProvenanceKind, field: &str, value: &str) {
+        if !value.trim().is_empty() {
+            self.provenance.push(Provenance { kind, value: value.to_owned(), field: field.to_owned() });
+        }
+    }
+
+    pub fn add_replay_command(&mut self, command: &str) {
+        if !command.trim().is_empty() && !self.replay_commands.iter().any(|c| c == command) {
+            self.replay_commands.push(command.to_owned());
+        }
+    }
+
+    /// Close the artifact: detect cases reported more than once with different
+    /// outcomes. Call once, after the reader is done.
+    pub fn finish(&mut self) {
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.sort_unstable();
+        keys.dedup();
+        let mut i = 0;
+        while i < keys.len() {
+            let identity = keys[i] >> 3;
+            let mut j = i + 1;
+            while j < keys.len() && keys[j] >> 3 == identity {
+                j += 1;
+            }
+            if j - i > 1 {
+                let outcomes: Vec<CaseOutcome> = keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect();
+                let name = self
+                    .failures
+                    .iter()
+                    .find(|f| case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3 == identity)
+                    .map(|f| qualified_name(f.suite.as_deref(), &f.name))
+                    .unwrap_or_else(|| format!("case #{identity:x}"));
+                self.observe(Observation::ConflictingDuplicate { name, outcomes });
+            }
+            i = j;
+        }
+    }
+}
+
+/// `suite::name`, or just `name` when there is no suite.
+pub fn qualified_name(suite: Option<&str>, name: &str) -> String {
+    match suite {
+        Some(s) if !s.is_empty() => format!("{s}::{name}"),
+        _ => name.to_owned(),
+    }
+}
+
+fn case_key(suite: Option<&str>, name: &str, outcome: CaseOutcome) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    suite.unwrap_or("").hash(&mut hasher);
+    name.hash(&mut hasher);
+    (hasher.finish() << 3) | outcome_bits(outcome)
+}
+
+fn outcome_bits(outcome: CaseOutcome) -> u64 {
+    match outcome {
+        CaseOutcome::Passed => 0,
+        CaseOutcome::Failed => 1,
+        CaseOutcome::Errored => 2,
+        CaseOutcome::Incomplete => 3,
+        CaseOutcome::Skipped => 4,
+        CaseOutcome::Flaky => 5,
+    }
+}
+
+fn outcome_from_bits(bits: u64) -> CaseOutcome {
+    match bits {
+        0 => CaseOutcome::Passed,
+        1 => CaseOutcome::Failed,
+        2 => CaseOutcome::Errored,
+        3 => CaseOutcome::Incomplete,
+        4 => CaseOutcome::Skipped,
+        _ => CaseOutcome::Flaky,
+    }
+}
+
+/// Cut a message to at most `max` bytes on a char boundary, marking the cut.
+pub fn cap_message(message: &str, max: usize) -> String {
+    if message.len() <= max {
+        return message.to_owned();
+    }
+    let mut end = max;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} bytes cut]", &message[..end], message.len() - end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence() -> Evidence {
+        let info = ArtifactInfo { path: "x".into(), format: None, sha256: None, size: 0, modified: None };
+        Evidence::new(info, EvidenceLimits { max_message_bytes: 8 })
+    }
+
+    #[test]
+    fn conflicting_duplicates_are_observed_by_name() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("t1", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("t1", CaseOutcome::Failed).suite("s"));
+        ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
+        ev.finish();
+        assert_eq!(
+            ev.observations,
+            vec![Observation::ConflictingDuplicate {
+                name: "s::t1".into(),
+                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
+            }]
+        );
+    }
+
+    #[test]
+    fn only_failures_and_flakes_are_kept_with_capped_messages() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("ok", CaseOutcome::Passed).message("irrelevant"));
+        ev.add_case(Case::new("bad", CaseOutcome::Failed).message("héllo wörld, long"));
+        assert_eq!(ev.failures.len(), 1);
+        let msg = ev.failures[0].message.as_deref().unwrap_or_default();
+        assert!(msg.starts_with("héllo w"), "{msg}");
+        assert!(msg.contains("bytes cut"), "{msg}");
+        assert_eq!(ev.tally.passed, 1);
+        assert_eq!(ev.tally.failed, 1);
+    }
+}

@@ -1,0 +1,67 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{CaseOutcome, Position, Status};
+
+/// A structural fact about an artifact that a rule will judge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Observation {
+    /// The bytes could not be read as the format: invalid syntax, wrong types,
+    /// truncation, invalid UTF-8.
+    Unparseable { message: String, position: Position },
+    /// Zero bytes, or nothing but whitespace.
+    Empty,
+    /// Content that no reader recognizes (only for paths named explicitly).
+    UnknownFormat { detail: String },
+    /// The stream stopped before its producer finished it: a run that started
+    /// and never reported an end, a summary with no terminal event.
+    Truncated { detail: String, position: Position },
+    /// The same case reported more than once with different outcomes.
+    ConflictingDuplicate { name: String, outcomes: Vec<CaseOutcome> },
+    /// A triage diff's status next to the regressions it lists.
+    TriageStatus {
+        claimed_raw: String,
+        claimed: Status,
+        regression_count: u64,
+        new_failure_count: u64,
+        /// Names listed as regressions or new failures (bounded).
+        listed: Vec<String>,
+        position: Position,
+    },
+    /// A waiver or quarantine entry, for the policy rules.
+    Waiver(WaiverEntry),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaiverKind {
+    Waiver,
+    Quarantine,
+}
+
+/// One waiver or quarantine entry as declared, before any policy is applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverEntry {
+    pub kind: WaiverKind,
+    /// The gate or test id the entry waives.
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// The longest lifetime the producer's policy allows, in days.
+    pub max_days: i64,
+    /// Required fields that are absent or empty.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub missing_fields: Vec<String>,
+    /// Fields present but unusable (a date that does not parse, a bad enum value).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub invalid_fields: Vec<String>,
+    #[serde(skip_serializing_if = "Position::is_empty", default)]
+    pub position: Position,
+}

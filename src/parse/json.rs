@@ -1,0 +1,188 @@
+//! Shared JSON helpers for readers of whole-document JSON artifacts.
+
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use super::ParseError;
+use crate::model::Position;
+
+/// Parse a whole JSON document, mapping syntax errors to line and column.
+pub fn read_document(input: &mut dyn BufRead) -> Result<Value, ParseError> {
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let value = serde::Deserialize::deserialize(&mut de).map_err(syntax_error)?;
+    de.end().map_err(syntax_error)?;
+    Ok(value)
+}
+
+/// A serde_json error as a parse error with its line and column.
+pub fn syntax_error(err: serde_json::Error) -> ParseError {
+    let position = Position { line: Some(err.line() as u64), column: Some(err.column() as u64), ..Position::default() };
+    ParseError::new(err.to_string(), position)
+}
+
+/// Why a field could not be used, as a parse error naming the field.
+pub fn wrong_type(field: &str, expected: &str, found: Option<&Value>) -> ParseError {
+    let found = match found {
+        None => "nothing".to_owned(),
+        Some(Value::Null) => "null".to_owned(),
+        Some(Value::Bool(b)) => format!("boolean {b}"),
+        Some(Value::Number(n)) => format!("number {n}"),
+        Some(Value::String(s)) => format!("string {:?}", crate::text::truncate(s, 40)),
+        Some(Value::Array(_)) => "an array".to_owned(),
+        Some(Value::Object(_)) => "an object".to_owned(),
+    };
+    ParseError::new(format!("field {field}: expected {expected}, found {found}"), Position::field(field))
+}
+
+/// Typed access to an object's fields, failing with the field's full path.
+pub struct Fields<'a> {
+    object: &'a serde_json::Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Fields<'a> {
+    pub fn of(value: &'a Value, path: &str) -> Result<Self, ParseError> {
+        match value {
+            Value::Object(object) => Ok(Self { object, path: path.to_owned() }),
+            other => Err(wrong_type(if path.is_empty() { "(root)" } else { path }, "an object", Some(other))),
+        }
+    }
+
+    pub fn path(&self, key: &str) -> String {
+        if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.object.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.object.contains_key(key)
+    }
+
+    pub fn req(&self, key: &str) -> Result<&'a Value, ParseError> {
+        self.get(key).ok_or_else(|| wrong_type(&self.path(key), "a value", None))
+    }
+
+    pub fn str(&self, key: &str) -> Result<&'a str, ParseError> {
+        let v = self.req(key)?;
+        v.as_str().ok_or_else(|| wrong_type(&self.path(key), "a string", Some(v)))
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, ParseError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_str().map(Some).ok_or_else(|| wrong_type(&self.path(key), "a string", Some(v))),
+        }
+    }
+
+    /// A non-negative integer that fits in u64 (rejects floats, negatives, huge numbers).
+    pub fn u64(&self, key: &str) -> Result<u64, ParseError> {
+        let v = self.req(key)?;
+        v.as_u64().ok_or_else(|| wrong_type(&self.path(key), "a non-negative integer", Some(v)))
+    }
+
+    pub fn opt_u64(&self, key: &str) -> Result<Option<u64>, ParseError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => {
+                v.as_u64().map(Some).ok_or_else(|| wrong_type(&self.path(key), "a non-negative integer", Some(v)))
+            }
+        }
+    }
+
+    /// An integer exit code (may be negative for signals on some producers).
+    pub fn i64(&self, key: &str) -> Result<i64, ParseError> {
+        let v = self.req(key)?;
+        v.as_i64().ok_or_else(|| wrong_type(&self.path(key), "an integer", Some(v)))
+    }
+
+    pub fn bool(&self, key: &str) -> Result<bool, ParseError> {
+        let v = self.req(key)?;
+        v.as_bool().ok_or_else(|| wrong_type(&self.path(key), "a boolean", Some(v)))
+    }
+
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, ParseError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_bool().map(Some).ok_or_else(|| wrong_type(&self.path(key), "a boolean", Some(v))),
+        }
+    }
+
+    pub fn array(&self, key: &str) -> Result<&'a Vec<Value>, ParseError> {
+        let v = self.req(key)?;
+        v.as_array().ok_or_else(|| wrong_type(&self.path(key), "an array", Some(v)))
+    }
+
+    pub fn opt_array(&self, key: &str) -> Result<Option<&'a Vec<Value>>, ParseError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_array().map(Some).ok_or_else(|| wrong_type(&self.path(key), "an array", Some(v))),
+        }
+    }
+
+    pub fn object(&self, key: &str) -> Result<Fields<'a>, ParseError> {
+        Fields::of(self.req(key)?, &self.path(key))
+    }
+
+    pub fn opt_object(&self, key: &str) -> Result<Option<Fields<'a>>, ParseError> {
+        self.get(key).map(|v| Fields::of(v, &self.path(key))).transpose()
+    }
+}
+
+/// Find the string value of `"key": "value"` in a prefix without parsing it
+/// whole, for detecting formats of files larger than the sniff buffer.
+pub fn sniff_string_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let needle = format!("\"{key}\"");
+    let mut rest = text;
+    while let Some(i) = rest.find(&needle) {
+        let after = rest[i + needle.len()..].trim_start();
+        if let Some(after) = after.strip_prefix(':') {
+            let after = after.trim_start();
+            if let Some(value) = after.strip_prefix('"') {
+                return value.find('"').map(|end| &value[..end]);
+            }
+        }
+        rest = &rest[i + needle.len()..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = read_document(&mut "{\n  \"a\": 1,\n  \"b\": \n".as_bytes()).err();
+        let pos = err.map(|e| e.position);
+        assert_eq!(pos.and_then(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        assert!(read_document(&mut "{} {}".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn typed_access_names_the_field() -> Result<(), ParseError> {
+        let v: Value = serde_json::from_str(r#"{"summary": {"failed": -1, "ok": 2}}"#).map_err(syntax_error)?;
+        let root = Fields::of(&v, "")?;
+        let summary = root.object("summary")?;
+        assert_eq!(summary.u64("ok")?, 2);
+        let err = summary.u64("failed").err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(err, "field summary.failed: expected a non-negative integer, found number -1");
+        Ok(())
+    }
+
+    #[test]
+    fn sniffs_string_fields() {
+        assert_eq!(
+            sniff_string_field(r#"{ "schema" : "pi.e2e.result.v1", "x": 1"#, "schema"),
+            Some("pi.e2e.result.v1")
+        );
+        assert_eq!(sniff_string_field(r#"{"schemas": 1, "schema":"a"}"#, "schema"), Some("a"));
+        assert_eq!(sniff_string_field(r#"{"schema": 3}"#, "schema"), None);
+    }
+}

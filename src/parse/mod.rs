@@ -1,0 +1,183 @@
+//! Readers, one module per format, and the driver that runs one over a file.
+//!
+//! The driver reads each file exactly once: a prefix for format detection, then
+//! the whole stream through the reader, hashing every byte on the way. Readers
+//! stream; none of them holds a whole report of test cases in memory.
+
+pub mod json;
+pub mod kane;
+pub mod pi;
+mod sniff;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+pub use sniff::Sniff;
+
+use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation, Position};
+
+/// Why a reader stopped. Becomes an [`Observation::Unparseable`]; evidence the
+/// reader recorded before stopping is kept.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+    pub position: Position,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>, position: Position) -> Self {
+        Self { message: message.into(), position }
+    }
+}
+
+/// How many bytes detection looks at.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Options for reading artifacts.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    pub limits: EvidenceLimits,
+    /// Read every file as this format instead of detecting it.
+    pub forced: Option<Format>,
+}
+
+/// The outcome of looking at one candidate file.
+pub enum ReadOutcome {
+    /// A report, read (possibly with problems recorded as observations).
+    Report(Box<Evidence>),
+    /// Found by scanning a directory, and not a format truegreen reads.
+    Ignored,
+}
+
+/// Detect the format of a prefix. The order matters only for content that
+/// could match two formats; each detector is strict enough that none does.
+pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
+    kane::detect(sniff).or_else(|| pi::detect(sniff))
+}
+
+/// Run one format's reader over a stream.
+pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+    match format {
+        Format::Kane => kane::read(input, ev),
+        Format::PiResult
+        | Format::PiSummary
+        | Format::PiTriageDiff
+        | Format::PiReplayBundle
+        | Format::PiFailureDigest
+        | Format::PiFailureDiagnosticsIndex
+        | Format::PiFullSuiteVerdict
+        | Format::PiPreflightVerdict
+        | Format::PiCertificationVerdict
+        | Format::PiWaiverAudit
+        | Format::PiCertificationDossier
+        | Format::PiDropinVerdict
+        | Format::PiSuiteClassification => pi::read(format, input, ev),
+    }
+}
+
+/// Read one file: detect, parse, hash. Problems with the content become
+/// observations on the returned evidence, never errors.
+pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutcome {
+    let display = path.display().to_string();
+    let meta = std::fs::metadata(path).ok();
+    let mut info = ArtifactInfo {
+        path: display,
+        format: None,
+        sha256: None,
+        size: meta.as_ref().map_or(0, |m| m.len()),
+        modified: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(err) => {
+            info.format = options.forced;
+            let mut ev = Evidence::new(info, options.limits);
+            ev.unparseable(format!("cannot open: {err}"), Position::default());
+            return ReadOutcome::Report(Box::new(ev));
+        }
+    };
+    let mut hashing = HashingReader::new(file);
+    let mut prefix = Vec::with_capacity(8 * 1024);
+    if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
+        info.format = options.forced;
+        let mut ev = Evidence::new(info, options.limits);
+        ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
+        return ReadOutcome::Report(Box::new(ev));
+    }
+    let complete = prefix.len() < SNIFF_BYTES;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let sniff = Sniff::new(&prefix, complete, &file_name);
+
+    if sniff.is_blank() {
+        // Content cannot tell an empty file's format. A scanned directory may hold
+        // empty files that are not reports (logs, markers); only those named like
+        // reports count, and any empty file named explicitly does.
+        if !explicit && !sniff.named_like_report() {
+            return ReadOutcome::Ignored;
+        }
+        info.format = options.forced;
+        let mut ev = Evidence::new(info, options.limits);
+        ev.observe(Observation::Empty);
+        ev.info.sha256 = Some(hashing.finish_hex());
+        return ReadOutcome::Report(Box::new(ev));
+    }
+
+    let format = match options.forced.or_else(|| detect(&sniff)) {
+        Some(format) => format,
+        None if explicit => {
+            let mut ev = Evidence::new(info, options.limits);
+            ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
+            drain(&mut hashing);
+            ev.info.sha256 = Some(hashing.finish_hex());
+            return ReadOutcome::Report(Box::new(ev));
+        }
+        None => return ReadOutcome::Ignored,
+    };
+    info.format = Some(format);
+    let mut ev = Evidence::new(info, options.limits);
+    {
+        let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
+        if let Err(err) = read_format(format, &mut input, &mut ev) {
+            ev.observe(Observation::Unparseable { message: err.message, position: err.position });
+        }
+        // Whatever the reader left unread still belongs to the file's hash.
+        let mut sink = std::io::sink();
+        let _ = std::io::copy(&mut input, &mut sink);
+    }
+    ev.info.sha256 = Some(hashing.finish_hex());
+    ev.finish();
+    ReadOutcome::Report(Box::new(ev))
+}
+
+fn drain(reader: &mut impl Read) {
+    let _ = std::io::copy(reader, &mut std::io::sink());
+}
+
+/// Hashes every byte read through it.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> HashingReader<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, hasher: Sha256::new() }
+    }
+
+    fn finish_hex(self) -> String {
+        let digest = self.hasher.finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}

@@ -1,0 +1,186 @@
+//! Markdown for a job summary or a check run. Artifact text is escaped or
+//! fenced, so it cannot produce links, images, HTML or mentions.
+//!
+//! Output can be bounded ([`render_bounded`]): the verdict line and the totals
+//! table always come first and always fit; sections after them are cut from
+//! the bottom with a line saying how many entries were left out.
+
+use std::fmt::Write as _;
+
+use super::location;
+use crate::text::{markdown_code_block, markdown_code_span, markdown_inline};
+use crate::verdict::{Status, Verdict};
+
+/// Render without a size limit.
+pub fn render(verdict: &Verdict) -> String {
+    render_bounded(verdict, usize::MAX)
+}
+
+/// Render within `max_bytes`. The head (verdict and totals) is always kept.
+pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
+    let mut doc = Bounded::new(max_bytes);
+    doc.push_head(&head(verdict));
+
+    let contradicted: Vec<_> =
+        verdict.artifacts.iter().flat_map(|a| a.claims.iter().filter(|c| !c.holds).map(move |c| (a, c))).collect();
+    if !contradicted.is_empty() {
+        doc.section("### Claimed against derived\n\n| artifact | claim | claimed | derived |\n|---|---|---|---|\n");
+        let rows = contradicted.iter().map(|(a, c)| {
+            format!(
+                "| {} | {} | {} | {} |\n",
+                markdown_code_span(&a.info.path),
+                markdown_inline(&format!("{} {}", c.claim.scope, c.claim.field)),
+                markdown_inline(&c.claim.claimed_text()),
+                markdown_inline(&c.claim.derived_text()),
+            )
+        });
+        doc.entries(rows, "claims");
+    }
+
+    if !verdict.findings.is_empty() {
+        doc.section("### Findings\n\n");
+        let entries = verdict.findings.iter().map(|f| {
+            let mut s =
+                format!("- **{}** {} `{}`: {}", f.severity.as_str(), f.rule, f.name, markdown_inline(&f.message));
+            let loc = location(f.artifact.as_deref(), f.position.as_ref());
+            if !loc.is_empty() {
+                let _ = write!(s, " ({})", markdown_code_span(&loc));
+            }
+            s.push('\n');
+            if let Some(replay) = &f.replay {
+                s.push_str(&indent(&markdown_code_block(replay, "sh")));
+            }
+            s
+        });
+        doc.entries(entries, "findings");
+    }
+
+    let failures: Vec<_> = verdict.failures().collect();
+    if !failures.is_empty() {
+        doc.section("### Failures\n\n");
+        let entries = failures.iter().map(|(a, f)| {
+            let name = crate::model::qualified_name(f.suite.as_deref(), &f.name);
+            let loc = match &f.source {
+                Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
+                None => location(Some(&a.info.path), Some(&f.position)),
+            };
+            let kind = if f.blocking { f.outcome.as_str() } else { "advisory" };
+            let mut s = format!("- **{kind}** {} at {}\n", markdown_code_span(&name), markdown_code_span(&loc));
+            if let Some(message) = &f.message {
+                s.push_str(&indent(&markdown_code_block(message, "text")));
+            }
+            if let Some(replay) = &f.replay {
+                s.push_str("  replay:\n");
+                s.push_str(&indent(&markdown_code_block(replay, "sh")));
+            }
+            s
+        });
+        doc.entries(entries, "failures");
+    }
+
+    let artifacts = verdict.artifacts.iter().map(|a| {
+        format!(
+            "| {} | {} | {} | {} | {}/{} | {} |\n",
+            markdown_code_span(&a.info.path),
+            a.info.format.map_or("unknown", |f| f.id()),
+            a.tally.executed(),
+            a.tally.failures(),
+            a.claims.iter().filter(|c| c.holds).count(),
+            a.claims.len(),
+            a.info.sha256.as_deref().map_or(String::new(), |s| format!("`{}`", &s[..s.len().min(12)])),
+        )
+    });
+    doc.section(
+        "### Artifacts\n\n| path | format | executed | failed | claims holding | sha256 |\n|---|---|---|---|---|---|\n",
+    );
+    doc.entries(artifacts, "artifacts");
+    doc.finish()
+}
+
+fn head(verdict: &Verdict) -> String {
+    let (icon, word) = match verdict.status {
+        Status::Pass => ("✅", "pass"),
+        Status::Fail => ("❌", "fail"),
+        Status::Discrepancy => ("⚠️", "discrepancy"),
+    };
+    let t = &verdict.totals;
+    let d = &t.derived;
+    let mut s = format!("## {icon} truegreen: {word} (exit {})\n\n", verdict.exit_code);
+    s.push_str("| executed | passed | failed | errored | incomplete | flaky | skipped | discrepancies | claims contradicted |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    let _ = writeln!(
+        s,
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {}/{} |\n",
+        t.executed,
+        d.passed,
+        d.failed,
+        d.errored,
+        d.incomplete,
+        d.flaky,
+        d.skipped,
+        t.discrepancies,
+        t.claims_contradicted,
+        t.claims_checked
+    );
+    s
+}
+
+fn indent(block: &str) -> String {
+    block.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// A document that stops adding entries when the next would overflow, and
+/// says how many it left out.
+struct Bounded {
+    out: String,
+    max: usize,
+    full: bool,
+}
+
+impl Bounded {
+    /// Room kept for the "N more" lines.
+    const RESERVE: usize = 200;
+
+    fn new(max: usize) -> Self {
+        Self { out: String::new(), max, full: false }
+    }
+
+    fn room(&self) -> usize {
+        self.max.saturating_sub(self.out.len()).saturating_sub(Self::RESERVE)
+    }
+
+    fn push_head(&mut self, head: &str) {
+        self.out.push_str(head);
+    }
+
+    fn section(&mut self, header: &str) {
+        if !self.full && header.len() < self.room() {
+            self.out.push('\n');
+            self.out.push_str(header);
+        } else {
+            self.full = true;
+        }
+    }
+
+    fn entries(&mut self, entries: impl Iterator<Item = String>, what: &str) {
+        let mut left_out = 0usize;
+        for entry in entries {
+            if !self.full && entry.len() <= self.room() {
+                self.out.push_str(&entry);
+            } else {
+                self.full = true;
+                left_out += 1;
+            }
+        }
+        if left_out > 0 {
+            let _ = writeln!(
+                self.out,
+                "\n_{left_out} more {what} not shown: the size limit was reached; all are in the JSON verdict._"
+            );
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+}

@@ -1,0 +1,148 @@
+//! Human-readable report for a terminal, in color when asked.
+
+use std::fmt::Write as _;
+
+use super::location;
+use crate::rules::Severity;
+use crate::text::terminal_safe;
+use crate::verdict::{Status, Verdict};
+
+/// How many failures to print before summarizing the rest; all are in `--json`.
+pub const MAX_FAILURES_SHOWN: usize = 100;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on { format!("\u{1b}[{code}m{s}\u{1b}[0m") } else { s.to_owned() }
+    }
+    fn red(&self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn magenta(&self, s: &str) -> String {
+        self.wrap("1;35", s)
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+    fn green(&self, s: &str) -> String {
+        self.wrap("1;32", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+}
+
+pub fn render(verdict: &Verdict, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let t = &verdict.totals;
+    let d = &t.derived;
+    let _ = writeln!(
+        out,
+        "{} {} · {} artifact(s) · {} executed: {} passed, {} failed, {} errored, {} incomplete, {} flaky, {} skipped",
+        p.bold("truegreen"),
+        verdict.truegreen_version,
+        verdict.artifacts.len(),
+        t.executed,
+        d.passed,
+        d.failed,
+        d.errored,
+        d.incomplete,
+        d.flaky,
+        d.skipped
+    );
+
+    if !verdict.findings.is_empty() {
+        out.push('\n');
+    }
+    for f in &verdict.findings {
+        let label = match f.severity {
+            Severity::Discrepancy => p.magenta("DISCREPANCY"),
+            Severity::Failure => p.red("FAILURE"),
+            Severity::Warning => p.yellow("WARNING"),
+        };
+        let loc = location(f.artifact.as_deref(), f.position.as_ref());
+        let _ = writeln!(out, "{label} {} {}  {}", f.rule, p.dim(&f.name), terminal_safe(&loc));
+        let _ = writeln!(out, "  {}", terminal_safe(&f.message));
+        if let (Some(claimed), Some(derived)) = (&f.claimed, &f.derived) {
+            let _ = writeln!(out, "    claimed: {}", terminal_safe(claimed));
+            let _ = writeln!(out, "    derived: {}", terminal_safe(derived));
+        }
+        if let Some(replay) = &f.replay {
+            let _ = writeln!(out, "    replay:  {}", terminal_safe(replay));
+        }
+    }
+
+    let failures: Vec<_> = verdict.failures().collect();
+    if !failures.is_empty() {
+        out.push('\n');
+    }
+    for (artifact, f) in failures.iter().take(MAX_FAILURES_SHOWN) {
+        let label = if !f.blocking {
+            p.yellow("ADVISORY")
+        } else if f.outcome.is_failure() {
+            p.red(&f.outcome.as_str().to_uppercase())
+        } else {
+            p.yellow(&f.outcome.as_str().to_uppercase())
+        };
+        let name = crate::model::qualified_name(f.suite.as_deref(), &f.name);
+        let loc = match &f.source {
+            Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
+            None => location(Some(&artifact.info.path), Some(&f.position)),
+        };
+        let _ = writeln!(out, "{label} {}  {}", terminal_safe(&name), p.dim(&terminal_safe(&loc)));
+        if let Some(message) = &f.message {
+            for line in terminal_safe(message).lines().take(6) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        if let Some(replay) = &f.replay {
+            let _ = writeln!(out, "  replay: {}", terminal_safe(replay));
+        }
+    }
+    if failures.len() > MAX_FAILURES_SHOWN {
+        let _ = writeln!(out, "… and {} more (all are in the --json document)", failures.len() - MAX_FAILURES_SHOWN);
+    }
+
+    out.push('\n');
+    for a in &verdict.artifacts {
+        let format = a.info.format.map_or("unknown", |f| f.id());
+        let held = a.claims.iter().filter(|c| c.holds).count();
+        let sha = a.info.sha256.as_deref().map(|s| &s[..s.len().min(12)]).unwrap_or("-");
+        let _ = writeln!(
+            out,
+            "  {:<28} {}  {} executed, {} failed · claims {held}/{} hold · sha256 {sha}",
+            format,
+            terminal_safe(&a.info.path),
+            a.tally.executed(),
+            a.tally.failures(),
+            a.claims.len()
+        );
+        for cmd in &a.replay_commands {
+            let _ = writeln!(out, "    replay all: {}", terminal_safe(cmd));
+        }
+    }
+    if !verdict.ignored.is_empty() {
+        let _ =
+            writeln!(out, "  {}", p.dim(&format!("{} file(s) ignored: not a report format", verdict.ignored.len())));
+    }
+
+    let blocking = verdict.blocking_failures().count();
+    let headline = match verdict.status {
+        Status::Pass => p.green("PASS"),
+        Status::Fail => p.red("FAIL"),
+        Status::Discrepancy => p.magenta("DISCREPANCY"),
+    };
+    let _ = writeln!(
+        out,
+        "\nverdict: {headline} (exit {}): {} discrepancy(ies), {blocking} failure(s), {} warning(s)",
+        verdict.exit_code, t.discrepancies, t.warnings
+    );
+    out
+}

@@ -1,0 +1,66 @@
+use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
+use crate::model::Observation;
+
+pub struct ConflictingDuplicate;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG106",
+    name: "conflicting-duplicate",
+    summary: "the same case is reported more than once with different outcomes",
+    severity: Severity::Discrepancy,
+    doc: r#"## What it checks
+Reports a case (same suite and name) that appears more than once in one artifact with
+different outcomes, when the format gives no sign that the repeats are retries.
+Recognizable retries (Surefire `flakyFailure`/`rerunFailure`, nextest retries) are read
+as flaky or failed instead and do not trigger this rule.
+
+## Why it matters
+Readers that keep the first or the last occurrence turn a failure into a pass:
+pytest-rerunfailures writes failed attempts as empty, pass-looking testcases; a stale
+report merged into a fresh one repeats every case.
+
+## Example
+Two `<testcase classname="t" name="test_io">`, one with `<failure>`, one without.
+
+## How to fix
+Find out why the case is reported twice (a retry plugin, two reports concatenated).
+"#,
+};
+
+impl Rule for ConflictingDuplicate {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for ev in cx.artifacts {
+            for obs in &ev.observations {
+                if let Observation::ConflictingDuplicate { name, outcomes } = obs {
+                    let list: Vec<&str> = outcomes.iter().map(|o| o.as_str()).collect();
+                    out.push(
+                        META.finding(format!("{name} is reported with outcomes {}", list.join(", ")))
+                            .artifact(&ev.info.path),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Case, CaseOutcome, Format};
+    use crate::rules::testing::{evidence, policy, run};
+
+    #[test]
+    fn reports_conflicts_found_when_evidence_is_finished() {
+        let mut ev = evidence("j.xml", Format::Kane);
+        ev.add_case(Case::new("io", CaseOutcome::Failed));
+        ev.add_case(Case::new("io", CaseOutcome::Passed));
+        ev.finish();
+        let found = run(&ConflictingDuplicate, &[ev], &policy());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.starts_with("io is reported"), "{}", found[0].message);
+    }
+}

@@ -1,0 +1,32 @@
+//! Helpers for rule unit tests: build evidence without a reader.
+
+use chrono::NaiveDate;
+
+use super::{Finding, Policy, Rule, RuleContext};
+use crate::discover::DiscoveryIssue;
+use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format};
+
+pub fn evidence(path: &str, format: Format) -> Evidence {
+    let info = ArtifactInfo { path: path.into(), format: Some(format), sha256: None, size: 1, modified: None };
+    Evidence::new(info, EvidenceLimits::default())
+}
+
+pub fn policy() -> Policy {
+    Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date"))
+}
+
+pub fn run(rule: &dyn Rule, artifacts: &[Evidence], policy: &Policy) -> Vec<Finding> {
+    run_with_issues(rule, artifacts, &[], policy)
+}
+
+pub fn run_with_issues(
+    rule: &dyn Rule,
+    artifacts: &[Evidence],
+    issues: &[DiscoveryIssue],
+    policy: &Policy,
+) -> Vec<Finding> {
+    let cx = RuleContext { artifacts, discovery_issues: issues, policy };
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}

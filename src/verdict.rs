@@ -1,0 +1,184 @@
+//! The verdict and its document (`--json`), which every renderer consumes.
+//!
+//! The document is versioned by [`SCHEMA`]; fields are only ever added within a
+//! version. `docs/verdict-schema.md` describes each field.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ArtifactInfo, Claim, Evidence, FailureRecord, Tally};
+use crate::rules::{Finding, Severity};
+
+pub const SCHEMA: &str = "truegreen.verdict.v1";
+
+/// The process exit codes, documented in the README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every check holds and something ran.
+    Pass,
+    /// Tests or gates failed, and the evidence is consistent.
+    Fail,
+    /// A contradiction, or evidence that is missing, unreadable or empty.
+    Discrepancy,
+}
+
+pub mod exit_code {
+    pub const PASS: i32 = 0;
+    pub const FAIL: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const DISCREPANCY: i32 = 3;
+}
+
+impl Status {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Pass => exit_code::PASS,
+            Self::Fail => exit_code::FAIL,
+            Self::Discrepancy => exit_code::DISCREPANCY,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Discrepancy => "discrepancy",
+        }
+    }
+}
+
+/// Facts about the run being judged, recorded in the document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunContext {
+    /// The producing command's exit code (`--exit-code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    pub min_tests: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_attempt: Option<String>,
+    /// The matrix cell this verdict belongs to (`--shard`), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<serde_json::Value>,
+}
+
+/// One artifact as the document records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactReport {
+    #[serde(flatten)]
+    pub info: ArtifactInfo,
+    pub tally: Tally,
+    /// Every claim, with what the evidence says beside it.
+    pub claims: Vec<ClaimReport>,
+    pub failures: Vec<FailureRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub replay_commands: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimReport {
+    #[serde(flatten)]
+    pub claim: Claim,
+    pub holds: bool,
+}
+
+/// Totals over all artifacts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Derived from the raw cases of every artifact.
+    pub derived: Tally,
+    pub executed: u64,
+    pub claims_checked: u64,
+    pub claims_contradicted: u64,
+    pub discrepancies: u64,
+    pub warnings: u64,
+}
+
+/// The verdict document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub schema: String,
+    pub truegreen_version: String,
+    pub status: Status,
+    pub exit_code: i32,
+    pub context: RunContext,
+    pub totals: Totals,
+    pub artifacts: Vec<ArtifactReport>,
+    /// Discrepancies first, then failures, then warnings; stable within each.
+    pub findings: Vec<Finding>,
+    /// Files found while scanning directories that no reader recognizes.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ignored: Vec<String>,
+}
+
+impl Verdict {
+    /// Every failure of every artifact, with the artifact's path.
+    pub fn failures(&self) -> impl Iterator<Item = (&ArtifactReport, &FailureRecord)> {
+        self.artifacts.iter().flat_map(|a| a.failures.iter().map(move |f| (a, f)))
+    }
+
+    /// Blocking failures only: those that fail the run.
+    pub fn blocking_failures(&self) -> impl Iterator<Item = (&ArtifactReport, &FailureRecord)> {
+        self.failures().filter(|(_, f)| f.blocking && f.outcome.is_failure())
+    }
+}
+
+/// Decide the verdict. A discrepancy outranks a failure; a pass needs no
+/// discrepancy and no blocking failure (TG201 already covers "nothing ran").
+pub fn decide(
+    artifacts: Vec<Evidence>,
+    mut findings: Vec<Finding>,
+    ignored: Vec<String>,
+    context: RunContext,
+) -> Verdict {
+    findings.sort_by_key(|f| f.severity);
+    let mut totals = Totals::default();
+    let reports: Vec<ArtifactReport> = artifacts
+        .into_iter()
+        .map(|ev| {
+            totals.derived.add(&ev.tally);
+            let claims: Vec<ClaimReport> = ev
+                .claims
+                .into_iter()
+                .map(|claim| {
+                    let holds = claim.holds();
+                    totals.claims_checked += 1;
+                    totals.claims_contradicted += u64::from(!holds);
+                    ClaimReport { claim, holds }
+                })
+                .collect();
+            ArtifactReport {
+                info: ev.info,
+                tally: ev.tally,
+                claims,
+                failures: ev.failures,
+                replay_commands: ev.replay_commands,
+            }
+        })
+        .collect();
+    totals.executed = totals.derived.executed();
+    totals.discrepancies = findings.iter().filter(|f| f.severity == Severity::Discrepancy).count() as u64;
+    totals.warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count() as u64;
+    let failing = totals.derived.failures() > 0 || findings.iter().any(|f| f.severity == Severity::Failure);
+    let status = if totals.discrepancies > 0 {
+        Status::Discrepancy
+    } else if failing {
+        Status::Fail
+    } else {
+        Status::Pass
+    };
+    Verdict {
+        schema: SCHEMA.to_owned(),
+        truegreen_version: env!("CARGO_PKG_VERSION").to_owned(),
+        status,
+        exit_code: status.exit_code(),
+        context,
+        totals,
+        artifacts: reports,
+        findings,
+        ignored,
+    }
+}
