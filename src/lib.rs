@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod replay;
 pub mod rules;
 pub mod text;
 pub mod verdict;

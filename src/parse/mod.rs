@@ -6,6 +6,7 @@
 
 pub mod json;
 pub mod kane;
+pub mod location;
 pub mod pi;
 mod sniff;
 

@@ -1,0 +1,84 @@
+//! Finding the place in the code under test that a failure points at, for
+//! annotations: the first stack frame or `file:line` reference in a failure's
+//! text that lies inside the workspace.
+
+use crate::model::SourceLocation;
+
+/// The first `path:line` in `text` whose path is relative (or absolute under
+/// `workspace`) and names a source file. Absolute paths elsewhere (the standard
+/// library, a registry cache, node_modules) are skipped.
+pub fn first_workspace_frame(text: &str, workspace: Option<&str>) -> Option<SourceLocation> {
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | '<' | '>' | ',')) {
+        let token = token.trim_start_matches("at ").trim_end_matches([':', '.', ';']);
+        if let Some(loc) = parse_frame(token, workspace) {
+            return Some(loc);
+        }
+    }
+    None
+}
+
+fn parse_frame(token: &str, workspace: Option<&str>) -> Option<SourceLocation> {
+    // path:line or path:line:col
+    let mut parts = token.rsplitn(3, ':');
+    let last = parts.next()?;
+    let (path, line) = match (parts.next(), parts.next()) {
+        (Some(line), Some(path))
+            if line.chars().all(|c| c.is_ascii_digit()) && last.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            (path, line)
+        }
+        (Some(path), _) if last.chars().all(|c| c.is_ascii_digit()) => (path, last),
+        _ => return None,
+    };
+    let line: u32 = line.parse().ok().filter(|l| *l > 0)?;
+    let file = path.strip_prefix("file://").unwrap_or(path);
+    let ext = file.rsplit_once('.').map(|(_, e)| e)?;
+    if !SOURCE_EXTENSIONS.contains(&ext) || file.contains("node_modules/") || file.contains("/.cargo/registry/") {
+        return None;
+    }
+    let relative = if let Some(stripped) = file.strip_prefix('/') {
+        let ws = workspace?.trim_end_matches('/');
+        let rest = stripped.strip_prefix(ws.trim_start_matches('/'))?;
+        rest.strip_prefix('/')?
+    } else {
+        file.strip_prefix("./").unwrap_or(file)
+    };
+    if relative.is_empty() || relative.starts_with("..") || relative.starts_with('<') {
+        return None;
+    }
+    Some(SourceLocation { file: relative.to_owned(), line: Some(line) })
+}
+
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "rs", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "php", "rb", "bats", "sh", "c",
+    "cc", "cpp", "h", "hpp", "cs", "swift", "ex", "exs", "erl",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(file: &str, line: u32) -> Option<SourceLocation> {
+        Some(SourceLocation { file: file.into(), line: Some(line) })
+    }
+
+    #[test]
+    fn finds_relative_frames_and_skips_foreign_ones() {
+        let rust = "thread 'it' panicked at /rustc/abc/library/core/src/panic.rs:5:1:\nat tests/api.rs:42:9:\nassertion failed";
+        assert_eq!(first_workspace_frame(rust, None), loc("tests/api.rs", 42));
+        let py = "tests/test_x.py:17: in test_b\n    assert 1 == 2";
+        assert_eq!(first_workspace_frame(py, None), loc("tests/test_x.py", 17));
+        let js =
+            "at Object.<anonymous> (/home/runner/work/app/app/src/sum.test.js:7:19)\n at node_modules/jest/x.js:1:1";
+        assert_eq!(first_workspace_frame(js, Some("/home/runner/work/app/app")), loc("src/sum.test.js", 7));
+        assert_eq!(first_workspace_frame(js, None), None);
+        assert_eq!(first_workspace_frame("    ok_test.go:23: want 1", None), loc("ok_test.go", 23));
+    }
+
+    #[test]
+    fn rejects_non_source_and_escaping_paths() {
+        assert_eq!(first_workspace_frame("see notes.txt:3", None), None);
+        assert_eq!(first_workspace_frame("../outside.rs:3", None), None);
+        assert_eq!(first_workspace_frame("time 12:30:45", None), None);
+    }
+}
