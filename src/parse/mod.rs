@@ -83,25 +83,28 @@ pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -
 /// Read one file: detect, parse, hash. Problems with the content become
 /// observations on the returned evidence, never errors.
 pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutcome {
-    let display = path.display().to_string();
     let meta = std::fs::metadata(path).ok();
-    let mut info = ArtifactInfo {
-        path: display,
+    let info = ArtifactInfo {
+        path: path.display().to_string(),
         format: None,
         sha256: None,
         size: meta.as_ref().map_or(0, |m| m.len()),
         modified: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
     };
-    let file = match File::open(path) {
-        Ok(f) => f,
+    match File::open(path) {
+        Ok(file) => read_stream(file, info, explicit, options),
         Err(err) => {
-            info.format = options.forced;
-            let mut ev = Evidence::new(info, options.limits);
+            let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
             ev.unparseable(format!("cannot open: {err}"), Position::default());
-            return ReadOutcome::Report(Box::new(ev));
+            ReadOutcome::Report(Box::new(ev))
         }
-    };
-    let mut hashing = HashingReader::new(file);
+    }
+}
+
+/// Read one artifact from any byte stream (a file, a pipe's capture, memory).
+/// `info.path` names it in findings; its file name breaks detection ties.
+pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, options: &ReadOptions) -> ReadOutcome {
+    let mut hashing = HashingReader::new(input);
     let mut prefix = Vec::with_capacity(8 * 1024);
     if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
         info.format = options.forced;
@@ -110,7 +113,7 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
         return ReadOutcome::Report(Box::new(ev));
     }
     let complete = prefix.len() < SNIFF_BYTES;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = Path::new(&info.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sniff = Sniff::new(&prefix, complete, &file_name);
 
     if sniff.is_blank() {
@@ -146,8 +149,7 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
             ev.observe(Observation::Unparseable { message: err.message, position: err.position });
         }
         // Whatever the reader left unread still belongs to the file's hash.
-        let mut sink = std::io::sink();
-        let _ = std::io::copy(&mut input, &mut sink);
+        drain(&mut input);
     }
     ev.info.sha256 = Some(hashing.finish_hex());
     ev.finish();

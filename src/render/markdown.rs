@@ -28,7 +28,7 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
         let rows = contradicted.iter().map(|(a, c)| {
             format!(
                 "| {} | {} | {} | {} |\n",
-                markdown_code_span(&a.info.path),
+                table_code_span(&a.info.path),
                 markdown_inline(&format!("{} {}", c.claim.scope, c.claim.field)),
                 markdown_inline(&c.claim.claimed_text()),
                 markdown_inline(&c.claim.derived_text()),
@@ -81,7 +81,7 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     let artifacts = verdict.artifacts.iter().map(|a| {
         format!(
             "| {} | {} | {} | {} | {}/{} | {} |\n",
-            markdown_code_span(&a.info.path),
+            table_code_span(&a.info.path),
             a.info.format.map_or("unknown", |f| f.id()),
             a.tally.executed(),
             a.tally.failures(),
@@ -125,16 +125,23 @@ fn head(verdict: &Verdict) -> String {
     s
 }
 
+/// A code span inside a table cell: GFM splits cells on `|` even inside code
+/// spans unless it is escaped.
+fn table_code_span(s: &str) -> String {
+    markdown_code_span(s).replace('|', "\\|")
+}
+
 fn indent(block: &str) -> String {
     block.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// A document that stops adding entries when the next would overflow, and
-/// says how many it left out.
+/// says in one closing line how many of each kind it left out.
 struct Bounded {
     out: String,
     max: usize,
     full: bool,
+    left_out: Vec<(usize, &'static str)>,
 }
 
 impl Bounded {
@@ -142,7 +149,7 @@ impl Bounded {
     const RESERVE: usize = 200;
 
     fn new(max: usize) -> Self {
-        Self { out: String::new(), max, full: false }
+        Self { out: String::new(), max, full: false, left_out: Vec::new() }
     }
 
     fn room(&self) -> usize {
@@ -153,6 +160,8 @@ impl Bounded {
         self.out.push_str(head);
     }
 
+    /// Start a section; once the document is full, later sections are dropped
+    /// and their entries only counted.
     fn section(&mut self, header: &str) {
         if !self.full && header.len() < self.room() {
             self.out.push('\n');
@@ -162,7 +171,7 @@ impl Bounded {
         }
     }
 
-    fn entries(&mut self, entries: impl Iterator<Item = String>, what: &str) {
+    fn entries(&mut self, entries: impl Iterator<Item = String>, what: &'static str) {
         let mut left_out = 0usize;
         for entry in entries {
             if !self.full && entry.len() <= self.room() {
@@ -173,14 +182,19 @@ impl Bounded {
             }
         }
         if left_out > 0 {
-            let _ = writeln!(
-                self.out,
-                "\n_{left_out} more {what} not shown: the size limit was reached; all are in the JSON verdict._"
-            );
+            self.left_out.push((left_out, what));
         }
     }
 
-    fn finish(self) -> String {
+    fn finish(mut self) -> String {
+        if !self.left_out.is_empty() {
+            let parts: Vec<String> = self.left_out.iter().map(|(n, what)| format!("{n} {what}")).collect();
+            let _ = writeln!(
+                self.out,
+                "\n_Not shown, to stay within the size limit: {}. All are in the JSON verdict._",
+                parts.join(", ")
+            );
+        }
         self.out
     }
 }

@@ -34,3 +34,6 @@ pub fn location(path: Option<&str>, position: Option<&Position>) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::location;
 use crate::rules::Severity;
-use crate::text::terminal_safe;
+use crate::text::{one_line, terminal_safe};
 use crate::verdict::{Status, Verdict};
 
 /// How many failures to print before summarizing the rest; all are in `--json`.
@@ -38,6 +38,21 @@ impl Paint {
     }
 }
 
+/// Print untrusted multi-line text, each line behind a visible prefix. The
+/// prefix is not whitespace on purpose: the GitHub Actions runner trims leading
+/// whitespace before looking for `::command::`, so an indent alone would let a
+/// failure message inject a workflow command into the job log.
+fn block(out: &mut String, prefix: &str, text: &str, max_lines: usize) {
+    let safe = terminal_safe(text);
+    let lines: Vec<&str> = safe.lines().collect();
+    for line in lines.iter().take(max_lines) {
+        let _ = writeln!(out, "{prefix}{line}");
+    }
+    if lines.len() > max_lines {
+        let _ = writeln!(out, "{prefix}… {} more line(s)", lines.len() - max_lines);
+    }
+}
+
 pub fn render(verdict: &Verdict, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
@@ -68,14 +83,14 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
             Severity::Warning => p.yellow("WARNING"),
         };
         let loc = location(f.artifact.as_deref(), f.position.as_ref());
-        let _ = writeln!(out, "{label} {} {}  {}", f.rule, p.dim(&f.name), terminal_safe(&loc));
-        let _ = writeln!(out, "  {}", terminal_safe(&f.message));
+        let _ = writeln!(out, "{label} {} {}  {}", f.rule, p.dim(&f.name), one_line(&loc));
+        block(&mut out, "  │ ", &f.message, usize::MAX);
         if let (Some(claimed), Some(derived)) = (&f.claimed, &f.derived) {
-            let _ = writeln!(out, "    claimed: {}", terminal_safe(claimed));
-            let _ = writeln!(out, "    derived: {}", terminal_safe(derived));
+            let _ = writeln!(out, "  │ claimed: {}", one_line(claimed));
+            let _ = writeln!(out, "  │ derived: {}", one_line(derived));
         }
         if let Some(replay) = &f.replay {
-            let _ = writeln!(out, "    replay:  {}", terminal_safe(replay));
+            let _ = writeln!(out, "  │ replay:  {}", one_line(replay));
         }
     }
 
@@ -96,14 +111,12 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
             Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
             None => location(Some(&artifact.info.path), Some(&f.position)),
         };
-        let _ = writeln!(out, "{label} {}  {}", terminal_safe(&name), p.dim(&terminal_safe(&loc)));
+        let _ = writeln!(out, "{label} {}  {}", one_line(&name), p.dim(&one_line(&loc)));
         if let Some(message) = &f.message {
-            for line in terminal_safe(message).lines().take(6) {
-                let _ = writeln!(out, "  {line}");
-            }
+            block(&mut out, "  │ ", message, 6);
         }
         if let Some(replay) = &f.replay {
-            let _ = writeln!(out, "  replay: {}", terminal_safe(replay));
+            let _ = writeln!(out, "  │ replay: {}", one_line(replay));
         }
     }
     if failures.len() > MAX_FAILURES_SHOWN {
@@ -119,13 +132,13 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
             out,
             "  {:<28} {}  {} executed, {} failed · claims {held}/{} hold · sha256 {sha}",
             format,
-            terminal_safe(&a.info.path),
+            one_line(&a.info.path),
             a.tally.executed(),
             a.tally.failures(),
             a.claims.len()
         );
         for cmd in &a.replay_commands {
-            let _ = writeln!(out, "    replay all: {}", terminal_safe(cmd));
+            let _ = writeln!(out, "    replay all: {}", one_line(cmd));
         }
     }
     if !verdict.ignored.is_empty() {

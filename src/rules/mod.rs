@@ -2,6 +2,7 @@
 //! stable code, a kebab-case name, a one-line summary and its own doc, and is
 //! registered once, in [`REGISTRY`].
 
+mod doc;
 mod finding;
 
 mod advisory_failure;
@@ -19,6 +20,7 @@ mod unknown_format;
 mod unparseable;
 mod waiver;
 
+pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 
 use chrono::NaiveDate;
