@@ -63,3 +63,26 @@ pub fn check(request: &CheckRequest) -> Verdict {
     let collected = collect(&request.paths, &request.read);
     judge(collected, &request.policy, request.context.clone())
 }
+
+/// Check one artifact held in memory, named `name` in findings. Used by
+/// property tests and fuzz targets, and by callers that capture a stream.
+pub fn check_bytes(
+    name: &str,
+    bytes: &[u8],
+    read: &parse::ReadOptions,
+    policy: &Policy,
+    context: RunContext,
+) -> Verdict {
+    let info = crate::model::ArtifactInfo {
+        path: name.to_owned(),
+        format: None,
+        sha256: None,
+        size: bytes.len() as u64,
+        modified: None,
+    };
+    let artifacts = match parse::read_stream(bytes, info, true, read) {
+        ReadOutcome::Report(ev) => vec![*ev],
+        ReadOutcome::Ignored => Vec::new(),
+    };
+    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy, context)
+}

@@ -4,23 +4,17 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use truegreen::engine::{Collected, judge};
-use truegreen::model::{ArtifactInfo, EvidenceLimits};
-use truegreen::parse::{ReadOptions, ReadOutcome, read_stream};
+use truegreen::engine::check_bytes;
+use truegreen::model::EvidenceLimits;
+use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
 use truegreen::verdict::RunContext;
 
 fn exit_code_for(stream: &str, tool_exit: Option<i32>) -> i32 {
-    let info = ArtifactInfo { path: "run.ndjson".into(), format: None, sha256: None, size: 0, modified: None };
     let options = ReadOptions { limits: EvidenceLimits::default(), forced: None };
-    let artifacts = match read_stream(stream.as_bytes(), info, true, &options) {
-        ReadOutcome::Report(ev) => vec![*ev],
-        ReadOutcome::Ignored => vec![],
-    };
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
     policy.exit_code = tool_exit;
-    let collected = Collected { artifacts, issues: vec![], ignored: vec![] };
-    judge(collected, &policy, RunContext::default()).exit_code
+    check_bytes("run.ndjson", stream.as_bytes(), &options, &policy, RunContext::default()).exit_code
 }
 
 #[derive(Debug, Clone)]

@@ -43,5 +43,8 @@ fn readme_rules_table_is_current() {
         std::fs::write(&path, updated).expect("write README.md");
         return;
     }
-    assert!(current == table, "README.md rules table is out of date: run `TRUEGREEN_BLESS=1 cargo test --test rules_doc`");
+    assert!(
+        current == table,
+        "README.md rules table is out of date: run `TRUEGREEN_BLESS=1 cargo test --test rules_doc`"
+    );
 }
