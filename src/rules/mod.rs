@@ -5,6 +5,7 @@
 mod finding;
 
 mod advisory_failure;
+mod artifacts_disagree;
 mod claim_false_green;
 mod claim_false_red;
 mod conflicting_duplicate;
@@ -18,6 +19,7 @@ mod truncated_stream;
 mod unknown_format;
 mod unparseable;
 mod waiver;
+mod waiver_unbacked;
 
 pub use finding::{Finding, Severity};
 
@@ -95,11 +97,13 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &triage_hides_regression::TriageHidesRegression,
     &exit_code_contradiction::ExitCodeContradiction,
     &conflicting_duplicate::ConflictingDuplicate,
+    &artifacts_disagree::ArtifactsDisagree,
     &nothing_ran::NothingRan,
     &waiver::WaiverExpired,
     &waiver::WaiverTooLong,
     &waiver::WaiverIncomplete,
     &waiver::WaiverExpiringSoon,
+    &waiver_unbacked::WaiverUnbacked,
     &advisory_failure::AdvisoryFailure,
 ];
 
