@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
@@ -77,12 +78,14 @@ impl Rule for ArtifactsDisagree {
                         .side_by_side(list(&|w| w.1), format!("{} in {source}", list(&|w| w.2))),
                     );
                 }
+                let failing_there: HashSet<String> = quoted
+                    .failures
+                    .iter()
+                    .filter(|f| f.outcome.is_failure())
+                    .map(|f| qualified_name(f.suite.as_deref(), &f.name))
+                    .collect();
                 for name in failing {
-                    let failing_there = quoted
-                        .failures
-                        .iter()
-                        .any(|f| f.outcome.is_failure() && qualified_name(f.suite.as_deref(), &f.name) == *name);
-                    if !failing_there {
+                    if !failing_there.contains(name) {
                         let replay = ev.failures.iter().find(|f| name.ends_with(&format!("::{}", f.name)));
                         out.push(
                             META.finding(format!(

@@ -220,10 +220,10 @@ fn names_claims(ev: &mut Evidence, scope: &str, field: &str, listed: &[&str], fa
         )
         .at(position.clone()),
     );
-    let named_failing = listed.iter().filter(|n| failing.iter().any(|f| f == *n)).count() as u64;
+    let failing_set: std::collections::HashSet<&str> = failing.iter().map(String::as_str).collect();
+    let named_failing = listed.iter().filter(|n| failing_set.contains(*n)).count() as u64;
     if listed.len() == failing.len() && named_failing != listed.len() as u64 {
-        let wrong: Vec<String> =
-            listed.iter().filter(|n| !failing.iter().any(|f| f == *n)).map(|n| (*n).to_owned()).collect();
+        let wrong: Vec<String> = listed.iter().filter(|n| !failing_set.contains(*n)).map(|n| (*n).to_owned()).collect();
         ev.add_claim(
             crate::model::Claim::count(
                 scope,

@@ -15,7 +15,7 @@
 use serde_json::Value;
 
 use super::{ParseError, cargo_replay, checked_sum, provenance, root};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Position, ProvenanceKind, qualified_name};
+use crate::model::{Case, CaseOutcome, Claim, Evidence, Position, ProvenanceKind};
 use crate::parse::json::{Fields, wrong_type};
 
 pub(super) fn read(doc: &Value, ev: &mut Evidence) -> Result<(), ParseError> {
@@ -35,8 +35,52 @@ pub(super) fn read(doc: &Value, ev: &mut Evidence) -> Result<(), ParseError> {
         None if root.has("suite") => "suites",
         None => "unit_targets",
     };
-    record_entry(ev, &root, category)?;
-    Ok(())
+    let mut checks = EntryChecks::default();
+    record_entry(ev, &root, category, &mut checks)?;
+    checks.claims(ev, "result", "")
+}
+
+/// The scraped counts of one or more entries, checked in aggregate so that a
+/// summary of thousands of entries yields two claims, not thousands, while
+/// still naming the entries that disagree.
+#[derive(Default)]
+pub(super) struct EntryChecks {
+    /// Some entry declared passed, failed, ignored and total.
+    counted: bool,
+    declared_total: u64,
+    summed_total: u64,
+    odd_totals: Vec<String>,
+    /// Some entry exited 0 and declared a failed count.
+    exit0_counted: bool,
+    failed_on_exit0: u64,
+    exit0_with_failures: Vec<String>,
+}
+
+impl EntryChecks {
+    /// Record the claims; `prefix` is the list's field path (`suites[].`) or empty.
+    pub(super) fn claims(&self, ev: &mut Evidence, scope: &str, prefix: &str) -> Result<(), ParseError> {
+        if self.counted {
+            let field = format!("{prefix}total");
+            let mut evidence = "passed + failed + ignored".to_owned();
+            if !self.odd_totals.is_empty() {
+                evidence.push_str(&format!("; differing: {}", super::bounded_list(&self.odd_totals)));
+            }
+            ev.add_claim(
+                Claim::count(scope, &field, self.declared_total, self.summed_total, evidence)
+                    .at(Position::field(&field)),
+            );
+        }
+        if self.exit0_counted {
+            let field = format!("{prefix}failed");
+            let mut evidence = "exit_code 0: cargo test reported no failed test".to_owned();
+            if !self.exit0_with_failures.is_empty() {
+                evidence
+                    .push_str(&format!("; failures counted in: {}", super::bounded_list(&self.exit0_with_failures)));
+            }
+            ev.add_claim(Claim::count(scope, &field, self.failed_on_exit0, 0, evidence).at(Position::field(&field)));
+        }
+        Ok(())
+    }
 }
 
 /// What one result entry showed.
@@ -48,14 +92,18 @@ pub(super) struct Entry {
 
 /// Record one result object (a `result.json`, or an entry of `summary.json`'s
 /// `suites[]`/`unit_targets[]`) as one case in `category`.
-pub(super) fn record_entry(ev: &mut Evidence, f: &Fields<'_>, category: &str) -> Result<Entry, ParseError> {
+pub(super) fn record_entry(
+    ev: &mut Evidence,
+    f: &Fields<'_>,
+    category: &str,
+    checks: &mut EntryChecks,
+) -> Result<Entry, ParseError> {
     let name = match (f.opt_str("suite")?, f.opt_str("target")?) {
         (Some(name), _) | (None, Some(name)) => name,
         (None, None) => return Err(wrong_type(&f.path("suite"), "a suite or target name", None)),
     };
     let kind = (category == "lib").then_some("lib");
     let replay = cargo_replay(kind, name);
-    let scope = qualified_name(Some(category), name);
 
     // `summary.json` writes `{"suite": …, "exit_code": 1, "error": "no result file"}`
     // for a target whose result.json is missing: it crashed or never started.
@@ -82,7 +130,12 @@ pub(super) fn record_entry(ev: &mut Evidence, f: &Fields<'_>, category: &str) ->
     if let (Some(p), Some(fl), Some(i), Some(t)) = (passed, failed, ignored, total) {
         let field = f.path("total");
         let sum = checked_sum(&[p, fl, i], &field)?;
-        ev.add_claim(Claim::count(&scope, &field, t, sum, "passed + failed + ignored").at(Position::field(&field)));
+        checks.counted = true;
+        checks.declared_total = checked_sum(&[checks.declared_total, t], &field)?;
+        checks.summed_total = checked_sum(&[checks.summed_total, sum], &field)?;
+        if sum != t {
+            checks.odd_totals.push(format!("{name} (total {t}, sum {sum})"));
+        }
     }
     let log = f.opt_str("log_file")?.map(|l| format!(" (log: {l})")).unwrap_or_default();
     let position = Position::field(f.path("exit_code"));
@@ -105,11 +158,11 @@ pub(super) fn record_entry(ev: &mut Evidence, f: &Fields<'_>, category: &str) ->
     }
 
     if let Some(failed_tests) = failed {
-        let field = f.path("failed");
-        ev.add_claim(
-            Claim::count(&scope, &field, failed_tests, 0, "exit_code 0: cargo test reported no failed test")
-                .at(Position::field(&field)),
-        );
+        checks.exit0_counted = true;
+        checks.failed_on_exit0 = checked_sum(&[checks.failed_on_exit0, failed_tests], &f.path("failed"))?;
+        if failed_tests > 0 {
+            checks.exit0_with_failures.push(format!("{name} ({failed_tests})"));
+        }
     }
     let counted = match (total, passed, failed, ignored) {
         (Some(t), ..) => Some(t),

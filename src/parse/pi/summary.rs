@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use super::result::{Entry, record_entry};
+use super::result::{Entry, EntryChecks, record_entry};
 use super::{ParseError, bool_status, names_claims, objects, opt_objects, opt_strings, provenance, strings};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Observation, Position, ProvenanceKind, Status};
 use crate::parse::json::Fields;
@@ -37,8 +37,12 @@ fn object(root: &Fields<'_>, ev: &mut Evidence) -> Result<(), ParseError> {
     provenance(ev, root, "timestamp", ProvenanceKind::GeneratedAt)?;
 
     let suites = objects(root, "suites")?;
-    let suite_entries =
-        suites.iter().map(|s| record_entry(ev, s, "suites")).collect::<Result<Vec<Entry>, ParseError>>()?;
+    let mut checks = EntryChecks::default();
+    let suite_entries = suites
+        .iter()
+        .map(|s| record_entry(ev, s, "suites", &mut checks))
+        .collect::<Result<Vec<Entry>, ParseError>>()?;
+    checks.claims(ev, SCOPE, "suites[].")?;
     let failing_suites = failing(&suite_entries);
     let counts = [
         ("total_suites", suite_entries.len() as u64, "entries in suites[]"),
@@ -50,8 +54,12 @@ fn object(root: &Fields<'_>, ev: &mut Evidence) -> Result<(), ParseError> {
     names_claims(ev, SCOPE, "failed_names", &names, &failing_suites, Position::field("failed_names"));
 
     let units = opt_objects(root, "unit_targets")?;
-    let unit_entries =
-        units.iter().map(|u| record_entry(ev, u, "unit_targets")).collect::<Result<Vec<Entry>, ParseError>>()?;
+    let mut checks = EntryChecks::default();
+    let unit_entries = units
+        .iter()
+        .map(|u| record_entry(ev, u, "unit_targets", &mut checks))
+        .collect::<Result<Vec<Entry>, ParseError>>()?;
+    checks.claims(ev, SCOPE, "unit_targets[].")?;
     let failing_units = failing(&unit_entries);
     if root.has("total_units") || !units.is_empty() {
         let counts = [
@@ -67,7 +75,7 @@ fn object(root: &Fields<'_>, ev: &mut Evidence) -> Result<(), ParseError> {
     // The evidence contract validates these top-level counts (check
     // `summary.failed_suites_matches_suite_results`); entries and sub-objects are
     // judged on their own.
-    let counts_hold = ev.claims.iter().filter(|c| c.scope == SCOPE).all(|c| c.holds());
+    let counts_hold = ev.claims.iter().filter(|c| c.scope == SCOPE && !c.field.contains("[]")).all(|c| c.holds());
 
     if let Some(diagnostics) = root.opt_object("failure_diagnostics")? {
         sub_count(ev, &diagnostics, "failed_suite_count", failing_suites.len(), "failing suites[]")?;

@@ -12,12 +12,14 @@
 //! Claims: every `summary.*_count` against the recomputed classification. The
 //! `status` is recorded once, as an [`Observation::TriageStatus`] holding the
 //! regressions and new failures (judged by TG104), not also as a status claim.
-//! Replay: `recommended_commands.target_commands` on each case,
-//! `runner_repro_command` and `semantic_focus_commands` for the whole run.
+//! Replay: `recommended_commands.target_commands` on each case (else the
+//! case's `ranked_diagnostics[].recommended_command`), `runner_repro_command` and
+//! `semantic_focus_commands` for the whole run (`ranked_repro_commands` repeats
+//! the per-target commands).
 
 use serde_json::Value;
 
-use super::{ParseError, objects, opt_strings, provenance, root};
+use super::{ParseError, objects, opt_objects, opt_strings, provenance, root};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Observation, Position, ProvenanceKind, Status};
 use crate::parse::json::Fields;
 
@@ -56,11 +58,22 @@ pub(super) fn read(doc: &Value, ev: &mut Evidence) -> Result<(), ParseError> {
         }
     }
 
+    // `ranked_diagnostics[]` carries a command per (surface, name) too; used where
+    // `target_commands` has none.
+    let mut ranked = Vec::new();
+    for entry in opt_objects(&root, "ranked_diagnostics")? {
+        if let (Some(surface), Some(name), Some(cmd)) =
+            (entry.opt_str("surface")?, entry.opt_str("name")?, entry.opt_str("recommended_command")?)
+        {
+            ranked.push((format!("{surface}:{name}"), cmd));
+        }
+    }
+
     let mut all = Ladder::default();
     let mut per_surface = Vec::new();
     for (key, surface, label) in [("unit_targets", "unit", "unit_targets"), ("suites", "suite", "suites")] {
         let Some(section) = root.opt_object(key)? else { continue };
-        let ladder = surface_cases(ev, &section, surface, label, targets.as_ref())?;
+        let ladder = surface_cases(ev, &section, surface, label, targets.as_ref(), &ranked)?;
         all.regressions += ladder.regressions;
         all.new_failures += ladder.new_failures;
         all.unresolved += ladder.unresolved;
@@ -124,6 +137,7 @@ fn surface_cases(
     surface: &str,
     label: &str,
     targets: Option<&Fields<'_>>,
+    ranked: &[(String, &str)],
 ) -> Result<Ladder, ParseError> {
     let mut ladder = Ladder::default();
     for list in LISTS {
@@ -148,10 +162,12 @@ fn surface_cases(
             if (flagged_by_list || recomputed_flag) && !ladder.flagged.contains(&flag) {
                 ladder.flagged.push(flag);
             }
-            let replay = match targets {
-                Some(t) => t.opt_str(&format!("{surface}:{name}"))?,
+            let key = format!("{surface}:{name}");
+            let listed = match targets {
+                Some(t) => t.opt_str(&key)?,
                 None => None,
             };
+            let replay = listed.or_else(|| ranked.iter().find(|(k, _)| *k == key).map(|(_, cmd)| *cmd));
             let (outcome, message) = match current {
                 None if *list == "removed" => (CaseOutcome::Skipped, None),
                 None => (CaseOutcome::Errored, Some(format!("filed under {list} without a current exit code"))),

@@ -141,6 +141,21 @@ fn an_evidence_contract_pass_over_inconsistent_counts_is_a_false_green() {
 }
 
 #[test]
+fn entry_counts_are_checked_in_aggregate_naming_the_odd_entries() {
+    let mut doc = summary(
+        vec![entry("suite", "e2e_a", 0, 5, 0), entry("suite", "e2e_b", 0, 5, 0), entry("suite", "e2e_c", 0, 2, 1)],
+        vec![],
+    );
+    doc["suites"][1]["total"] = json!(9);
+    let ev = read_summary(&doc);
+    assert_eq!(broken_claims(&ev), vec!["suites[].total: 17 vs 13", "suites[].failed: 1 vs 0"]);
+    let evidence: Vec<String> = ev.claims.iter().filter(|c| !c.holds()).map(|c| c.derived_text()).collect();
+    assert!(evidence[0].contains("differing: e2e_b (total 9, sum 5)"), "{evidence:?}");
+    assert!(evidence[1].contains("failures counted in: e2e_c (1)"), "{evidence:?}");
+    assert_eq!(ev.claims.len(), 10, "2 aggregated entry claims + 4 suite + 4 unit list claims, none per entry");
+}
+
+#[test]
 fn replay_bundle_counts_are_checked() {
     let mut doc = summary(vec![entry("suite", "e2e_tools", 101, 0, 2)], vec![]);
     doc["replay_bundle"] = json!({"failed_suite_count": 0, "failed_unit_count": 0});

@@ -105,6 +105,17 @@ fn fixed_and_removed_are_not_failures() {
 }
 
 #[test]
+fn ranked_diagnostics_supply_a_replay_where_target_commands_have_none() {
+    let suites = surface(&[("unresolved_failures", vec![record("e2e_old", Some(1), Some(1))])]);
+    let mut doc = triage("known_failures_only", [0, 0, 1, 0], suites);
+    doc["ranked_diagnostics"] = json!([{"surface": "suite", "name": "e2e_old", "severity": "unresolved_failure",
+        "priority_score": 70, "recommended_command": "cargo test --test e2e_old -- --nocapture", "rank": 1}]);
+    let ev = read_triage(&doc);
+    assert_eq!(failure(&ev, "e2e_old").replay.as_deref(), Some("cargo test --test e2e_old -- --nocapture"));
+    assert_verdict(vec![ev], 1, &[]);
+}
+
+#[test]
 fn wrong_types_are_unparseable() {
     let mut doc = triage("stable", [0, 0, 0, 0], surface(&[]));
     doc["suites"]["regressions"] = json!([{"name": "x", "current_exit_code": "1"}]);
