@@ -164,6 +164,56 @@ fn every_fixture_path_has_its_expected_verdict() {
     assert!(wrong.is_empty(), "unexpected verdicts:\n{}", wrong.join("\n"));
 }
 
+/// The format detected for every report among the fixtures; every other file is ignored.
+const FORMATS: &[(&str, &str)] = &[
+    ("docs/dropin-certification-verdict.json", "pi-dropin-verdict"),
+    ("history/certification_dossier.c713835f.json", "pi-certification-dossier"),
+    ("history/certification_verdict.489489f8.json", "pi-certification-verdict"),
+    ("history/full_suite_verdict.489489f8.json", "pi-full-suite-verdict"),
+    ("history/full_suite_verdict.c713835f.json", "pi-full-suite-verdict"),
+    ("history/preflight_verdict.489489f8.json", "pi-preflight-verdict"),
+    ("tests/e2e_results/20260206T184406Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T184732Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T184855Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T185039Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T185305Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T212320Z/e2e_rpc/result.json", "pi-result"),
+    ("tests/e2e_results/20260206T212320Z/environment.json", "pi-environment"),
+    ("tests/e2e_results/20260206T212320Z/summary.json", "pi-summary"),
+    ("tests/full_suite_gate/certification_dossier.json", "pi-certification-dossier"),
+    ("tests/full_suite_gate/certification_verdict.json", "pi-certification-verdict"),
+    ("tests/full_suite_gate/full_suite_verdict.json", "pi-full-suite-verdict"),
+    ("tests/full_suite_gate/preflight_verdict.json", "pi-preflight-verdict"),
+    ("tests/full_suite_gate/replay_bundle.json", "pi-replay-bundle"),
+    ("tests/full_suite_gate/replay_bundle_schema_example.json", "pi-replay-bundle"),
+    ("tests/full_suite_gate/waiver_audit.json", "pi-waiver-audit"),
+    ("tests/suite_classification.toml", "pi-suite-classification"),
+];
+
+#[test]
+fn every_report_is_detected_as_its_format_and_nothing_else_is() {
+    let (_, _, verdict) = check(".");
+    let strip = |p: &str| p.strip_prefix("./").unwrap_or(p).to_owned();
+    let got: Vec<(String, String)> = verdict["artifacts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|a| (strip(a["path"].as_str().unwrap_or("")), a["format"].as_str().unwrap_or("none").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let want: Vec<(String, String)> = FORMATS.iter().map(|(p, f)| ((*p).to_owned(), (*f).to_owned())).collect();
+    assert_eq!(got, want);
+    // Everything else is ignored when scanning, the drop-in contract included.
+    let ignored: Vec<String> = verdict["ignored"]
+        .as_array()
+        .map(|i| i.iter().filter_map(|p| p.as_str().map(strip)).collect())
+        .unwrap_or_default();
+    assert!(ignored.contains(&"docs/dropin-certification-contract.json".to_owned()), "{ignored:?}");
+    let files = EXPECTED.iter().filter(|(p, ..)| Path::new(&fixtures().join(p)).is_file()).count();
+    assert_eq!(ignored.len() + got.len(), files, "every file is either read or ignored");
+}
+
 #[test]
 fn the_gate_directory_lists_failing_gates_with_their_reproduce_commands() {
     let (code, stdout, _) = check("tests/full_suite_gate");

@@ -85,7 +85,7 @@ impl GateTally {
         let mut text = format!(
             "{} gate(s), {} of {} blocking pass{}",
             self.total,
-            self.blocking_total - self.blockers.len() as u64,
+            self.blocking_total.saturating_sub(self.blockers.len() as u64),
             self.blocking_total,
             if self.waived > 0 { format!(" ({} waived)", self.waived) } else { String::new() }
         );
