@@ -34,6 +34,8 @@ pub enum Format {
     PiDropinVerdict,
     /// pi_agent_rust `suite_classification.toml` (waivers and quarantine).
     PiSuiteClassification,
+    /// pi_agent_rust `environment.json`: provenance only (commit, correlation id).
+    PiEnvironment,
 }
 
 impl Format {
@@ -52,6 +54,7 @@ impl Format {
         Self::PiCertificationDossier,
         Self::PiDropinVerdict,
         Self::PiSuiteClassification,
+        Self::PiEnvironment,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -71,13 +74,24 @@ impl Format {
             Self::PiCertificationDossier => "pi-certification-dossier",
             Self::PiDropinVerdict => "pi-dropin-verdict",
             Self::PiSuiteClassification => "pi-suite-classification",
+            Self::PiEnvironment => "pi-environment",
         }
     }
 
     /// Whether an artifact of this format is test evidence that must hold at
-    /// least one executed case. Policy files (waivers) and indexes are not.
+    /// least one executed case. Policy files (waivers), provenance, second-hand
+    /// summaries and lists of failures (which are empty on a clean run) are not.
     pub fn carries_cases(self) -> bool {
-        !matches!(self, Self::PiWaiverAudit | Self::PiSuiteClassification)
+        !matches!(
+            self,
+            Self::PiWaiverAudit
+                | Self::PiSuiteClassification
+                | Self::PiEnvironment
+                | Self::PiCertificationDossier
+                | Self::PiReplayBundle
+                | Self::PiFailureDigest
+                | Self::PiFailureDiagnosticsIndex
+        )
     }
 }
 

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,32 @@ pub enum Observation {
     },
     /// A waiver or quarantine entry, for the policy rules.
     Waiver(WaiverEntry),
+    /// A unit the artifact excuses by a waiver instead of counting its failure
+    /// (pi's `waivers_applied`, a drop-in gate in state `waived`). A waiver entry
+    /// with the same id must back it.
+    Waived {
+        id: String,
+        /// What the artifact says about the waived unit (its original status, reason).
+        detail: String,
+        position: Position,
+    },
+    /// What an artifact states about another artifact of the same run: pi's
+    /// certification dossier quotes the full-suite verdict's counts, a replay
+    /// bundle lists the failures of the verdict or summary it was built from.
+    /// Cross-artifact rules compare the quote with the quoted artifact.
+    Quote {
+        /// File name of the quoted artifact, a sibling of the quoting one.
+        source: String,
+        /// Quoted counts, keyed by the quoted artifact's count-claim field
+        /// (e.g. `summary.failed`).
+        #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+        counts: BTreeMap<String, u64>,
+        /// Units quoted as failing, as qualified names (`gates::cross_platform`)
+        /// of the quoted artifact's cases.
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        failing: Vec<String>,
+        position: Position,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -76,7 +76,8 @@ pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -
         | Format::PiWaiverAudit
         | Format::PiCertificationDossier
         | Format::PiDropinVerdict
-        | Format::PiSuiteClassification => pi::read(format, input, ev),
+        | Format::PiSuiteClassification
+        | Format::PiEnvironment => pi::read(format, input, ev),
     }
 }
 

@@ -6,6 +6,7 @@ mod doc;
 mod finding;
 
 mod advisory_failure;
+mod artifacts_disagree;
 mod claim_false_green;
 mod claim_false_red;
 mod conflicting_duplicate;
@@ -19,6 +20,7 @@ mod truncated_stream;
 mod unknown_format;
 mod unparseable;
 mod waiver;
+mod waiver_unbacked;
 
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
@@ -97,11 +99,13 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &triage_hides_regression::TriageHidesRegression,
     &exit_code_contradiction::ExitCodeContradiction,
     &conflicting_duplicate::ConflictingDuplicate,
+    &artifacts_disagree::ArtifactsDisagree,
     &nothing_ran::NothingRan,
     &waiver::WaiverExpired,
     &waiver::WaiverTooLong,
     &waiver::WaiverIncomplete,
     &waiver::WaiverExpiringSoon,
+    &waiver_unbacked::WaiverUnbacked,
     &advisory_failure::AdvisoryFailure,
 ];
 
