@@ -34,6 +34,16 @@ pub enum Format {
     PiDropinVerdict,
     /// pi_agent_rust `suite_classification.toml` (waivers and quarantine).
     PiSuiteClassification,
+    /// Common Test Report Format JSON (specVersion 0.0.0, 1.0.0, and the older `{results}` form).
+    Ctrf,
+    /// Test Anything Protocol 13 and 14, with subtests and YAML diagnostics.
+    Tap,
+    /// `go test -json` / test2json events, with go's plain-text build-failure lines.
+    GoTestJson,
+    /// `cargo test` console output (libtest's pretty format, with cargo's own lines).
+    Libtest,
+    /// libtest's JSON event stream (`--format json -Z unstable-options`).
+    LibtestJson,
 }
 
 impl Format {
@@ -52,6 +62,11 @@ impl Format {
         Self::PiCertificationDossier,
         Self::PiDropinVerdict,
         Self::PiSuiteClassification,
+        Self::Ctrf,
+        Self::Tap,
+        Self::GoTestJson,
+        Self::Libtest,
+        Self::LibtestJson,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -71,6 +86,11 @@ impl Format {
             Self::PiCertificationDossier => "pi-certification-dossier",
             Self::PiDropinVerdict => "pi-dropin-verdict",
             Self::PiSuiteClassification => "pi-suite-classification",
+            Self::Ctrf => "ctrf",
+            Self::Tap => "tap",
+            Self::GoTestJson => "go-test-json",
+            Self::Libtest => "libtest",
+            Self::LibtestJson => "libtest-json",
         }
     }
 
