@@ -674,7 +674,10 @@ impl Reader {
                 let raw = if point.ok { "ok" } else { "not ok" };
                 ev.add_claim(
                     Claim::status(
-                        format!("{scope} test point {} ({name})", pending.number),
+                        match &level.name {
+                            None if level.indent == 0 => format!("test point {} {name:?}", pending.number),
+                            _ => format!("test point {} {name:?} in {scope}", pending.number),
+                        },
                         "ok",
                         raw,
                         claimed,
