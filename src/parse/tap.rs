@@ -328,7 +328,8 @@ impl Reader {
                 return Ok(());
             }
             if indent >= block.indent || content.is_empty() {
-                let body = if text.len() >= block.indent { &text[block.indent..] } else { "" };
+                // Blank lines may be shorter than the indentation (or end in other whitespace).
+                let body = text.get(block.indent..).unwrap_or("");
                 if block.text.len() + body.len() < MAX_DIAGNOSTIC_BYTES {
                     block.text.push_str(body);
                     block.text.push('\n');

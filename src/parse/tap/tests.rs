@@ -202,6 +202,13 @@ fn yaml_diagnostics_give_the_message_and_the_location() {
 }
 
 #[test]
+fn odd_whitespace_inside_yaml_is_harmless() {
+    let ev = tap("1..1\nnot ok 1 - x\n  ---\n\u{3000}\n  message: m\n  ...\n");
+    assert_eq!(ev.tally.failed, 1);
+    assert_eq!(ev.failures[0].message.as_deref(), Some("m"));
+}
+
+#[test]
 fn a_stream_ending_inside_yaml_is_truncated() {
     let ev = tap("1..1\nnot ok 1 - x\n  ---\n  message: half\n");
     assert!(ev.observations.iter().any(|o| matches!(o, Observation::Truncated { .. })));
