@@ -10,9 +10,12 @@ fn example(name: &str) -> String {
 
 #[test]
 fn each_example_gets_its_documented_verdict() {
-    let cases: &[(&str, i32, &[&str])] =
-        &[("honest-pass", 0, &[]), ("honest-failure", 1, &[]), ("kane-readonly-fallback", 3, &["TG101"]),
-        ("pi-blocking-skip", 3, &["TG101"])];
+    let cases: &[(&str, i32, &[&str])] = &[
+        ("honest-pass", 0, &[]),
+        ("honest-failure", 1, &[]),
+        ("kane-readonly-fallback", 3, &["TG101"]),
+        ("pi-blocking-skip", 3, &["TG101"]),
+    ];
     for (name, code, rules) in cases {
         let run = check(&[&example(name)]);
         assert_eq!(

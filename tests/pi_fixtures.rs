@@ -58,7 +58,8 @@ const EXPECTED: &[(&str, i32, &str, &[&str])] = &[
     // e2e_rpc exited 101 before running a test (disk full while compiling).
     ("tests/e2e_results/20260206T212320Z", 1, "fail", &[]),
     ("tests/e2e_results/20260206T212320Z/e2e_rpc", 1, "fail", &[]),
-    ("tests/e2e_results/20260206T212320Z/e2e_rpc/output.log", 3, "discrepancy", &["TG003", "TG201"]),
+    // cargo test output: the compile failure behind result.json, read by the libtest reader.
+    ("tests/e2e_results/20260206T212320Z/e2e_rpc/output.log", 1, "fail", &[]),
     ("tests/e2e_results/20260206T212320Z/e2e_rpc/result.json", 1, "fail", &[]),
     // Provenance only: alone, nothing ran.
     ("tests/e2e_results/20260206T212320Z/environment.json", 3, "discrepancy", &["TG201"]),
@@ -177,6 +178,7 @@ const FORMATS: &[(&str, &str)] = &[
     ("tests/e2e_results/20260206T184855Z/summary.json", "pi-summary"),
     ("tests/e2e_results/20260206T185039Z/summary.json", "pi-summary"),
     ("tests/e2e_results/20260206T185305Z/summary.json", "pi-summary"),
+    ("tests/e2e_results/20260206T212320Z/e2e_rpc/output.log", "libtest"),
     ("tests/e2e_results/20260206T212320Z/e2e_rpc/result.json", "pi-result"),
     ("tests/e2e_results/20260206T212320Z/environment.json", "pi-environment"),
     ("tests/e2e_results/20260206T212320Z/summary.json", "pi-summary"),

@@ -36,6 +36,16 @@ pub enum Format {
     PiSuiteClassification,
     /// pi_agent_rust `environment.json`: provenance only (commit, correlation id).
     PiEnvironment,
+    /// Common Test Report Format JSON (specVersion 0.0.0, 1.0.0, and the older `{results}` form).
+    Ctrf,
+    /// Test Anything Protocol 13 and 14, with subtests and YAML diagnostics.
+    Tap,
+    /// `go test -json` / test2json events, with go's plain-text build-failure lines.
+    GoTestJson,
+    /// `cargo test` console output (libtest's pretty format, with cargo's own lines).
+    Libtest,
+    /// libtest's JSON event stream (`--format json -Z unstable-options`).
+    LibtestJson,
 }
 
 impl Format {
@@ -55,6 +65,11 @@ impl Format {
         Self::PiDropinVerdict,
         Self::PiSuiteClassification,
         Self::PiEnvironment,
+        Self::Ctrf,
+        Self::Tap,
+        Self::GoTestJson,
+        Self::Libtest,
+        Self::LibtestJson,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -75,6 +90,11 @@ impl Format {
             Self::PiDropinVerdict => "pi-dropin-verdict",
             Self::PiSuiteClassification => "pi-suite-classification",
             Self::PiEnvironment => "pi-environment",
+            Self::Ctrf => "ctrf",
+            Self::Tap => "tap",
+            Self::GoTestJson => "go-test-json",
+            Self::Libtest => "libtest",
+            Self::LibtestJson => "libtest-json",
         }
     }
 

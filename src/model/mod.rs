@@ -19,5 +19,5 @@ pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{ArtifactInfo, Evidence, EvidenceLimits, Provenance, ProvenanceKind, cap_message, qualified_name};
 pub use format::Format;
-pub use observation::{Observation, WaiverEntry, WaiverKind};
+pub use observation::{Observation, Violation, WaiverEntry, WaiverKind};
 pub use position::{Position, SourceLocation};

@@ -59,6 +59,28 @@ pub enum Observation {
         failing: Vec<String>,
         position: Position,
     },
+    /// A breach of the format's own rules that leaves its results incomplete or
+    /// ambiguous: a TAP stream without a plan or with a bail-out, a CTRF document
+    /// that fails its schema.
+    ProtocolViolation { violation: Violation, detail: String, position: Position },
+}
+
+/// The kinds of [`Observation::ProtocolViolation`], one rule each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Violation {
+    /// TAP: no `1..N` plan.
+    PlanMissing,
+    /// TAP: a plan in the middle of the test points, or more than one plan.
+    PlanMisplaced,
+    /// TAP: a test number outside the plan, out of order, or repeated.
+    TestNumber,
+    /// TAP: `Bail out!`.
+    BailOut,
+    /// TAP: a subtest not closed by its parent's test point.
+    UnterminatedSubtest,
+    /// A document that does not conform to its format's schema (CTRF).
+    Schema,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

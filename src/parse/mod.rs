@@ -4,11 +4,18 @@
 //! the whole stream through the reader, hashing every byte on the way. Readers
 //! stream; none of them holds a whole report of test cases in memory.
 
+pub mod ctrf;
+pub mod go_test;
 pub mod json;
 pub mod kane;
+pub mod libtest;
+pub mod lines;
 pub mod location;
 pub mod pi;
 mod sniff;
+pub mod tap;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -57,7 +64,12 @@ pub enum ReadOutcome {
 /// Detect the format of a prefix. The order matters only for content that
 /// could match two formats; each detector is strict enough that none does.
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    kane::detect(sniff).or_else(|| pi::detect(sniff))
+    kane::detect(sniff)
+        .or_else(|| ctrf::detect(sniff))
+        .or_else(|| pi::detect(sniff))
+        .or_else(|| go_test::detect(sniff))
+        .or_else(|| libtest::detect(sniff))
+        .or_else(|| tap::detect(sniff))
 }
 
 /// Run one format's reader over a stream.
@@ -78,6 +90,11 @@ pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -
         | Format::PiDropinVerdict
         | Format::PiSuiteClassification
         | Format::PiEnvironment => pi::read(format, input, ev),
+        Format::Ctrf => ctrf::read(input, ev),
+        Format::Tap => tap::read(input, ev),
+        Format::GoTestJson => go_test::read(input, ev),
+        // One reader for both: cargo interleaves its own text lines with either.
+        Format::Libtest | Format::LibtestJson => libtest::read(input, ev),
     }
 }
 

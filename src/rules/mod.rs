@@ -15,6 +15,12 @@ mod empty_artifact;
 mod exit_code_contradiction;
 mod no_reports;
 mod nothing_ran;
+mod schema_violation;
+mod tap_bail_out;
+mod tap_plan_misplaced;
+mod tap_plan_missing;
+mod tap_test_number;
+mod tap_unterminated_subtest;
 mod triage_hides_regression;
 mod truncated_stream;
 mod unknown_format;
@@ -93,6 +99,12 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unknown_format::UnknownFormat,
     &no_reports::NoReports,
     &truncated_stream::TruncatedStream,
+    &tap_plan_missing::TapPlanMissing,
+    &tap_plan_misplaced::TapPlanMisplaced,
+    &tap_test_number::TapTestNumber,
+    &tap_bail_out::TapBailOut,
+    &tap_unterminated_subtest::TapUnterminatedSubtest,
+    &schema_violation::SchemaViolation,
     &claim_false_green::ClaimFalseGreen,
     &claim_false_red::ClaimFalseRed,
     &count_mismatch::CountMismatch,

@@ -121,9 +121,8 @@ pub fn read(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Resul
         Format::PiCertificationDossier => certification_dossier::read(&doc, ev),
         Format::PiDropinVerdict => dropin_verdict::read(&doc, ev),
         Format::PiEnvironment => environment::read(&doc, ev),
-        Format::PiSuiteClassification | Format::Kane => {
-            Err(ParseError::new(format!("{format} is not a pi JSON artifact"), Position::default()))
-        }
+        // Not a pi JSON artifact; `parse::read_format` never routes these here.
+        other => Err(ParseError::new(format!("{other} is not a pi JSON artifact"), Position::default())),
     }
 }
 

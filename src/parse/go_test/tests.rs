@@ -1,0 +1,252 @@
+use super::*;
+use crate::model::SourceLocation;
+use crate::parse::testing::{broken_claims, detected, judge, read};
+
+const PKG: &str = "example.com/m/p";
+
+/// One test2json event line.
+fn e(action: &str, test: Option<&str>, output: Option<&str>) -> String {
+    let mut value = serde_json::json!({"Time": "2026-11-20T23:08:24Z", "Action": action, "Package": PKG});
+    if let Some(test) = test {
+        value["Test"] = test.into();
+    }
+    if let Some(output) = output {
+        value["Output"] = output.into();
+    }
+    format!("{value}\n")
+}
+
+fn stream(lines: &[String]) -> Evidence {
+    read(Format::GoTestJson, &lines.concat())
+}
+
+fn codes(list: &[&str]) -> Vec<String> {
+    list.iter().map(|c| (*c).to_owned()).collect()
+}
+
+#[test]
+fn detects_events_and_the_plain_build_failure_line() {
+    assert_eq!(detected(&e("run", Some("TestA"), None)), Some(Format::GoTestJson));
+    assert_eq!(detected("FAIL\texample.com/demo/brokenbuild [build failed]\n"), Some(Format::GoTestJson));
+    assert_eq!(detected("FAIL\texample.com/x [setup failed]\n"), Some(Format::GoTestJson));
+    let kane_like = "{\"type\":\"step_end\",\"Action\":\"x\"}\n";
+    assert_eq!(detect(&Sniff::new(kane_like.as_bytes(), true, "x")), None);
+    assert_eq!(detected("<testsuites>\nFAIL\tpkg [build failed]\n</testsuites>\n"), None);
+    assert_eq!(detected("FAIL\tpkg\t0.01s\n"), None);
+}
+
+#[test]
+fn tests_and_subtests_are_cases_and_the_package_is_a_claim() {
+    let ev = stream(&[
+        e("run", Some("TestPass"), None),
+        e("pass", Some("TestPass"), None),
+        e("run", Some("TestSkip"), None),
+        e("skip", Some("TestSkip"), None),
+        e("run", Some("TestSub"), None),
+        e("run", Some("TestSub/a"), None),
+        e("run", Some("TestSub/b"), None),
+        e("output", Some("TestSub/b"), Some("=== RUN   TestSub/b\n")),
+        e("output", Some("TestSub/b"), Some("    sub_test.go:13: sub failed\n")),
+        e("output", Some("TestSub/b"), Some("    --- FAIL: TestSub/b (0.00s)\n")),
+        e("pass", Some("TestSub/a"), None),
+        e("fail", Some("TestSub/b"), None),
+        e("fail", Some("TestSub"), None),
+        e("output", None, Some("FAIL\n")),
+        e("fail", None, None),
+    ]);
+    assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (2, 1, 1), "the parent is not a case");
+    let failure = &ev.failures[0];
+    assert_eq!(failure.name, "TestSub/b");
+    assert_eq!(failure.suite.as_deref(), Some(PKG));
+    assert_eq!(failure.message.as_deref(), Some("    sub_test.go:13: sub failed"));
+    assert_eq!(failure.source, Some(SourceLocation { file: "sub_test.go".into(), line: Some(13) }));
+    assert_eq!(failure.replay.as_deref(), Some("go test -run '^TestSub$/^b$' example.com/m/p"));
+    assert!(broken_claims(&ev).is_empty());
+    assert_eq!(judge(ev, Some(1)), (1, vec![]));
+}
+
+#[test]
+fn a_green_package_is_green() {
+    let ev = stream(&[
+        e("start", None, None),
+        e("run", Some("TestA"), None),
+        e("pass", Some("TestA"), None),
+        e("pass", None, None),
+    ]);
+    assert_eq!(judge(ev, Some(0)), (0, vec![]));
+}
+
+#[test]
+fn a_run_without_a_final_event_is_incomplete_and_the_package_fails() {
+    // A panic in a goroutine: the test never ends; only the package fails.
+    let ev = stream(&[
+        e("run", Some("TestGoroutine"), None),
+        e("output", Some("TestGoroutine"), Some("panic: boom\n")),
+        e("output", None, Some("FAIL\texample.com/m/p\t0.01s\n")),
+        e("fail", None, None),
+    ]);
+    assert_eq!(ev.tally.incomplete, 1);
+    let failure = &ev.failures[0];
+    assert_eq!(failure.outcome, CaseOutcome::Incomplete);
+    assert!(failure.message.as_deref().is_some_and(|m| m.contains("never reported") && m.contains("panic: boom")));
+    assert!(broken_claims(&ev).is_empty(), "the package's fail is explained: {:?}", broken_claims(&ev));
+    assert_eq!(judge(ev, Some(1)), (1, vec![]));
+}
+
+#[test]
+fn a_stream_that_ends_inside_a_package_is_truncated() {
+    let ev = stream(&[e("run", Some("TestA"), None), e("pass", Some("TestA"), None), e("run", Some("TestB"), None)]);
+    assert_eq!(ev.tally.incomplete, 1);
+    assert!(ev.observations.iter().any(|o| matches!(o, Observation::Truncated { .. })));
+    assert_eq!(judge(ev, None), (3, codes(&["TG005"])));
+}
+
+#[test]
+fn a_package_that_fails_while_no_test_failed_is_named() {
+    // TestMain calling os.Exit(1) after the tests passed.
+    let ev = stream(&[
+        e("run", Some("TestA"), None),
+        e("pass", Some("TestA"), None),
+        e("output", None, Some("coverage below threshold\n")),
+        e("output", None, Some("FAIL\texample.com/m/p\t0.01s\n")),
+        e("fail", None, None),
+    ]);
+    assert_eq!(ev.tally.errored, 1);
+    let failure = &ev.failures[0];
+    assert_eq!(failure.name, PKG);
+    assert!(failure.message.as_deref().is_some_and(|m| m.contains("coverage below threshold")));
+    assert_eq!(judge(ev, Some(1)), (1, vec![]));
+}
+
+#[test]
+fn a_package_pass_with_a_failed_test_is_a_false_green() {
+    let ev = stream(&[e("run", Some("TestA"), None), e("fail", Some("TestA"), None), e("pass", None, None)]);
+    assert_eq!(
+        broken_claims(&ev),
+        vec!["package example.com/m/p Action pass/fail (1 failing, 0 passed, 0 skipped test(s) in the package)"]
+    );
+    assert_eq!(judge(ev, Some(0)), (3, codes(&["TG101", "TG105"])));
+}
+
+#[test]
+fn a_parent_that_fails_itself_is_a_failure() {
+    let ev = stream(&[
+        e("run", Some("TestP"), None),
+        e("run", Some("TestP/a"), None),
+        e("pass", Some("TestP/a"), None),
+        e("output", Some("TestP"), Some("    p_test.go:20: cleanup failed\n")),
+        e("fail", Some("TestP"), None),
+        e("fail", None, None),
+    ]);
+    assert_eq!((ev.tally.passed, ev.tally.failed), (1, 1));
+    assert_eq!(ev.failures[0].name, "TestP");
+    assert_eq!(judge(ev, Some(1)), (1, vec![]));
+}
+
+#[test]
+fn the_go_1_19_build_failure_line_is_a_failure_not_noise() {
+    let ev = read(Format::GoTestJson, "FAIL\texample.com/demo/brokenbuild [build failed]\n");
+    assert_eq!(ev.tally.errored, 1);
+    assert_eq!(ev.failures[0].name, "example.com/demo/brokenbuild");
+    assert_eq!(judge(ev, Some(2)), (1, vec![]));
+}
+
+#[test]
+fn compile_errors_before_the_failure_line_become_its_message() {
+    let text = "# example.com/demo/brokenbuild [example.com/demo/brokenbuild.test]\nbrokenbuild/broken_test.go:5:49: cannot use \"string\" as int value\nFAIL\texample.com/demo/brokenbuild [build failed]\n";
+    let ev = read(Format::GoTestJson, text);
+    assert_eq!(ev.tally.errored, 1);
+    let failure = &ev.failures[0];
+    assert!(failure.message.as_deref().is_some_and(|m| m.contains("cannot use")), "{failure:?}");
+    assert_eq!(failure.source, Some(SourceLocation { file: "brokenbuild/broken_test.go".into(), line: Some(5) }));
+}
+
+#[test]
+fn compile_errors_without_a_failure_line_still_fail() {
+    let ev = read(Format::GoTestJson, "# example.com/x\nx/a.go:3:1: syntax error\n");
+    assert_eq!(ev.tally.errored, 1);
+    assert!(ev.failures[0].message.as_deref().is_some_and(|m| m.starts_with("# example.com/x\nx/a.go:3:1")));
+}
+
+#[test]
+fn go_1_24_build_events_fail_the_package() {
+    let build = "example.com/m/p [example.com/m/p.test]";
+    let lines = [
+        format!(
+            "{}\n",
+            serde_json::json!({"ImportPath": build, "Action": "build-output", "Output": "# example.com/m/p\n"})
+        ),
+        format!(
+            "{}\n",
+            serde_json::json!({"ImportPath": build, "Action": "build-output", "Output": "p/x_test.go:5:2: undefined: foo\n"})
+        ),
+        format!("{}\n", serde_json::json!({"ImportPath": build, "Action": "build-fail"})),
+        e("start", None, None),
+        e("output", None, Some("FAIL\texample.com/m/p [build failed]\n")),
+        format!("{}\n", serde_json::json!({"Action": "fail", "Package": PKG, "Elapsed": 0, "FailedBuild": build})),
+    ];
+    let ev = stream(&lines);
+    assert_eq!(ev.tally.errored, 1);
+    let failure = &ev.failures[0];
+    assert_eq!(failure.name, PKG);
+    assert!(failure.message.as_deref().is_some_and(|m| m.contains("undefined: foo")));
+    assert_eq!(failure.source, Some(SourceLocation { file: "p/x_test.go".into(), line: Some(5) }));
+    assert!(broken_claims(&ev).is_empty());
+    assert_eq!(judge(ev, Some(1)), (1, vec![]));
+}
+
+#[test]
+fn a_build_fail_event_with_no_package_event_still_fails() {
+    let line = format!("{}\n", serde_json::json!({"ImportPath": "example.com/q", "Action": "build-fail"}));
+    let ev = read(Format::GoTestJson, &line);
+    assert_eq!(ev.tally.errored, 1);
+    assert_eq!(ev.failures[0].name, "example.com/q");
+}
+
+#[test]
+fn go_command_errors_are_failures_and_downloads_are_not() {
+    let ev = read(Format::GoTestJson, "go: downloading example.com/dep v1.0.0\ngo: updates to go.mod needed\n");
+    assert_eq!(ev.tally.errored, 1);
+    assert_eq!(ev.failures[0].message.as_deref(), Some("go: updates to go.mod needed"));
+}
+
+#[test]
+fn a_package_without_test_files_is_nothing_ran() {
+    let ev = stream(&[e("output", None, Some("?   \texample.com/m/p\t[no test files]\n")), e("skip", None, None)]);
+    assert_eq!(judge(ev, Some(0)), (3, codes(&["TG201"])));
+}
+
+#[test]
+fn a_cut_event_is_unparseable_and_running_tests_are_incomplete() {
+    let mut text = e("run", Some("TestA"), None);
+    text.push_str("{\"Action\":\"pass\",\"Package\":\"exa");
+    let ev = read(Format::GoTestJson, &text);
+    assert_eq!(ev.tally.incomplete, 1);
+    let (exit, found) = judge(ev, None);
+    assert_eq!(exit, 3);
+    assert!(found.contains(&"TG001".to_owned()) && found.contains(&"TG005".to_owned()), "{found:?}");
+}
+
+#[test]
+fn a_wrongly_typed_event_is_unparseable() {
+    let ev = read(Format::GoTestJson, "{\"Action\":7,\"Package\":\"p\"}\n");
+    assert_eq!(judge(ev, None), (3, codes(&["TG001", "TG201"])));
+}
+
+#[test]
+fn test2json_without_a_package_works() {
+    let text =
+        "{\"Action\":\"run\",\"Test\":\"TestA\"}\n{\"Action\":\"fail\",\"Test\":\"TestA\"}\n{\"Action\":\"fail\"}\n";
+    let ev = read(Format::GoTestJson, text);
+    assert_eq!(ev.failures[0].replay.as_deref(), Some("go test -run '^TestA$' ./..."));
+    assert_eq!(judge(ev, None), (1, vec![]));
+}
+
+#[test]
+fn hostile_names_give_inert_replays() {
+    let name = "TestX/$(touch pwned)_`id`_'q'";
+    let ev = stream(&[e("run", Some(name), None), e("fail", Some(name), None), e("fail", None, None)]);
+    let replay = ev.failures[0].replay.clone().unwrap_or_default();
+    assert_eq!(replay, crate::replay::go_test(PKG, name));
+    assert!(replay.starts_with("go test -run '^TestX$/^\\$\\(touch pwned\\)_`id`_'\\''q'\\''$'"), "{replay}");
+}

@@ -1,0 +1,62 @@
+//! Helpers for reader unit tests: run a reader over text and judge the result
+//! with every registered rule, as `truegreen check` would.
+
+use chrono::NaiveDate;
+
+use super::{Sniff, detect, read_format};
+use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation};
+use crate::rules::{self, Policy, RuleContext};
+use crate::verdict::{self, RunContext};
+
+/// Read `text` as `format`, recording a reader error as the driver does.
+pub fn read(format: Format, text: &str) -> Evidence {
+    let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
+    let mut ev = Evidence::new(info, EvidenceLimits::default());
+    let mut input = text.as_bytes();
+    if let Err(err) = read_format(format, &mut input, &mut ev) {
+        ev.observe(Observation::Unparseable { message: err.message, position: err.position });
+    }
+    ev.finish();
+    ev
+}
+
+/// The format detection picks for `text` as a whole file.
+pub fn detected(text: &str) -> Option<Format> {
+    detect(&Sniff::new(text.as_bytes(), true, "report"))
+}
+
+/// The verdict's exit code and the sorted, deduplicated rule codes it found.
+pub fn judge(ev: Evidence, exit_code: Option<i32>) -> (i32, Vec<String>) {
+    let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+    policy.exit_code = exit_code;
+    let artifacts = vec![ev];
+    let findings = {
+        let cx = RuleContext { artifacts: &artifacts, discovery_issues: &[], policy: &policy };
+        rules::run_all(&cx)
+    };
+    let mut codes: Vec<String> = findings.iter().map(|f| f.rule.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let verdict = verdict::decide(artifacts, findings, Vec::new(), RunContext::default());
+    (verdict.exit_code, codes)
+}
+
+/// The violations of one kind recorded on `ev`.
+pub fn violations(ev: &Evidence, kind: crate::model::Violation) -> Vec<String> {
+    ev.observations
+        .iter()
+        .filter_map(|o| match o {
+            Observation::ProtocolViolation { violation, detail, .. } if *violation == kind => Some(detail.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The claims on `ev` that do not hold, as `field claimed/derived`.
+pub fn broken_claims(ev: &Evidence) -> Vec<String> {
+    ev.claims
+        .iter()
+        .filter(|c| !c.holds())
+        .map(|c| format!("{} {} {}/{}", c.scope, c.field, c.claimed_text(), c.derived_text()))
+        .collect()
+}
