@@ -34,6 +34,14 @@ pub enum Format {
     PiDropinVerdict,
     /// pi_agent_rust `suite_classification.toml` (waivers and quarantine).
     PiSuiteClassification,
+    /// `key=value` counts a shell harness writes (`total`, `passed`, `failed`, `skipped`).
+    KeyValueCounts,
+    /// git's `t/test-lib.sh` `test-results/*.counts` (`total`, `success`, `fixed`, `broken`, `failed`).
+    GitTestCounts,
+    /// truegreen's own `.truegreen.yml` (expectations, waivers, quarantine, replay templates).
+    TruegreenConfig,
+    /// truegreen's suite ledger, appended by `truegreen run --ledger` (`truegreen.ledger.v1`).
+    TruegreenLedger,
 }
 
 impl Format {
@@ -52,6 +60,10 @@ impl Format {
         Self::PiCertificationDossier,
         Self::PiDropinVerdict,
         Self::PiSuiteClassification,
+        Self::KeyValueCounts,
+        Self::GitTestCounts,
+        Self::TruegreenConfig,
+        Self::TruegreenLedger,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -71,13 +83,27 @@ impl Format {
             Self::PiCertificationDossier => "pi-certification-dossier",
             Self::PiDropinVerdict => "pi-dropin-verdict",
             Self::PiSuiteClassification => "pi-suite-classification",
+            Self::KeyValueCounts => "key-value-counts",
+            Self::GitTestCounts => "git-test-counts",
+            Self::TruegreenConfig => "truegreen-config",
+            Self::TruegreenLedger => "truegreen-ledger",
         }
     }
 
     /// Whether an artifact of this format is test evidence that must hold at
     /// least one executed case. Policy files (waivers) and indexes are not.
     pub fn carries_cases(self) -> bool {
-        !matches!(self, Self::PiWaiverAudit | Self::PiSuiteClassification)
+        !matches!(
+            self,
+            Self::PiWaiverAudit | Self::PiSuiteClassification | Self::TruegreenConfig | Self::TruegreenLedger
+        )
+    }
+
+    /// Whether the run being judged writes artifacts of this format, so that an old
+    /// one is stale. Committed policy files (waivers, `.truegreen.yml`) and the
+    /// ledger that spans many runs of `truegreen run` are not.
+    pub fn is_run_output(self) -> bool {
+        !matches!(self, Self::PiSuiteClassification | Self::TruegreenConfig | Self::TruegreenLedger)
     }
 }
 

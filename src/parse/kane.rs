@@ -232,7 +232,7 @@ impl State {
             "testrun_start" => {
                 self.testrun_started = true;
                 if let Some(id) = f.opt_str("execution_id")? {
-                    ev.add_provenance(ProvenanceKind::RunId, "testrun_start.execution_id", id);
+                    ev.add_provenance(ProvenanceKind::SessionId, "testrun_start.execution_id", id);
                 }
             }
             "testrun_member_end" => self.member_end(&f, pos, ev)?,

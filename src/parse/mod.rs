@@ -4,8 +4,12 @@
 //! the whole stream through the reader, hashing every byte on the way. Readers
 //! stream; none of them holds a whole report of test cases in memory.
 
+pub mod counts;
+pub mod git_counts;
 pub mod json;
 pub mod kane;
+pub mod ledger;
+mod lines;
 pub mod location;
 pub mod pi;
 mod sniff;
@@ -57,7 +61,11 @@ pub enum ReadOutcome {
 /// Detect the format of a prefix. The order matters only for content that
 /// could match two formats; each detector is strict enough that none does.
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    kane::detect(sniff).or_else(|| pi::detect(sniff))
+    kane::detect(sniff)
+        .or_else(|| pi::detect(sniff))
+        .or_else(|| ledger::detect(sniff))
+        .or_else(|| git_counts::detect(sniff))
+        .or_else(|| counts::detect(sniff))
 }
 
 /// Run one format's reader over a stream.
@@ -77,6 +85,10 @@ pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -
         | Format::PiCertificationDossier
         | Format::PiDropinVerdict
         | Format::PiSuiteClassification => pi::read(format, input, ev),
+        Format::KeyValueCounts => counts::read(input, ev),
+        Format::GitTestCounts => git_counts::read(input, ev),
+        Format::TruegreenConfig => crate::config::read(input, ev),
+        Format::TruegreenLedger => ledger::read(input, ev),
     }
 }
 

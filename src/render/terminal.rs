@@ -84,7 +84,9 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
         out.push('\n');
     }
     for (artifact, f) in failures.iter().take(MAX_FAILURES_SHOWN) {
-        let label = if !f.blocking {
+        let label = if f.waived.is_some() {
+            p.yellow("WAIVED")
+        } else if !f.blocking {
             p.yellow("ADVISORY")
         } else if f.outcome.is_failure() {
             p.red(&f.outcome.as_str().to_uppercase())
@@ -97,6 +99,9 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
             None => location(Some(&artifact.info.path), Some(&f.position)),
         };
         let _ = writeln!(out, "{label} {}  {}", terminal_safe(&name), p.dim(&terminal_safe(&loc)));
+        if let Some(by) = &f.waived {
+            let _ = writeln!(out, "  waived by {}", terminal_safe(by));
+        }
         if let Some(message) = &f.message {
             for line in terminal_safe(message).lines().take(6) {
                 let _ = writeln!(out, "  {line}");
