@@ -159,8 +159,7 @@ pub struct WaiverConfig {
 }
 
 fn replay_schema(_gen: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let properties: serde_json::Map<String, serde_json::Value> = Format::ALL
-        .iter()
+    let properties: serde_json::Map<String, serde_json::Value> = replayable()
         .map(|f| (f.id().to_owned(), serde_json::json!({ "type": "string", "description": format!("Replay template for {} failures", f.id()) })))
         .collect();
     schemars::json_schema!({
@@ -168,6 +167,11 @@ fn replay_schema(_gen: &mut schemars::SchemaGenerator) -> schemars::Schema {
         "properties": properties,
         "additionalProperties": false,
     })
+}
+
+/// Formats whose failures a replay template can apply to: those holding cases.
+fn replayable() -> impl Iterator<Item = Format> {
+    Format::ALL.iter().copied().filter(|f| f.carries_cases())
 }
 
 /// Why a configuration could not be used. Always a usage error (exit 2).
@@ -280,17 +284,12 @@ impl Config {
             return Err("expect: a report path must not be empty".to_owned());
         }
         for key in self.replay.keys() {
-            if !Format::ALL.iter().any(|f| f.id() == key) {
-                let known: Vec<&str> = Format::ALL.iter().map(|f| f.id()).collect();
+            if !replayable().any(|f| f.id() == key) {
+                let known: Vec<&str> = replayable().map(|f| f.id()).collect();
                 return Err(format!("replay: unknown format `{key}`, expected one of {}", known.join(", ")));
             }
         }
         Ok(())
-    }
-
-    /// The longest waiver lifetime this file allows.
-    pub fn waiver_limit(&self) -> Option<i64> {
-        self.max_waiver_days
     }
 
     fn entries(&self) -> impl Iterator<Item = (WaiverKind, usize, &WaiverConfig)> {

@@ -7,11 +7,15 @@
 //! tally, `--min-tests`, the floor and `--exit-code` see them; `total`, when
 //! present, is a claim checked against the sum. A key repeated in one file means
 //! two runs appended to it, so it is unparseable rather than summed or overridden.
+//!
+//! Provenance keys are recorded for the freshness rules: `commit`, `git_sha`,
+//! `git_commit`, `sha` (commit); `run_id`, `github_run_id` (CI run id);
+//! `correlation_id`; `timestamp`, `generated_at` (generation time).
 
 use std::io::BufRead;
 
 use super::{ParseError, Sniff};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position};
+use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind};
 
 /// Counts above this are rejected: no shell suite runs a million cases, and each
 /// synthesized case costs memory.
@@ -37,6 +41,16 @@ fn key(name: &str) -> Option<Key> {
         "failed" | "fail" | "failures" => Key::Failed,
         "errored" | "errors" => Key::Errored,
         "skipped" | "skip" | "ignored" => Key::Skipped,
+        _ => return None,
+    })
+}
+
+fn provenance_key(name: &str) -> Option<ProvenanceKind> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "commit" | "git_sha" | "git_commit" | "sha" => ProvenanceKind::Commit,
+        "run_id" | "github_run_id" => ProvenanceKind::RunId,
+        "correlation_id" => ProvenanceKind::CorrelationId,
+        "timestamp" | "generated_at" => ProvenanceKind::GeneratedAt,
         _ => return None,
     })
 }
@@ -108,8 +122,9 @@ impl Counts {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
     let mut counts = Counts::default();
-    let mut names: [&str; 5] = [""; 5];
     let mut spelled: [String; 5] = Default::default();
+    let mut provenance: Vec<(ProvenanceKind, String, String)> = Vec::new();
+    let mut provenance_lines: Vec<(String, u64)> = Vec::new();
     let mut line = String::new();
     let mut line_no = 0u64;
     loop {
@@ -130,8 +145,19 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
                 at,
             ));
         };
-        let Some(k) = key(name) else { continue };
         let value = unquote(value);
+        if let Some(kind) = provenance_key(name) {
+            if let Some(first) = provenance_lines.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, l)| *l) {
+                return Err(ParseError::new(
+                    format!("{name} is given twice (lines {first} and {line_no}): two runs appended to the file"),
+                    at.with_field(name.to_owned()),
+                ));
+            }
+            provenance_lines.push((name.to_owned(), line_no));
+            provenance.push((kind, name.to_owned(), value.to_owned()));
+            continue;
+        }
+        let Some(k) = key(name) else { continue };
         let count: u64 = value.parse().map_err(|_| {
             ParseError::new(format!("{name}={value:?} is not a count"), at.clone().with_field(name.to_owned()))
         })?;
@@ -154,10 +180,10 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         counts.values[slot] = Some((count, line_no));
         spelled[slot] = name.to_owned();
     }
-    for (slot, s) in spelled.iter().enumerate() {
-        names[slot] = s.as_str();
+    for (kind, field, value) in &provenance {
+        ev.add_provenance(*kind, field, value);
     }
-    record(&counts, &names, ev);
+    record(&counts, &spelled, ev);
     Ok(())
 }
 
@@ -173,11 +199,11 @@ fn read_line(input: &mut dyn BufRead, out: &mut String, line_no: u64) -> Result<
     }
 }
 
-fn record(counts: &Counts, names: &[&str; 5], ev: &mut Evidence) {
+fn record(counts: &Counts, names: &[String; 5], ev: &mut Evidence) {
     let suite = ev.info.path.clone();
     let at = |k: Key| {
         let slot = Counts::slot(k);
-        counts.get(k).map_or_else(Position::default, |(_, line)| Position::line(line).with_field(names[slot]))
+        counts.get(k).map_or_else(Position::default, |(_, line)| Position::line(line).with_field(names[slot].as_str()))
     };
     let mut sum = 0;
     for (k, outcome) in [
@@ -188,7 +214,7 @@ fn record(counts: &Counts, names: &[&str; 5], ev: &mut Evidence) {
     ] {
         let Some((n, _)) = counts.get(k) else { continue };
         sum += n;
-        let field = names[Counts::slot(k)];
+        let field = &names[Counts::slot(k)];
         let message = format!("counted in {field}={n}; the results file names no test");
         for i in 1..=n {
             let name = format!("{} test #{i} (count only)", outcome.as_str());
@@ -200,7 +226,7 @@ fn record(counts: &Counts, names: &[&str; 5], ev: &mut Evidence) {
         }
     }
     if let Some((total, _)) = counts.get(Key::Total) {
-        let field = names[Counts::slot(Key::Total)];
+        let field = names[Counts::slot(Key::Total)].as_str();
         ev.add_claim(
             Claim::count(
                 "results file",
@@ -259,6 +285,23 @@ mod tests {
         assert_eq!(ev.failures[0].position.line, Some(3));
         assert_eq!(ev.claims.len(), 1);
         assert!(ev.claims[0].holds());
+    }
+
+    #[test]
+    fn provenance_keys_are_recorded() {
+        let (ev, result) = read_str("commit=9f8e7d6\nRUN_ID=42\ntimestamp=2026-11-20T10:00:00Z\npassed=1\nfailed=0\n");
+        assert_eq!(result, Ok(()));
+        let kinds: Vec<_> = ev.provenance.iter().map(|p| (p.kind, p.field.as_str(), p.value.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ProvenanceKind::Commit, "commit", "9f8e7d6"),
+                (ProvenanceKind::RunId, "RUN_ID", "42"),
+                (ProvenanceKind::GeneratedAt, "timestamp", "2026-11-20T10:00:00Z"),
+            ]
+        );
+        let (_, result) = read_str("commit=a\npassed=1\nfailed=0\ncommit=b\n");
+        assert!(result.is_err());
     }
 
     #[test]
