@@ -1,4 +1,5 @@
 //! `truegreen run`: the command's exit status, signals and start time reach the check.
+#![cfg(unix)] // the commands under test are shell scripts
 
 mod common;
 

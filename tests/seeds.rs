@@ -1,4 +1,5 @@
 //! The false greens in `shared/seeds`, reproduced with real processes.
+#![cfg(unix)] // the commands under test are shell scripts
 
 mod common;
 

@@ -272,6 +272,22 @@ mod tests {
     }
 
     #[test]
+    fn finished_keys_stay_sorted_for_cross_artifact_comparison() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("b", CaseOutcome::Failed).suite("s"));
+        ev.add_case(Case::new("a", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("a", CaseOutcome::Passed).suite("s"));
+        assert!(ev.case_keys().is_empty(), "kept only once the artifact is finished");
+        ev.finish();
+        let keys = ev.case_keys();
+        assert_eq!(keys.len(), 2, "one key per distinct case and outcome");
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        let failed = keys.iter().find(|k| Evidence::key_outcome(**k) == CaseOutcome::Failed).copied().unwrap_or(0);
+        assert_eq!(failed >> 3, case_identity(Some("s"), "b"));
+        assert_eq!(ev.failure_by_identity(failed >> 3).map(|f| f.name.as_str()), Some("b"));
+    }
+
+    #[test]
     fn only_failures_and_flakes_are_kept_with_capped_messages() {
         let mut ev = evidence();
         ev.add_case(Case::new("ok", CaseOutcome::Passed).message("irrelevant"));

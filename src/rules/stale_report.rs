@@ -12,7 +12,8 @@ With `--since TIME` (set automatically by `truegreen run` to the moment it start
 command), reports each artifact whose modification time is earlier than TIME, naming both
 times. One second of slack absorbs file systems that round modification times.
 Committed policy files (`.truegreen.yml`, pi's `suite_classification.toml`) and the ledger
-are not run output and are exempt.
+file are not run output and are exempt; a ledger record whose suite started before TIME
+is reported instead (a ledger kept from an earlier run).
 
 ## Why it matters
 A report left over from an earlier run is read as this run's. fbi's hang test read a
@@ -26,7 +27,7 @@ build fails: `junit.xml` is yesterday's.
 
 ## How to fix
 Delete reports before the run that writes them (`rm -f` in the same step), and find out
-why the producer did not overwrite it this time.
+why the producer did not overwrite it this time. Start each job with a new ledger.
 "#,
 };
 
@@ -62,6 +63,21 @@ impl Rule for StaleReport {
                             modified.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                         ),
                     ),
+                );
+            }
+        }
+        for (ledger, run) in super::suites::runs(cx) {
+            if run.started < fresh_after {
+                let started = run.started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                out.push(
+                    META.finding(format!(
+                        "the ledger records suite {:?} started {started}, before the run started at {}: \
+                         a record from an earlier run",
+                        run.suite,
+                        since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    ))
+                    .artifact(&ledger.info.path)
+                    .position(&run.position),
                 );
             }
         }
@@ -110,6 +126,17 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].artifact.as_deref(), Some("old.xml"));
         assert!(found[0].message.contains("2026-11-19T09:00:00Z, 25 h 0 min before"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn ledger_records_from_an_earlier_run_are_stale() {
+        let mut policy = policy();
+        policy.run.since = at("1970-01-01T00:00:10Z");
+        let mut ledger = evidence("suites.jsonl", Format::TruegreenLedger);
+        ledger.observe(crate::model::Observation::SuiteRun(crate::rules::testing::suite_run("vm", 0, &[])));
+        let found = run(&StaleReport, &[ledger], &policy);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.starts_with("the ledger records suite \"vm\" started 1970-01-01T00:00:00Z"));
     }
 
     #[test]
