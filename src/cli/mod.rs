@@ -31,6 +31,8 @@ enum Command {
     /// audited too; SIGINT and SIGTERM are forwarded to it. Then the reports are
     /// checked with --exit-code and --since set from the run. The exit code is
     /// check's: 0 pass, 1 failure, 2 usage error, 3 discrepancy.
+    // `run` sets these two from the command it runs.
+    #[command(mut_arg("exit_code", |a| a.hide(true)), mut_arg("since", |a| a.hide(true)))]
     Run(run::RunArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
@@ -43,5 +45,14 @@ pub fn run() -> anyhow::Result<i32> {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
         Command::Rules(args) => rules::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

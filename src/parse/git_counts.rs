@@ -69,7 +69,7 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         let text = std::str::from_utf8(&buf).map_err(|_| ParseError::new("invalid UTF-8", at.clone()))?.trim();
         if text.is_empty() {
             if !block.is_empty() {
-                finish_block(&block, blocks, ev)?;
+                finish_block(&block, ev)?;
                 blocks += 1;
                 block = Block::default();
             }
@@ -115,18 +115,12 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         }
     }
     if !block.is_empty() {
-        finish_block(&block, blocks, ev)?;
+        finish_block(&block, ev)?;
     }
     Ok(())
 }
 
-fn finish_block(block: &Block, index: u64, ev: &mut Evidence) -> Result<(), ParseError> {
-    if index > 0 {
-        return Err(ParseError::new(
-            "a second record follows the first: two runs appended to the file",
-            Position::line(block.first_line),
-        ));
-    }
+fn finish_block(block: &Block, ev: &mut Evidence) -> Result<(), ParseError> {
     let Some((total, total_line)) = block.total else {
         return Err(ParseError::new("the record has no `total` line", Position::line(block.first_line)));
     };
