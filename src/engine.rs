@@ -1,9 +1,13 @@
 //! The whole pipeline for `truegreen check`: discover → parse → rules → verdict.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{Floor, LoadedConfig};
 use crate::discover::{self, DiscoveryIssue};
-use crate::model::Evidence;
+use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
-use crate::rules::{self, Policy, RuleContext};
+use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, RuleContext, SuitePolicy};
 use crate::verdict::{self, RunContext, Verdict};
 
 /// Everything `check` needs, already resolved from flags, config and environment.
@@ -14,6 +18,35 @@ pub struct CheckRequest {
     pub read: ReadOptions,
     pub policy: Policy,
     pub context: RunContext,
+    /// Reports that must exist (`--expect`), beyond those the configuration names.
+    pub expect: Vec<String>,
+    /// A suite ledger to judge (`check --ledger`); the reports it lists are read too.
+    pub ledger: Option<PathBuf>,
+    /// The configuration: expectations, floor, waivers, replay templates.
+    pub config: Option<LoadedConfig>,
+    /// Under `truegreen run --suite NAME`, only that suite's expectations apply
+    /// (the other suites have not run yet), and the run-wide floor does not.
+    pub suite: Option<String>,
+    /// Files read as a given format whatever `--format` says, e.g. the command's
+    /// captured stdout under `truegreen run --stdout-format kane`.
+    pub read_as: Vec<(PathBuf, Format)>,
+}
+
+impl CheckRequest {
+    /// A request for `paths` with no expectations, ledger or configuration.
+    pub fn new(paths: Vec<String>, read: ReadOptions, policy: Policy, context: RunContext) -> Self {
+        Self {
+            paths,
+            read,
+            policy,
+            context,
+            expect: Vec::new(),
+            ledger: None,
+            config: None,
+            suite: None,
+            read_as: Vec::new(),
+        }
+    }
 }
 
 /// What was read, before judgement: useful to callers that add their own evidence.
@@ -24,19 +57,64 @@ pub struct Collected {
     pub ignored: Vec<String>,
 }
 
+/// Reads each file once, however many arguments, expectations or ledger records
+/// lead to it, so that a file named twice is neither counted twice nor compared
+/// with itself.
+struct Reader<'a> {
+    options: &'a ReadOptions,
+    artifacts: Vec<Evidence>,
+    ignored: Vec<String>,
+    /// Canonical path → index in `artifacts`, or `None` when not a report.
+    seen: HashMap<PathBuf, Option<usize>>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(options: &'a ReadOptions) -> Self {
+        Self { options, artifacts: Vec::new(), ignored: Vec::new(), seen: HashMap::new() }
+    }
+
+    /// Read `path` unless it was read already; the artifact's index if it is a report.
+    fn read(&mut self, path: &Path, explicit: bool) -> Option<usize> {
+        self.read_with(path, explicit, self.options)
+    }
+
+    fn read_with(&mut self, path: &Path, explicit: bool, options: &ReadOptions) -> Option<usize> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(known) = self.seen.get(&key) {
+            return *known;
+        }
+        let index = match parse::read_file(path, explicit, options) {
+            ReadOutcome::Report(ev) => {
+                self.artifacts.push(*ev);
+                Some(self.artifacts.len() - 1)
+            }
+            ReadOutcome::Ignored => {
+                self.ignored.push(path.display().to_string());
+                None
+            }
+        };
+        self.seen.insert(key, index);
+        index
+    }
+
+    fn path_of(&self, index: usize) -> String {
+        self.artifacts[index].info.path.clone()
+    }
+}
+
 /// Discover and read every artifact the paths lead to.
 pub fn collect(paths: &[String], options: &ReadOptions) -> Collected {
+    let mut reader = Reader::new(options);
+    let issues = collect_paths(paths, &mut reader);
+    Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored }
+}
+
+fn collect_paths(paths: &[String], reader: &mut Reader<'_>) -> Vec<DiscoveryIssue> {
     let found = discover::discover(paths);
-    let mut artifacts = Vec::new();
-    let mut ignored = Vec::new();
     let mut reports_per_root = vec![0usize; paths.len()];
     for candidate in &found.candidates {
-        match parse::read_file(&candidate.path, candidate.explicit, options) {
-            ReadOutcome::Report(ev) => {
-                reports_per_root[candidate.root] += 1;
-                artifacts.push(*ev);
-            }
-            ReadOutcome::Ignored => ignored.push(candidate.path.display().to_string()),
+        if reader.read(&candidate.path, candidate.explicit).is_some() {
+            reports_per_root[candidate.root] += 1;
         }
     }
     let mut issues = found.issues;
@@ -48,7 +126,7 @@ pub fn collect(paths: &[String], options: &ReadOptions) -> Collected {
             });
         }
     }
-    Collected { artifacts, issues, ignored }
+    issues
 }
 
 /// Judge collected evidence.
@@ -60,8 +138,193 @@ pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verd
 
 /// Run `check` end to end.
 pub fn check(request: &CheckRequest) -> Verdict {
-    let collected = collect(&request.paths, &request.read);
-    judge(collected, &request.policy, request.context.clone())
+    let mut policy = request.policy.clone();
+    let mut reader = Reader::new(&request.read);
+    let mut issues = collect_paths(&request.paths, &mut reader);
+    for (path, format) in &request.read_as {
+        let options = ReadOptions { forced: Some(*format), ..request.read };
+        reader.read_with(path, true, &options);
+    }
+
+    if let Some(ledger) = &request.ledger {
+        policy.run.ledger = Some(ledger.display().to_string());
+        read_ledger(ledger, &mut reader, &mut issues);
+    }
+
+    let config = request.config.as_ref().map(|c| &c.config);
+    let in_scope = |name: &str| request.suite.as_deref().is_none_or(|s| s == name);
+
+    // Expectations: --expect, the configuration's run-wide `expect` (not under
+    // `run --suite`, where only that suite has run), and each suite's reports.
+    let mut expected: Vec<(String, String, Option<String>)> =
+        request.expect.iter().map(|p| (p.clone(), "--expect".to_owned(), None)).collect();
+    if let Some(config) = config {
+        if request.suite.is_none() {
+            expected.extend(config.expect.iter().map(|p| (p.clone(), "expect in the configuration".to_owned(), None)));
+        }
+        for (name, suite) in config.suites.iter().filter(|(name, _)| in_scope(name)) {
+            let origin = format!("reports of suite {name:?}");
+            expected.extend(suite.reports.iter().map(|p| (p.clone(), origin.clone(), Some(name.clone()))));
+        }
+    }
+    let mut suite_matches: HashMap<String, Vec<String>> = HashMap::new();
+    for (pattern, origin, suite) in expected {
+        let found = discover::discover(std::slice::from_ref(&pattern));
+        let mut matched = Vec::new();
+        for candidate in &found.candidates {
+            if let Some(index) = reader.read(&candidate.path, candidate.explicit) {
+                let path = reader.path_of(index);
+                if !matched.contains(&path) {
+                    matched.push(path);
+                }
+            }
+        }
+        if let Some(suite) = suite {
+            suite_matches.entry(suite).or_default().extend(matched.iter().cloned());
+        }
+        policy.run.expected.push(ExpectedReport { pattern, origin, matched });
+    }
+
+    if let Some(loaded) = &request.config {
+        let config = &loaded.config;
+        for (name, suite) in config.suites.iter().filter(|(name, _)| in_scope(name)) {
+            let reports = if request.ledger.is_some() {
+                ledger_reports_of(&reader.artifacts, name)
+            } else {
+                suite_matches.remove(name).unwrap_or_default()
+            };
+            if suite.allow_empty {
+                policy.run.empty_allowed.extend(reports.iter().cloned());
+            }
+            policy.run.suites.push(SuitePolicy {
+                name: name.clone(),
+                min_tests: suite.min_tests,
+                allow_empty: suite.allow_empty,
+                reports,
+            });
+        }
+        if request.suite.is_none() {
+            policy.run.floor = config.floor.as_ref().map(resolve_floor);
+        }
+        apply_config(loaded, &mut reader.artifacts, policy.today);
+        reader.artifacts.push(loaded.evidence(policy.today, request.read.limits));
+    }
+
+    let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };
+    judge(collected, &policy, request.context.clone())
+}
+
+/// Read the ledger, then every report its records list. A record's report paths
+/// are rewritten to the path the artifact was read under, so rules can find it.
+fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<DiscoveryIssue>) {
+    if !ledger.is_file() {
+        issues.push(DiscoveryIssue {
+            path: ledger.display().to_string(),
+            detail: "the ledger does not exist: no suite was recorded".to_owned(),
+        });
+        return;
+    }
+    let options = ReadOptions { forced: Some(Format::TruegreenLedger), ..*reader.options };
+    let Some(index) = reader.read_with(ledger, true, &options) else { return };
+    let listed: Vec<(String, String)> = reader.artifacts[index]
+        .observations
+        .iter()
+        .filter_map(|o| if let Observation::SuiteRun(run) = o { Some(run) } else { None })
+        .flat_map(|run| run.reports.iter().map(|r| (run.suite.clone(), r.clone())))
+        .collect();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for (suite, report) in listed {
+        if renamed.contains_key(&report) {
+            continue;
+        }
+        let path = Path::new(&report);
+        if !path.is_file() {
+            issues.push(DiscoveryIssue {
+                path: report.clone(),
+                detail: format!("listed in the ledger as written by suite {suite:?}, and gone"),
+            });
+            continue;
+        }
+        if let Some(read) = reader.read(path, true) {
+            renamed.insert(report, reader.path_of(read));
+        }
+    }
+    for obs in &mut reader.artifacts[index].observations {
+        if let Observation::SuiteRun(run) = obs {
+            for report in &mut run.reports {
+                if let Some(path) = renamed.get(report.as_str()) {
+                    report.clone_from(path);
+                }
+            }
+        }
+    }
+}
+
+/// The reports the ledger records for `suite`, over all its runs.
+fn ledger_reports_of(artifacts: &[Evidence], suite: &str) -> Vec<String> {
+    let mut reports: Vec<String> = Vec::new();
+    for ev in artifacts.iter().filter(|ev| ev.format() == Some(Format::TruegreenLedger)) {
+        for obs in &ev.observations {
+            if let Observation::SuiteRun(run) = obs
+                && run.suite == suite
+            {
+                for r in &run.reports {
+                    if !reports.contains(r) {
+                        reports.push(r.clone());
+                    }
+                }
+            }
+        }
+    }
+    reports
+}
+
+/// Replay templates and active waivers, applied to every failure read.
+fn apply_config(loaded: &LoadedConfig, artifacts: &mut [Evidence], today: chrono::NaiveDate) {
+    for ev in artifacts {
+        let (format, path) = (ev.format(), ev.info.path.clone());
+        for failure in &mut ev.failures {
+            if let Some(format) = format
+                && let Some(command) = loaded.config.replay_for(format, failure, &path)
+            {
+                failure.replay = Some(command);
+            }
+            if failure.outcome.is_failure() {
+                failure.waived = loaded.config.waiver_for(failure, today);
+            }
+        }
+    }
+}
+
+/// The floor as a number of executed cases, reading the baseline when it has one.
+fn resolve_floor(floor: &Floor) -> FloorPolicy {
+    match floor {
+        Floor::Count(n) => FloorPolicy::Minimum { executed: *n, basis: format!("floor: {n}") },
+        Floor::Baseline(b) => {
+            let basis = format!("{}% of the cases executed in {}", b.percent, b.baseline);
+            match baseline_executed(Path::new(&b.baseline)) {
+                Ok(executed) => {
+                    // Rounded up: 90% of 15 cases is 14, not 13.
+                    let required = (executed as f64 * b.percent / 100.0).ceil() as u64;
+                    FloorPolicy::Minimum { executed: required, basis: format!("{basis}, {executed}") }
+                }
+                Err(error) => FloorPolicy::Unverifiable { basis, error },
+            }
+        }
+    }
+}
+
+/// `totals.executed` of a verdict document.
+fn baseline_executed(path: &Path) -> Result<u64, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_reader(std::io::BufReader::new(file))
+        .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+    if doc.get("schema").and_then(|s| s.as_str()) != Some(verdict::SCHEMA) {
+        return Err(format!("{} is not a truegreen verdict document ({})", path.display(), verdict::SCHEMA));
+    }
+    doc.pointer("/totals/executed")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| format!("{} has no totals.executed count", path.display()))
 }
 
 /// Check one artifact held in memory, named `name` in findings. Used by

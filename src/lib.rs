@@ -5,13 +5,16 @@
 //! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
 //! [`engine`] runs it end to end.
 
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod ledger;
 pub mod model;
 pub mod parse;
 pub mod render;
 pub mod replay;
 pub mod rules;
+pub mod runner;
 pub mod text;
 pub mod verdict;

@@ -63,6 +63,19 @@ pub struct RunContext {
     /// The matrix cell this verdict belongs to (`--shard`), as given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<serde_json::Value>,
+    /// Artifacts modified before this instant are stale (`--since`, or the start
+    /// of the command under `truegreen run`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// The correlation id artifacts must carry (`--correlation-id`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub correlation_id: Option<String>,
+    /// The suite ledger judged (`check --ledger`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ledger: Option<String>,
+    /// The configuration file applied (`--config` or `.truegreen.yml`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub config: Option<String>,
 }
 
 /// One artifact as the document records it.
@@ -95,6 +108,9 @@ pub struct Totals {
     pub claims_contradicted: u64,
     pub discrepancies: u64,
     pub warnings: u64,
+    /// Blocking failures kept out of the verdict by an active waiver or quarantine.
+    #[serde(default)]
+    pub waived: u64,
 }
 
 /// The verdict document.
@@ -120,9 +136,9 @@ impl Verdict {
         self.artifacts.iter().flat_map(|a| a.failures.iter().map(move |f| (a, f)))
     }
 
-    /// Blocking failures only: those that fail the run.
+    /// Blocking failures only: those that fail the run (waived ones do not).
     pub fn blocking_failures(&self) -> impl Iterator<Item = (&ArtifactReport, &FailureRecord)> {
-        self.failures().filter(|(_, f)| f.blocking && f.outcome.is_failure())
+        self.failures().filter(|(_, f)| f.fails_run())
     }
 }
 
@@ -140,6 +156,9 @@ pub fn decide(
         .into_iter()
         .map(|ev| {
             totals.derived.add(&ev.tally);
+            totals.waived +=
+                ev.failures.iter().filter(|f| f.blocking && f.outcome.is_failure() && f.waived.is_some()).count()
+                    as u64;
             let claims: Vec<ClaimReport> = ev
                 .claims
                 .into_iter()
@@ -162,7 +181,9 @@ pub fn decide(
     totals.executed = totals.derived.executed();
     totals.discrepancies = findings.iter().filter(|f| f.severity == Severity::Discrepancy).count() as u64;
     totals.warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count() as u64;
-    let failing = totals.derived.failures() > 0 || findings.iter().any(|f| f.severity == Severity::Failure);
+    // Every failing case has a record, so the waived ones can be taken off the count.
+    let failing = totals.derived.failures().saturating_sub(totals.waived) > 0
+        || findings.iter().any(|f| f.severity == Severity::Failure);
     let status = if totals.discrepancies > 0 {
         Status::Discrepancy
     } else if failing {

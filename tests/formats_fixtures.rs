@@ -6,41 +6,32 @@
 //! shows failures, 0 only where everything passed. The redacted verdict
 //! documents are insta snapshots (`tests/snapshots/`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
 
 fn shared_fixtures() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    assert!(
-        dir.join("formats").is_dir(),
-        "shared fixtures not found at {}: check out the shared material beside the repository",
-        dir.display()
-    );
-    dir
+    common::shared_fixtures("")
 }
 
 /// Run `truegreen check` on one file; returns the exit code and the verdict document.
 fn check(path: &Path, exit_code: Option<i32>) -> (i32, Value) {
-    let out_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let json = out_dir.path().join("verdict.json");
-    let mut cmd = Command::cargo_bin("truegreen").unwrap_or_else(|e| panic!("binary: {e}"));
-    cmd.arg("check").arg("--color").arg("never").arg("--json").arg(&json);
-    if let Some(code) = exit_code {
-        cmd.arg("--exit-code").arg(code.to_string());
+    let code = exit_code.map(|c| c.to_string());
+    let path = path.display().to_string();
+    let mut args = vec![path.as_str()];
+    if let Some(code) = &code {
+        args.extend(["--exit-code", code]);
     }
-    let output = cmd.arg(path).output().unwrap_or_else(|e| panic!("run truegreen: {e}"));
-    let text = std::fs::read_to_string(&json).unwrap_or_else(|e| panic!("verdict for {}: {e}", path.display()));
-    let verdict: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("verdict JSON: {e}"));
-    (output.status.code().unwrap_or(-1), verdict)
+    let run = common::check(&args);
+    assert!(!run.verdict.is_null(), "no verdict for {path}");
+    (run.code, run.verdict)
 }
 
 fn rule_codes(verdict: &Value) -> Vec<String> {
-    let mut codes: Vec<String> = verdict["findings"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|f| f["rule"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
+    let mut codes = common::rule_codes(verdict);
     codes.sort();
     codes.dedup();
     codes

@@ -2,10 +2,11 @@
 //! pi_agent_rust artifacts in `../shared/fixtures/pi` and asserts, for each,
 //! the exit code, the verdict status and the exact set of rule codes.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 /// Judge waivers as of a fixed day, so that results do not change with time.
@@ -16,7 +17,9 @@ const TODAY: &str = "2026-11-20";
 /// fails when one is added or removed.
 const EXPECTED: &[(&str, i32, &str, &[&str])] = &[
     // The whole tree: the stale dossier and replay bundle, the `[]` summaries.
-    (".", 3, "discrepancy", &["TG002", "TG101", "TG103", "TG110"]),
+    // The whole tree mixes artifacts of several commits: their gates disagree
+    // (TG305) and their embedded commits differ (TG306).
+    (".", 3, "discrepancy", &["TG002", "TG101", "TG103", "TG110", "TG305", "TG306"]),
     // Files named explicitly that are no report.
     ("SCHEMAS.md", 3, "discrepancy", &["TG003", "TG201"]),
     ("SOURCE_COMMIT.txt", 3, "discrepancy", &["TG003", "TG201"]),
@@ -26,7 +29,7 @@ const EXPECTED: &[(&str, i32, &str, &[&str])] = &[
     // The contract has its own schema; it is not a verdict.
     ("docs/dropin-certification-contract.json", 3, "discrepancy", &["TG003", "TG201"]),
     ("docs/dropin-certification-verdict.json", 1, "fail", &[]),
-    ("history", 3, "discrepancy", &["TG101", "TG103"]),
+    ("history", 3, "discrepancy", &["TG101", "TG103", "TG305"]),
     // `pass_with_residuals` over a failed gate; 169 of 173 test files classified.
     ("history/certification_dossier.c713835f.json", 3, "discrepancy", &["TG101", "TG103", "TG201"]),
     // Blocking skip: verdict fail (honest), but `blocker_gates` lists none.
@@ -35,7 +38,7 @@ const EXPECTED: &[(&str, i32, &str, &[&str])] = &[
     ("history/full_suite_verdict.c713835f.json", 1, "fail", &[]),
     // `verdict: pass` with a blocking skip: the committed false green.
     ("history/preflight_verdict.489489f8.json", 3, "discrepancy", &["TG101"]),
-    ("tests", 3, "discrepancy", &["TG002", "TG101", "TG103", "TG110"]),
+    ("tests", 3, "discrepancy", &["TG002", "TG101", "TG103", "TG110", "TG306"]),
     ("tests/e2e_results", 3, "discrepancy", &["TG002"]),
     // A run directory holding only a TSV: no report.
     ("tests/e2e_results/20260206T184219Z", 3, "discrepancy", &["TG004", "TG201"]),
@@ -65,7 +68,8 @@ const EXPECTED: &[(&str, i32, &str, &[&str])] = &[
     ("tests/e2e_results/20260206T212320Z/environment.json", 3, "discrepancy", &["TG201"]),
     ("tests/e2e_results/20260206T212320Z/summary.json", 1, "fail", &[]),
     // The verdicts pass; the dossier and the replay bundle beside them are stale.
-    ("tests/full_suite_gate", 3, "discrepancy", &["TG101", "TG103", "TG110"]),
+    // replay_bundle.json (git_sha 3da65244) sits beside a schema example from abc1234.
+    ("tests/full_suite_gate", 3, "discrepancy", &["TG101", "TG103", "TG110", "TG306"]),
     ("tests/full_suite_gate/artifact_retention_report.json", 3, "discrepancy", &["TG003", "TG201"]),
     ("tests/full_suite_gate/certification_dossier.json", 3, "discrepancy", &["TG101", "TG103", "TG201"]),
     ("tests/full_suite_gate/certification_dossier.md", 3, "discrepancy", &["TG003", "TG201"]),
@@ -108,9 +112,9 @@ fn check(path: &str) -> (i32, String, Value) {
     let root = fixtures();
     let out_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let json_path = out_dir.path().join("verdict.json");
-    let output = Command::cargo_bin("truegreen")
-        .unwrap_or_else(|e| panic!("binary: {e}"))
-        .current_dir(&root)
+    // Run from the fixture root (stable relative paths), with no CI variables
+    // and no git repository above it, so no commit leaks into the comparison.
+    let output = common::truegreen(&root)
         .args(["check", "--today", TODAY, "--color", "never", "--json"])
         .arg(&json_path)
         .arg(path)

@@ -2,12 +2,10 @@
 //! waivers it cannot back), a blocking gate that is not `pass` never lets
 //! truegreen exit 0. Also: no byte sequence makes a pi reader panic.
 
-use std::io::Write as _;
-
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use truegreen::engine::{self, CheckRequest};
+use truegreen::engine;
 use truegreen::model::{ArtifactInfo, Evidence, EvidenceLimits, Format};
 use truegreen::parse::{ReadOptions, read_format};
 use truegreen::rules::Policy;
@@ -177,18 +175,10 @@ fn artifact(lane: u8, gates: &[Gate], c: &Claims) -> (String, Value) {
 }
 
 fn exit_code(file_name: &str, doc: &Value) -> i32 {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let path = dir.path().join(file_name);
-    let mut file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("create: {e}"));
-    file.write_all(doc.to_string().as_bytes()).unwrap_or_else(|e| panic!("write: {e}"));
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
-    let request = CheckRequest {
-        paths: vec![path.display().to_string()],
-        read: ReadOptions { limits: EvidenceLimits::default(), forced: None },
-        policy: Policy::new(today),
-        context: RunContext::default(),
-    };
-    engine::check(&request).exit_code
+    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None };
+    engine::check_bytes(file_name, doc.to_string().as_bytes(), &read, &Policy::new(today), RunContext::default())
+        .exit_code
 }
 
 proptest! {

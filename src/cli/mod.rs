@@ -2,7 +2,9 @@
 //! the library's own errors are typed.
 
 mod check;
+mod options;
 mod rules;
+mod run;
 
 use clap::{Parser, Subcommand};
 
@@ -22,6 +24,16 @@ struct Cli {
 enum Command {
     /// Check test artifacts: derive the verdict from raw evidence and compare every claim.
     Check(check::CheckArgs),
+    /// Run a command, then check the reports it wrote against its exit status and start time.
+    ///
+    /// `truegreen run [OPTIONS] [REPORT PATH]... -- COMMAND [ARGS]...`: the command runs
+    /// with stdin and stderr inherited; stdout is shown and, with --stdout-format,
+    /// audited too; SIGINT and SIGTERM are forwarded to it. Then the reports are
+    /// checked with --exit-code and --since set from the run. The exit code is
+    /// check's: 0 pass, 1 failure, 2 usage error, 3 discrepancy.
+    // `run` sets these two from the command it runs.
+    #[command(mut_arg("exit_code", |a| a.hide(true)), mut_arg("since", |a| a.hide(true)))]
+    Run(run::RunArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
 }
@@ -31,6 +43,16 @@ pub fn run() -> anyhow::Result<i32> {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
         Command::Rules(args) => rules::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

@@ -119,6 +119,17 @@ pub struct FailureRecord {
     pub source: Option<SourceLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replay: Option<String>,
+    /// The active waiver or quarantine entry that keeps this failure from failing
+    /// the run (`waiver "id" (owner: x, until 2026-12-01)`), set by the engine.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub waived: Option<String>,
+}
+
+impl FailureRecord {
+    /// A failure that fails the run: blocking, a failure outcome, and not waived.
+    pub fn fails_run(&self) -> bool {
+        self.blocking && self.outcome.is_failure() && self.waived.is_none()
+    }
 }
 
 /// Counts derived from the cases themselves: the first witness.

@@ -75,6 +75,11 @@ pub struct Evidence {
     /// duplicates without keeping names in memory.
     #[serde(skip)]
     keys: Vec<u64>,
+    /// The same keys after [`Evidence::finish`]: sorted and deduplicated, kept so
+    /// that cases can be compared across artifacts (a stale copy merged in). Costs
+    /// 8 bytes per distinct (case, outcome) for as long as the evidence lives.
+    #[serde(skip)]
+    finished_keys: Vec<u64>,
 }
 
 impl Evidence {
@@ -89,6 +94,7 @@ impl Evidence {
             replay_commands: Vec::new(),
             limits,
             keys: Vec::new(),
+            finished_keys: Vec::new(),
         }
     }
 
@@ -110,6 +116,7 @@ impl Evidence {
                 position: case.position,
                 source: case.source,
                 replay: case.replay,
+                waived: None,
             });
         }
     }
@@ -163,7 +170,30 @@ impl Evidence {
             }
             i = j;
         }
+        self.finished_keys = keys;
     }
+
+    /// Every distinct (case, outcome) of the artifact, as compact keys, sorted:
+    /// the case identity ([`case_identity`]) in the high 61 bits, the outcome in the
+    /// low 3 ([`Evidence::key_outcome`]). Empty until [`Evidence::finish`].
+    pub fn case_keys(&self) -> &[u64] {
+        &self.finished_keys
+    }
+
+    /// The outcome a compact key records.
+    pub fn key_outcome(key: u64) -> CaseOutcome {
+        outcome_from_bits(key & 7)
+    }
+
+    /// The failure record (failing or flaky case) with this identity, if any.
+    pub fn failure_by_identity(&self, identity: u64) -> Option<&FailureRecord> {
+        self.failures.iter().find(|f| case_identity(f.suite.as_deref(), &f.name) == identity)
+    }
+}
+
+/// The 61-bit identity of a case (suite and name) used by the compact keys.
+pub fn case_identity(suite: Option<&str>, name: &str) -> u64 {
+    case_key(suite, name, CaseOutcome::Passed) >> 3
 }
 
 /// `suite::name`, or just `name` when there is no suite.
@@ -239,6 +269,22 @@ mod tests {
                 outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
             }]
         );
+    }
+
+    #[test]
+    fn finished_keys_stay_sorted_for_cross_artifact_comparison() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("b", CaseOutcome::Failed).suite("s"));
+        ev.add_case(Case::new("a", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("a", CaseOutcome::Passed).suite("s"));
+        assert!(ev.case_keys().is_empty(), "kept only once the artifact is finished");
+        ev.finish();
+        let keys = ev.case_keys();
+        assert_eq!(keys.len(), 2, "one key per distinct case and outcome");
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        let failed = keys.iter().find(|k| Evidence::key_outcome(**k) == CaseOutcome::Failed).copied().unwrap_or(0);
+        assert_eq!(failed >> 3, case_identity(Some("s"), "b"));
+        assert_eq!(ev.failure_by_identity(failed >> 3).map(|f| f.name.as_str()), Some("b"));
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub enum Format {
     Libtest,
     /// libtest's JSON event stream (`--format json -Z unstable-options`).
     LibtestJson,
+    /// `key=value` counts a shell harness writes (`total`, `passed`, `failed`, `skipped`).
+    KeyValueCounts,
+    /// git's `t/test-lib.sh` `test-results/*.counts` (`total`, `success`, `fixed`, `broken`, `failed`).
+    GitTestCounts,
+    /// truegreen's own `.truegreen.yml` (expectations, waivers, quarantine, replay templates).
+    TruegreenConfig,
+    /// truegreen's suite ledger, appended by `truegreen run --ledger` (`truegreen.ledger.v1`).
+    TruegreenLedger,
 }
 
 impl Format {
@@ -70,6 +78,10 @@ impl Format {
         Self::GoTestJson,
         Self::Libtest,
         Self::LibtestJson,
+        Self::KeyValueCounts,
+        Self::GitTestCounts,
+        Self::TruegreenConfig,
+        Self::TruegreenLedger,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -95,6 +107,10 @@ impl Format {
             Self::GoTestJson => "go-test-json",
             Self::Libtest => "libtest",
             Self::LibtestJson => "libtest-json",
+            Self::KeyValueCounts => "key-value-counts",
+            Self::GitTestCounts => "git-test-counts",
+            Self::TruegreenConfig => "truegreen-config",
+            Self::TruegreenLedger => "truegreen-ledger",
         }
     }
 
@@ -111,7 +127,16 @@ impl Format {
                 | Self::PiReplayBundle
                 | Self::PiFailureDigest
                 | Self::PiFailureDiagnosticsIndex
+                | Self::TruegreenConfig
+                | Self::TruegreenLedger
         )
+    }
+
+    /// Whether the run being judged writes artifacts of this format, so that an old
+    /// one is stale. Committed policy files (waivers, `.truegreen.yml`) and the
+    /// ledger that spans many runs of `truegreen run` are not.
+    pub fn is_run_output(self) -> bool {
+        !matches!(self, Self::PiSuiteClassification | Self::TruegreenConfig | Self::TruegreenLedger)
     }
 }
 

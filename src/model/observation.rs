@@ -63,6 +63,9 @@ pub enum Observation {
     /// ambiguous: a TAP stream without a plan or with a bail-out, a CTRF document
     /// that fails its schema.
     ProtocolViolation { violation: Violation, detail: String, position: Position },
+    /// One suite run recorded in a ledger by `truegreen run --ledger`: a fact about
+    /// a process (its exit, its timing, what it wrote), not about any report.
+    SuiteRun(SuiteRun),
 }
 
 /// The kinds of [`Observation::ProtocolViolation`], one rule each.
@@ -81,6 +84,50 @@ pub enum Violation {
     UnterminatedSubtest,
     /// A document that does not conform to its format's schema (CTRF).
     Schema,
+}
+
+/// One execution of a suite's command, as `truegreen run --ledger` recorded it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuiteRun {
+    /// The suite name given with `--suite`.
+    pub suite: String,
+    /// The command as run.
+    pub argv: Vec<String>,
+    /// The exit status; 128 + N when the process died of signal N (the shell's
+    /// convention), 127 when it could not be started.
+    pub exit_status: i32,
+    /// The signal that killed the process, if one did.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signal: Option<i32>,
+    pub started: chrono::DateTime<chrono::Utc>,
+    pub ended: chrono::DateTime<chrono::Utc>,
+    /// Reports the suite wrote during the run: files matching its declared report
+    /// paths whose modification time falls within the run.
+    pub reports: Vec<String>,
+    /// Why the command could not be started, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub spawn_error: Option<String>,
+    /// Where in the ledger the record was read.
+    #[serde(skip_serializing_if = "Position::is_empty", default)]
+    pub position: Position,
+}
+
+impl SuiteRun {
+    /// Whether the process failed: a non-zero exit, a signal, or no start at all.
+    pub fn failed(&self) -> bool {
+        self.exit_status != 0 || self.signal.is_some() || self.spawn_error.is_some()
+    }
+
+    /// `exited 1`, `killed by signal 9`, `could not start: ...`.
+    pub fn describe_exit(&self) -> String {
+        if let Some(err) = &self.spawn_error {
+            format!("could not be started ({err})")
+        } else if let Some(sig) = self.signal {
+            format!("was killed by signal {sig} (exit status {})", self.exit_status)
+        } else {
+            format!("exited {}", self.exit_status)
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

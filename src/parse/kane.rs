@@ -15,7 +15,8 @@ use std::io::BufRead;
 
 use serde_json::Value;
 
-use super::json::{Fields, syntax_error};
+use super::json::Fields;
+use super::lines::LineReader;
 use super::{ParseError, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status};
 
@@ -57,71 +58,27 @@ const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
     let mut state = State::default();
-    let mut line = Vec::new();
-    let mut line_no = 0u64;
-    let mut offset = 0u64;
-    loop {
-        line.clear();
-        let n = read_line_bounded(input, &mut line, MAX_LINE_BYTES).map_err(|e| {
-            ParseError::new(
-                format!("read error: {e}"),
-                Position { line: Some(line_no + 1), byte_offset: Some(offset), ..Position::default() },
-            )
-        })?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let position = Position { line: Some(line_no), byte_offset: Some(offset), ..Position::default() };
-        offset += n as u64;
-        let trimmed = line.trim_ascii();
-        if !trimmed.starts_with(b"{") {
+    let mut lines = LineReader::new(input, MAX_LINE_BYTES);
+    while let Some(line) = lines.next_strict_line()? {
+        let position = line.position();
+        let trimmed = line.text.trim();
+        if !trimmed.starts_with('{') {
             // Progress text or a non-JSON prefix: kane documents these as noise.
             continue;
         }
-        let value: Value = serde_json::from_slice(trimmed).map_err(|e| {
-            let mut err = syntax_error(e);
-            err.position = Position {
-                line: Some(line_no),
-                column: err.position.line.and(err.position.column),
-                byte_offset: Some(offset - n as u64),
-                field: None,
-            };
-            err.message = format!("invalid JSON event: {}", err.message);
-            err
+        let value: Value = serde_json::from_str(trimmed).map_err(|e| {
+            ParseError::new(
+                format!("invalid JSON event: {e}"),
+                Position { column: Some(e.column() as u64), ..position.clone() },
+            )
         })?;
         state.event(&value, &position, ev).map_err(|mut e| {
             e.position = Position { field: e.position.field.take(), ..position.clone() };
             e
         })?;
     }
-    state.finish(ev, line_no);
+    state.finish(ev, lines.line_number());
     Ok(())
-}
-
-/// Read one line, refusing lines longer than `max` instead of buffering them.
-fn read_line_bounded(input: &mut dyn BufRead, out: &mut Vec<u8>, max: usize) -> std::io::Result<usize> {
-    let mut total = 0;
-    loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(total);
-        }
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..=i], true),
-            None => (buf, false),
-        };
-        let len = chunk.len();
-        if out.len() + len > max {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("line longer than {max} bytes")));
-        }
-        out.extend_from_slice(chunk);
-        input.consume(len);
-        total += len;
-        if done {
-            return Ok(total);
-        }
-    }
 }
 
 #[derive(Default)]
@@ -232,7 +189,7 @@ impl State {
             "testrun_start" => {
                 self.testrun_started = true;
                 if let Some(id) = f.opt_str("execution_id")? {
-                    ev.add_provenance(ProvenanceKind::RunId, "testrun_start.execution_id", id);
+                    ev.add_provenance(ProvenanceKind::SessionId, "testrun_start.execution_id", id);
                 }
             }
             "testrun_member_end" => self.member_end(&f, pos, ev)?,

@@ -46,8 +46,34 @@ impl<'r> LineReader<'r> {
         self.number
     }
 
-    /// The next line, or `None` at the end of the input.
+    /// The next line, or `None` at the end of the input. Invalid UTF-8 is
+    /// replaced and an over-long line is cut (and marked), for formats whose
+    /// lines carry arbitrary test output.
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>, ParseError> {
+        let Some((start, cut)) = self.fill()? else { return Ok(None) };
+        Ok(Some(Line { text: String::from_utf8_lossy(&self.buf), number: self.number, offset: start, cut }))
+    }
+
+    /// The next line, for formats whose every line is structured data: a line
+    /// that is not UTF-8 or is longer than the limit is an error, not repaired.
+    pub fn next_strict_line(&mut self) -> Result<Option<Line<'_>>, ParseError> {
+        let Some((start, cut)) = self.fill()? else { return Ok(None) };
+        let position = Position { line: Some(self.number), byte_offset: Some(start), ..Position::default() };
+        if cut {
+            return Err(ParseError::new(format!("line longer than {} bytes", self.max_line_bytes), position));
+        }
+        match std::str::from_utf8(&self.buf) {
+            Ok(text) => Ok(Some(Line { text: Cow::Borrowed(text), number: self.number, offset: start, cut })),
+            Err(err) => Err(ParseError::new(
+                format!("invalid UTF-8 at byte {} of the line", err.valid_up_to()),
+                Position { byte_offset: Some(start + err.valid_up_to() as u64), ..position },
+            )),
+        }
+    }
+
+    /// Read one line into `buf` (without its terminator); returns its start
+    /// offset and whether it was cut, or `None` at the end of the input.
+    fn fill(&mut self) -> Result<Option<(u64, bool)>, ParseError> {
         self.buf.clear();
         let start = self.offset;
         let mut total = 0usize;
@@ -88,7 +114,7 @@ impl<'r> LineReader<'r> {
         while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
             self.buf.pop();
         }
-        Ok(Some(Line { text: String::from_utf8_lossy(&self.buf), number: self.number, offset: start, cut }))
+        Ok(Some((start, cut)))
     }
 }
 

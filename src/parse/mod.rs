@@ -4,10 +4,13 @@
 //! the whole stream through the reader, hashing every byte on the way. Readers
 //! stream; none of them holds a whole report of test cases in memory.
 
+pub mod counts;
 pub mod ctrf;
+pub mod git_counts;
 pub mod go_test;
 pub mod json;
 pub mod kane;
+pub mod ledger;
 pub mod libtest;
 pub mod lines;
 pub mod location;
@@ -70,6 +73,9 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
         .or_else(|| go_test::detect(sniff))
         .or_else(|| libtest::detect(sniff))
         .or_else(|| tap::detect(sniff))
+        .or_else(|| ledger::detect(sniff))
+        .or_else(|| git_counts::detect(sniff))
+        .or_else(|| counts::detect(sniff))
 }
 
 /// Run one format's reader over a stream.
@@ -95,6 +101,10 @@ pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -
         Format::GoTestJson => go_test::read(input, ev),
         // One reader for both: cargo interleaves its own text lines with either.
         Format::Libtest | Format::LibtestJson => libtest::read(input, ev),
+        Format::KeyValueCounts => counts::read(input, ev),
+        Format::GitTestCounts => git_counts::read(input, ev),
+        Format::TruegreenConfig => crate::config::read(input, ev),
+        Format::TruegreenLedger => ledger::read(input, ev),
     }
 }
 

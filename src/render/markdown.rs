@@ -64,8 +64,17 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
                 Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
                 None => location(Some(&a.info.path), Some(&f.position)),
             };
-            let kind = if f.blocking { f.outcome.as_str() } else { "advisory" };
+            let kind = if f.waived.is_some() {
+                "waived"
+            } else if f.blocking {
+                f.outcome.as_str()
+            } else {
+                "advisory"
+            };
             let mut s = format!("- **{kind}** {} at {}\n", markdown_code_span(&name), markdown_code_span(&loc));
+            if let Some(by) = &f.waived {
+                let _ = writeln!(s, "  waived by {}", markdown_inline(by));
+            }
             if let Some(message) = &f.message {
                 s.push_str(&indent(&markdown_code_block(message, "text")));
             }

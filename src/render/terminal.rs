@@ -99,7 +99,9 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
         out.push('\n');
     }
     for (artifact, f) in failures.iter().take(MAX_FAILURES_SHOWN) {
-        let label = if !f.blocking {
+        let label = if f.waived.is_some() {
+            p.yellow("WAIVED")
+        } else if !f.blocking {
             p.yellow("ADVISORY")
         } else if f.outcome.is_failure() {
             p.red(&f.outcome.as_str().to_uppercase())
@@ -112,6 +114,9 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
             None => location(Some(&artifact.info.path), Some(&f.position)),
         };
         let _ = writeln!(out, "{label} {}  {}", one_line(&name), p.dim(&one_line(&loc)));
+        if let Some(by) = &f.waived {
+            let _ = writeln!(out, "  │ waived by {}", one_line(by));
+        }
         if let Some(message) = &f.message {
             block(&mut out, "  │ ", message, 6);
         }

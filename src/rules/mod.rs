@@ -4,32 +4,50 @@
 
 mod doc;
 mod finding;
+mod run_policy;
 
 mod advisory_failure;
 mod artifacts_disagree;
 mod claim_false_green;
 mod claim_false_red;
+mod commit_mismatch;
 mod conflicting_duplicate;
 mod count_mismatch;
+mod cross_report_conflict;
 mod empty_artifact;
 mod exit_code_contradiction;
+mod expected_report_missing;
 mod no_reports;
 mod nothing_ran;
+mod provenance;
+mod provenance_disagreement;
+mod run_id_mismatch;
 mod schema_violation;
+mod stale_report;
+mod stale_timestamp;
+mod suite_below_min_tests;
+mod suite_exit_contradiction;
+mod suite_not_run;
+mod suite_without_results;
+mod suites;
 mod tap_bail_out;
 mod tap_plan_misplaced;
 mod tap_plan_missing;
 mod tap_test_number;
 mod tap_unterminated_subtest;
+mod test_count_floor;
 mod triage_hides_regression;
 mod truncated_stream;
 mod unknown_format;
 mod unparseable;
+mod unused_waiver;
+mod waived_failure;
 mod waiver;
 mod waiver_unbacked;
 
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
+pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, RunRequirements, SuitePolicy};
 
 use chrono::NaiveDate;
 
@@ -72,11 +90,20 @@ pub struct Policy {
     pub max_waiver_days: i64,
     /// A waiver expiring within this many days is a warning.
     pub waiver_warn_days: i64,
+    /// Freshness and completeness: what must exist, and the run's identity.
+    pub run: RunRequirements,
 }
 
 impl Policy {
     pub fn new(today: NaiveDate) -> Self {
-        Self { min_tests: 1, exit_code: None, today, max_waiver_days: 30, waiver_warn_days: 3 }
+        Self {
+            min_tests: 1,
+            exit_code: None,
+            today,
+            max_waiver_days: 30,
+            waiver_warn_days: 3,
+            run: RunRequirements::default(),
+        }
     }
 }
 
@@ -113,11 +140,25 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &conflicting_duplicate::ConflictingDuplicate,
     &artifacts_disagree::ArtifactsDisagree,
     &nothing_ran::NothingRan,
+    &suite_exit_contradiction::SuiteExitContradiction,
+    &suite_without_results::SuiteWithoutResults,
+    &suite_not_run::SuiteNotRun,
+    &expected_report_missing::ExpectedReportMissing,
+    &test_count_floor::TestCountFloor,
+    &suite_below_min_tests::SuiteBelowMinTests,
+    &stale_report::StaleReport,
+    &commit_mismatch::CommitMismatch,
+    &run_id_mismatch::RunIdMismatch,
+    &stale_timestamp::StaleTimestamp,
+    &cross_report_conflict::CrossReportConflict,
+    &provenance_disagreement::ProvenanceDisagreement,
     &waiver::WaiverExpired,
     &waiver::WaiverTooLong,
     &waiver::WaiverIncomplete,
     &waiver::WaiverExpiringSoon,
     &waiver_unbacked::WaiverUnbacked,
+    &waived_failure::WaivedFailure,
+    &unused_waiver::UnusedWaiver,
     &advisory_failure::AdvisoryFailure,
 ];
 

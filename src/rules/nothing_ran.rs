@@ -15,6 +15,8 @@ and reports:
 - a run in which fewer than `--min-tests N` (default 1) executed in all.
 
 Artifacts already reported as empty, unparseable or unknown are not reported twice.
+An artifact of a suite configured `allow-empty: true` in `.truegreen.yml` is not asked to
+hold an executed case.
 
 ## Why it matters
 Zero tests is the quietest false green: a filter that matches nothing, a suite that
@@ -44,7 +46,9 @@ impl Rule for NothingRan {
                 matches!(o, Observation::Empty | Observation::Unparseable { .. } | Observation::UnknownFormat { .. })
             });
             let is_test_evidence = ev.format().is_some_and(|f| f.carries_cases());
-            if is_test_evidence && !already_reported && ev.tally.executed() == 0 {
+            // A suite configured `allow-empty` may legitimately run nothing.
+            let empty_allowed = cx.policy.run.empty_allowed.contains(&ev.info.path);
+            if is_test_evidence && !already_reported && !empty_allowed && ev.tally.executed() == 0 {
                 let skipped = ev.tally.skipped;
                 let detail = if skipped > 0 { format!(" ({skipped} skipped)") } else { String::new() };
                 out.push(

@@ -1,10 +1,56 @@
-//! Shared helpers for integration tests: locate the shared fixtures and run the
-//! real binary.
-#![allow(dead_code)]
+//! Helpers for the integration tests: locate the shared fixtures, and run the
+//! real binary in a scratch directory with no CI environment leaking in.
+
+#![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-use assert_cmd::Command;
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The `truegreen` binary, run in `dir` with no GitHub variables set (so the
+/// commit and run-id comparisons only see what a test gives them).
+pub fn truegreen(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("truegreen").unwrap_or_else(|e| panic!("truegreen binary: {e}"));
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_SHA")
+        .env_remove("GITHUB_RUN_ID")
+        .env_remove("NO_COLOR")
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir));
+    cmd
+}
+
+/// A file in the shared fixtures beside the repository.
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(relative)
+}
+
+/// Pretend a file was last written `age` ago.
+pub fn age(path: &Path, age: Duration) -> std::io::Result<()> {
+    let file = std::fs::File::options().write(true).open(path)?;
+    file.set_modified(SystemTime::now() - age)
+}
+
+pub const HOUR: Duration = Duration::from_secs(3600);
+
+/// The rule codes of a verdict document.
+pub fn rule_codes(verdict: &serde_json::Value) -> Vec<String> {
+    verdict["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|x| x["rule"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The findings of one rule.
+pub fn findings<'a>(verdict: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    verdict["findings"].as_array().map(|f| f.iter().filter(|x| x["rule"] == rule).collect()).unwrap_or_default()
+}
+
+/// Read the verdict document a command wrote with `--json`.
+pub fn verdict(path: &Path) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+    Ok(serde_json::from_slice(&std::fs::read(path)?)?)
+}
+
 use serde_json::Value;
 
 /// `../shared/fixtures/<sub>` beside the repository. Panics with a clear message
@@ -39,8 +85,7 @@ impl Run {
 pub fn check(args: &[&str]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let json = dir.path().join("verdict.json");
-    let output = Command::cargo_bin("truegreen")
-        .expect("binary")
+    let output = truegreen(dir.path())
         .arg("check")
         .args(["--color", "never", "--today", "2026-11-20", "--json"])
         .arg(&json)

@@ -1,0 +1,184 @@
+//! Flags shared by `check` and `run` (flattened into both), and how they resolve
+//! against the configuration and the environment.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+
+use truegreen::config::{self, LoadedConfig};
+use truegreen::engine::CheckRequest;
+use truegreen::model::{EvidenceLimits, Format};
+use truegreen::parse::ReadOptions;
+use truegreen::render;
+use truegreen::rules::Policy;
+use truegreen::verdict::{RunContext, Verdict};
+
+#[derive(Debug, Args)]
+pub struct CheckOptions {
+    /// Read every file as this format instead of detecting it from content.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Exit code of the command that produced the artifacts; checked against them.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub exit_code: Option<i32>,
+
+    /// Reports last modified (or generated) before TIME (RFC 3339) are stale.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub since: Option<DateTime<Utc>>,
+
+    /// The commit under test; embedded commits must match. Default: GITHUB_SHA, else
+    /// `git rev-parse HEAD`. An empty value turns the comparison off.
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+
+    /// The CI run id; embedded run ids must match. Default: GITHUB_RUN_ID. An empty
+    /// value turns the comparison off.
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
+
+    /// The correlation id embedded correlation ids must match (pi's CORRELATION_ID).
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<String>,
+
+    /// A report that must exist and hold results: file, directory or glob (repeatable).
+    #[arg(long = "expect", value_name = "PATTERN")]
+    pub expect: Vec<String>,
+
+    /// Configuration file. Default: .truegreen.yml in the working directory, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Minimum number of executed cases, steps or gates across all artifacts [default: 1].
+    #[arg(long, value_name = "N")]
+    pub min_tests: Option<u64>,
+
+    /// Longest waiver or quarantine lifetime allowed, in days [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub max_waiver_days: Option<i64>,
+
+    /// Failure messages longer than this many bytes are cut.
+    #[arg(long, value_name = "BYTES", default_value_t = 4096)]
+    pub max_message_bytes: usize,
+
+    /// Judge waiver expiry as of this date (YYYY-MM-DD) instead of today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// Write the verdict document (JSON, schema truegreen.verdict.v1) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Write the markdown report (for a job summary) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("expected an RFC 3339 time such as 2026-11-20T10:00:00Z: {e}"))
+}
+
+/// A flag, else an environment variable; an empty value means "none".
+fn flag_or_env(flag: Option<&str>, var: &str) -> Option<String> {
+    let value = match flag {
+        Some(v) => v.to_owned(),
+        None => std::env::var(var).ok()?,
+    };
+    let value = value.trim().to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// `git rev-parse HEAD` in the working directory, when it is a git work tree.
+fn git_head() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let sha = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !sha.is_empty()).then_some(sha)
+}
+
+impl CheckOptions {
+    pub fn load_config(&self) -> anyhow::Result<Option<LoadedConfig>> {
+        Ok(config::resolve(self.config.as_deref())?)
+    }
+
+    /// Build the request: flags first, then the configuration, then defaults.
+    pub fn request(&self, paths: Vec<String>, config: Option<LoadedConfig>) -> CheckRequest {
+        let cfg = config.as_ref().map(|c| &c.config);
+        let today = self.today.unwrap_or_else(|| Utc::now().date_naive());
+        let mut policy = Policy::new(today);
+        policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
+        policy.exit_code = self.exit_code;
+        policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
+        policy.run.since = self.since;
+        policy.run.commit = match self.commit.as_deref() {
+            Some(flag) => flag_or_env(Some(flag), "GITHUB_SHA"),
+            None => flag_or_env(None, "GITHUB_SHA").or_else(git_head),
+        };
+        policy.run.run_id = flag_or_env(self.run_id.as_deref(), "GITHUB_RUN_ID");
+        policy.run.correlation_id = self.correlation_id.clone().filter(|c| !c.trim().is_empty());
+        let context = RunContext {
+            exit_code: self.exit_code,
+            min_tests: policy.min_tests,
+            commit: policy.run.commit.clone(),
+            run_id: policy.run.run_id.clone(),
+            since: self.since,
+            correlation_id: policy.run.correlation_id.clone(),
+            config: config.as_ref().map(|c| c.path.display().to_string()),
+            ..RunContext::default()
+        };
+        let read =
+            ReadOptions { limits: EvidenceLimits { max_message_bytes: self.max_message_bytes }, forced: self.format };
+        let mut request = CheckRequest::new(paths, read, policy, context);
+        request.expect = self.expect.clone();
+        request.config = config;
+        request
+    }
+
+    /// Write `--json` and `--markdown`, print the terminal report, return the exit code.
+    pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
+        write_outputs(verdict, self.json.as_deref(), self.markdown.as_deref())?;
+        print!("{}", render::terminal::render(verdict, self.color.enabled()));
+        Ok(verdict.exit_code)
+    }
+}
+
+fn write_outputs(verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(path) = json {
+        std::fs::write(path, render::json::to_string(verdict))
+            .with_context(|| format!("writing the verdict document to {}", path.display()))?;
+    }
+    if let Some(path) = markdown {
+        std::fs::write(path, render::markdown::render(verdict))
+            .with_context(|| format!("writing the markdown report to {}", path.display()))?;
+    }
+    Ok(())
+}

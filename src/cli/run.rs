@@ -1,0 +1,210 @@
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use truegreen::discover;
+use truegreen::engine;
+use truegreen::ledger;
+use truegreen::model::{Format, SuiteRun};
+use truegreen::rules::FRESHNESS_SLACK_SECONDS;
+use truegreen::runner::{self, RunError, Stdout};
+use truegreen::verdict::Verdict;
+
+use super::options::CheckOptions;
+
+/// How a captured stdout is named in the report when the user did not keep it.
+const STDOUT_LABEL: &str = "(stdout)";
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Reports the command writes: files, directories or globs, before `--`. Each is
+    /// read after the command ends; one older than the run is stale.
+    #[arg(value_name = "REPORT PATH")]
+    pub paths: Vec<String>,
+
+    /// Append a record of this run (suite, exit status, signal, times, reports
+    /// written) to FILE, for `truegreen check --ledger FILE`. Requires --suite.
+    #[arg(long, value_name = "FILE", requires = "suite")]
+    pub ledger: Option<PathBuf>,
+
+    /// The suite's name: for the ledger, and to apply its section of the configuration.
+    #[arg(long, value_name = "NAME")]
+    pub suite: Option<String>,
+
+    /// Show the command's stdout and audit it as this format (e.g. `kane` for
+    /// kane-cli --agent NDJSON). Without it stdout is shown, not audited.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub stdout_format: Option<Format>,
+
+    /// Keep the captured stdout in FILE; it is then a report of the run (and is
+    /// listed in the ledger). Without --stdout-format its format is detected.
+    #[arg(long, value_name = "FILE")]
+    pub stdout_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub options: CheckOptions,
+
+    /// The command to run and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<i32> {
+    if args.options.exit_code.is_some() {
+        bail!("--exit-code is set by `truegreen run` from the command's exit status");
+    }
+    if args.options.since.is_some() {
+        bail!("--since is set by `truegreen run` to the moment the command starts");
+    }
+    let config = args.options.load_config()?;
+    let suite_config = args.suite.as_ref().and_then(|s| config.as_ref().and_then(|c| c.config.suites.get(s))).cloned();
+    let suite_reports: Vec<String> = suite_config.as_ref().map(|s| s.reports.clone()).unwrap_or_default();
+    let run_wide = if args.suite.is_none() { config.as_ref().map_or(0, |c| c.config.expect.len()) } else { 0 };
+    let captures = args.stdout_format.is_some() || args.stdout_file.is_some();
+    if args.paths.is_empty() && args.options.expect.is_empty() && suite_reports.is_empty() && run_wide == 0 && !captures
+    {
+        bail!(
+            "nothing to check after the command: name the reports it writes before `--`, \
+             or audit its stdout with --stdout-format FORMAT"
+        );
+    }
+
+    // Held until the end: the captured stdout lives in it.
+    let scratch = tempfile::tempdir().context("creating a directory for the captured stdout")?;
+    let capture = match (&args.stdout_file, captures) {
+        (Some(file), _) => Some(file.clone()),
+        (None, true) => Some(runner::capture_path(scratch.path())),
+        (None, false) => None,
+    };
+    let stdout = capture.clone().map_or(Stdout::Inherit, Stdout::Tee);
+
+    let exit = match runner::run(&args.command, &stdout) {
+        Ok(exit) => exit,
+        Err(err) => {
+            if let (RunError::Spawn { source, .. }, Some(path), Some(suite)) = (&err, &args.ledger, &args.suite) {
+                // The suite did not run: record that, so the ledger check fails it.
+                let now = chrono::Utc::now();
+                let record = SuiteRun {
+                    suite: suite.clone(),
+                    argv: args.command.clone(),
+                    exit_status: 127,
+                    signal: None,
+                    started: now,
+                    ended: now,
+                    reports: Vec::new(),
+                    spawn_error: Some(source.to_string()),
+                    position: Default::default(),
+                };
+                ledger::append(path, &record).with_context(|| format!("appending to the ledger {}", path.display()))?;
+            }
+            return Err(err.into());
+        }
+    };
+    let seconds = (exit.ended - exit.started).num_milliseconds() as f64 / 1000.0;
+    match exit.signal {
+        Some(sig) => eprintln!("truegreen: the command was killed by signal {sig} after {seconds:.1} s"),
+        None => eprintln!("truegreen: the command exited {} after {seconds:.1} s", exit.status),
+    }
+
+    if let (Some(path), Some(suite)) = (&args.ledger, &args.suite) {
+        let mut patterns: Vec<String> = args.paths.clone();
+        patterns.extend(args.options.expect.iter().cloned());
+        patterns.extend(suite_reports.iter().cloned());
+        if let Some(file) = &args.stdout_file {
+            patterns.push(file.display().to_string());
+        }
+        let record = SuiteRun {
+            suite: suite.clone(),
+            argv: args.command.clone(),
+            exit_status: exit.status,
+            signal: exit.signal,
+            started: exit.started,
+            ended: exit.ended,
+            reports: written_during(&patterns, exit.started, exit.ended),
+            spawn_error: None,
+            position: Default::default(),
+        };
+        ledger::append(path, &record).with_context(|| format!("appending to the ledger {}", path.display()))?;
+    }
+
+    let mut request = args.options.request(args.paths.clone(), config);
+    request.suite = args.suite.clone();
+    request.policy.exit_code = Some(exit.status);
+    request.context.exit_code = Some(exit.status);
+    request.policy.run.since = Some(exit.started);
+    request.context.since = Some(exit.started);
+    if args.suite.is_some() && args.options.min_tests.is_none() {
+        // The run-wide minimum is for `check` over every suite; one suite's run
+        // needs one case, or none when the suite may be empty.
+        let min = if suite_config.as_ref().is_some_and(|s| s.allow_empty) { 0 } else { 1 };
+        request.policy.min_tests = min;
+        request.context.min_tests = min;
+    }
+    match (&capture, args.stdout_format) {
+        (Some(path), Some(format)) => request.read_as.push((path.clone(), format)),
+        (Some(path), None) => request.paths.push(path.display().to_string()),
+        (None, _) => {}
+    }
+    let mut verdict = engine::check(&request);
+    if args.stdout_file.is_none()
+        && let Some(path) = &capture
+    {
+        relabel(&mut verdict, &path.display().to_string(), STDOUT_LABEL);
+    }
+    args.options.report(&verdict)
+}
+
+/// Files the patterns lead to whose modification time falls within the run
+/// (with the freshness slack on both ends).
+fn written_during(
+    patterns: &[String],
+    started: chrono::DateTime<chrono::Utc>,
+    ended: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    let slack = chrono::Duration::seconds(FRESHNESS_SLACK_SECONDS);
+    let found = discover::discover(patterns);
+    let mut written: Vec<String> = Vec::new();
+    for candidate in found.candidates {
+        let modified = std::fs::metadata(&candidate.path).and_then(|m| m.modified()).ok();
+        let Some(modified) = modified.map(chrono::DateTime::<chrono::Utc>::from) else { continue };
+        let path = candidate.path.display().to_string();
+        if modified >= started - slack && modified <= ended + slack && !written.contains(&path) {
+            written.push(path);
+        }
+    }
+    written
+}
+
+/// Show a scratch file under a readable name.
+fn relabel(verdict: &mut Verdict, from: &str, to: &str) {
+    for artifact in &mut verdict.artifacts {
+        if artifact.info.path == from {
+            to.clone_into(&mut artifact.info.path);
+        }
+    }
+    for finding in &mut verdict.findings {
+        if finding.artifact.as_deref() == Some(from) {
+            finding.artifact = Some(to.to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_modified_during_the_run_count_as_written() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let fresh = dir.path().join("fresh.results");
+        std::fs::write(&fresh, "passed=1\nfailed=0\n")?;
+        let now = chrono::Utc::now();
+        let patterns = vec![dir.path().join("*.results").display().to_string()];
+        assert_eq!(written_during(&patterns, now, now), vec![fresh.display().to_string()]);
+        let later = now + chrono::Duration::seconds(10);
+        assert!(written_during(&patterns, later, later).is_empty());
+        assert!(written_during(&["/nonexistent/x".to_owned()], now, now).is_empty());
+        Ok(())
+    }
+}
