@@ -3,11 +3,12 @@
 //!
 //! The pipeline, one module per stage:
 //! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
-//! [`engine`] runs it end to end.
+//! [`engine`] runs it end to end. [`gate`] aggregates the verdicts of matrix shards.
 
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod gate;
 pub mod model;
 pub mod parse;
 pub mod render;
