@@ -52,6 +52,9 @@ pub struct CheckArgs {
     /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -62,7 +65,7 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    fn enabled(self) -> bool {
+    pub fn enabled(self) -> bool {
         match self {
             Self::Always => true,
             Self::Never => false,
@@ -77,10 +80,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     policy.min_tests = args.min_tests;
     policy.exit_code = args.exit_code;
     policy.max_waiver_days = args.max_waiver_days;
+    let mut context = RunContext { exit_code: args.exit_code, min_tests: args.min_tests, ..RunContext::default() };
+    args.shard.apply(&mut context);
     let request = CheckRequest {
         paths: args.paths,
         read: ReadOptions { limits: EvidenceLimits { max_message_bytes: args.max_message_bytes }, forced: args.format },
-        context: RunContext { exit_code: args.exit_code, min_tests: args.min_tests, ..RunContext::default() },
+        context,
         policy,
     };
     let verdict = engine::check(&request);

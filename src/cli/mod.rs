@@ -2,7 +2,9 @@
 //! the library's own errors are typed.
 
 mod check;
+mod gate;
 mod rules;
+mod shard;
 
 use clap::{Parser, Subcommand};
 
@@ -22,6 +24,18 @@ struct Cli {
 enum Command {
     /// Check test artifacts: derive the verdict from raw evidence and compare every claim.
     Check(check::CheckArgs),
+    /// One required check for a whole matrix: require exactly one passing verdict, from this
+    /// commit and run, for every matrix cell (and, with --needs, every needed job).
+    ///
+    /// Cells match by keys and values in any key order; values keep their JSON type (`3` and
+    /// `"3"` differ). When a cell has verdicts from several run attempts, the latest attempt
+    /// counts and earlier ones are superseded; two verdicts in the same attempt are a duplicate.
+    ///
+    /// Exit codes: 0 every expected cell passed (and every needed job succeeded); 1 a cell's
+    /// tests or a needed job honestly failed; 2 usage or configuration error; 3 a discrepancy:
+    /// a cell missing, duplicated, unexpected, from another commit or run, unreadable or
+    /// discrepant itself, or a needed job cancelled, skipped or of unknown result.
+    Gate(gate::GateArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
 }
@@ -31,6 +45,7 @@ pub fn run() -> anyhow::Result<i32> {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Gate(args) => gate::run(args),
         Command::Rules(args) => rules::run(args),
     }
 }

@@ -228,7 +228,7 @@ pub struct GateTotals {
     /// Verdict documents read (every role).
     pub verdicts: u64,
     pub unreadable: u64,
-    /// Executed cases over the counted verdicts.
+    /// Executed cases over the counted verdicts of expected cells.
     pub tests: u64,
     pub failed_tests: u64,
     pub jobs: u64,
@@ -465,8 +465,10 @@ fn finish(result: &mut GateResult) {
             CellState::Unexpected => t.unexpected += 1,
         }
         t.verdicts += row.verdicts.len() as u64;
-        t.tests += row.tests.unwrap_or(0);
-        t.failed_tests += row.failed.unwrap_or(0);
+        if row.expected {
+            t.tests += row.tests.unwrap_or(0);
+            t.failed_tests += row.failed.unwrap_or(0);
+        }
     }
     if result.expected.source == ExpectedSource::Count {
         t.missing += t.expected.saturating_sub(result.cells.len() as u64);

@@ -53,8 +53,8 @@ pub struct ShardFailure {
 pub struct ShardVerdict {
     pub path: String,
     pub sha256: String,
-    /// The matrix cell the shard says it ran (`context.shard`).
-    #[serde(skip)]
+    /// The matrix cell the shard says it ran (`context.shard`), as it wrote it.
+    #[serde(rename = "shard")]
     pub cell: Cell,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub commit: Option<String>,

@@ -16,14 +16,28 @@ pub fn cell(v: Value) -> Cell {
     }
 }
 
+/// A cell with keys in the given order.
+pub fn ordered_cell(entries: &[(&str, Value)]) -> Cell {
+    let mut c = Cell::new();
+    for (k, v) in entries {
+        c.set(k, v.clone());
+    }
+    c
+}
+
 /// A consistent verdict for `cell` from commit `c1`, run `1`, attempt 1.
 pub fn verdict(path: &str, c: Value, status: Status) -> ShardVerdict {
+    verdict_for(path, cell(c), status)
+}
+
+/// [`verdict`] for a cell built with [`ordered_cell`].
+pub fn verdict_for(path: &str, c: Cell, status: Status) -> ShardVerdict {
     let failed = u64::from(status == Status::Fail);
     let discrepancies = u64::from(status == Status::Discrepancy);
     ShardVerdict {
         path: path.to_owned(),
         sha256: format!("sha-{path}"),
-        cell: cell(c),
+        cell: c,
         commit: Some("c1".into()),
         run_id: Some("1".into()),
         run_attempt: Some(1),
@@ -48,6 +62,11 @@ pub fn provenance() -> Provenance {
 
 pub fn expect(cells: &[Value]) -> Expectation {
     let cells: Vec<Cell> = cells.iter().cloned().map(cell).collect();
+    Expectation { source: ExpectedSource::Matrix, count: cells.len() as u64, cells, repeated: Vec::new() }
+}
+
+/// An expectation of exactly these cells, from a matrix.
+pub fn expect_cells(cells: Vec<Cell>) -> Expectation {
     Expectation { source: ExpectedSource::Matrix, count: cells.len() as u64, cells, repeated: Vec::new() }
 }
 
