@@ -138,7 +138,7 @@ fn write_outputs(result: &GateResult, json: Option<&Path>, markdown: Option<&Pat
             .with_context(|| format!("writing the gate document to {}", path.display()))?;
     }
     if let Some(path) = markdown {
-        std::fs::write(path, render::markdown::render(result))
+        std::fs::write(path, render::markdown::render_bounded(result, render::markdown::MAX_JOB_SUMMARY_BYTES))
             .with_context(|| format!("writing the markdown report to {}", path.display()))?;
     }
     Ok(())

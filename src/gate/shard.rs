@@ -210,6 +210,8 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
     let executed = totals.u64("executed")?;
     let derived = totals.object("derived")?;
     let failed = derived.u64("failed")? + derived.u64("errored")? + derived.u64("incomplete")?;
+    // The same sum `Tally::executed` makes: the document's two counts must agree.
+    let executed_by_tally = failed + derived.u64("passed")? + derived.u64("flaky")? + derived.u64("advisory_failed")?;
     let declared_discrepancies = totals.u64("discrepancies")?;
 
     let mut verdict = ShardVerdict {
@@ -323,11 +325,31 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
             .contradictions
             .push(format!("exit_code {claimed_exit_code} does not go with status {}", claimed_status.as_str()));
     }
+    if executed_by_tally != executed {
+        verdict
+            .contradictions
+            .push(format!("totals.executed says {executed}, but its derived tally adds up to {executed_by_tally}"));
+    }
     if declared_discrepancies != verdict.discrepancies {
         verdict.contradictions.push(format!(
             "totals.discrepancies says {declared_discrepancies}, but it lists {} discrepancy finding(s)",
             verdict.discrepancies
         ));
+    }
+    // `check --min-tests 0` may accept an empty run; a matrix cell that ran
+    // nothing has not passed, whatever its own threshold.
+    if executed == 0 && verdict.status != Status::Discrepancy {
+        verdict.status = Status::Discrepancy;
+        verdict.discrepancies += 1;
+        verdict.problems.insert(
+            0,
+            ShardProblem {
+                rule: "TG201".to_owned(),
+                severity: "discrepancy".to_owned(),
+                message: "nothing executed in this cell; the gate requires at least one executed case per cell"
+                    .to_owned(),
+            },
+        );
     }
     Ok(verdict)
 }
@@ -426,16 +448,43 @@ mod tests {
     }
 
     #[test]
+    fn executed_must_add_up() -> Result<(), String> {
+        let mut doc = document();
+        doc["totals"]["derived"]["failed"] = json!(200);
+        let v = read(&doc)?;
+        assert_eq!(v.contradictions, ["totals.executed says 6, but its derived tally adds up to 205"]);
+        Ok(())
+    }
+
+    #[test]
     fn nothing_ran_is_a_discrepancy_even_if_unrecorded() -> Result<(), String> {
         let mut doc = document();
         doc["status"] = json!("pass");
         doc["exit_code"] = json!(0);
         doc["totals"]["executed"] = json!(0);
         doc["totals"]["derived"]["failed"] = json!(0);
+        doc["totals"]["derived"]["passed"] = json!(0);
         doc["artifacts"] = json!([]);
         let v = read(&doc)?;
         assert_eq!(v.status, Status::Discrepancy);
         assert!(v.contradictions[0].contains("fewer than its own --min-tests 1"), "{:?}", v.contradictions);
+        Ok(())
+    }
+
+    #[test]
+    fn a_cell_that_ran_nothing_never_passes_even_with_min_tests_0() -> Result<(), String> {
+        let mut doc = document();
+        doc["status"] = json!("pass");
+        doc["exit_code"] = json!(0);
+        doc["context"]["min_tests"] = json!(0);
+        doc["totals"]["executed"] = json!(0);
+        doc["totals"]["derived"]["failed"] = json!(0);
+        doc["totals"]["derived"]["passed"] = json!(0);
+        doc["artifacts"] = json!([]);
+        let v = read(&doc)?;
+        assert!(v.contradictions.is_empty(), "{:?}", v.contradictions);
+        assert_eq!((v.status, v.discrepancies), (Status::Discrepancy, 1));
+        assert_eq!(v.problems[0].rule, "TG201");
         Ok(())
     }
 

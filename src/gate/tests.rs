@@ -196,6 +196,14 @@ fn a_count_expects_that_many_distinct_cells() {
     let result = gate(Expectation::count(3), verdicts.collect(), vec![]);
     assert_eq!((result.status, result.totals.missing), (Status::Discrepancy, 1));
     assert_eq!(codes(&result), ["TG230"]);
+    let verdicts =
+        (0..4).map(|i| verdict_for(&format!("{i}.json"), ordered_cell(&[("shard", json!(i))]), Status::Pass));
+    let result = gate(Expectation::count(3), verdicts.collect(), vec![]);
+    assert_eq!(codes(&result), ["TG232"]);
+    assert_eq!(
+        crate::render::gate::cells_sentence(&result),
+        "0 of 3 expected cell(s) did not pass; 1 more cell(s) reported than expected."
+    );
 }
 
 #[test]

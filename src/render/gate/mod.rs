@@ -40,10 +40,19 @@ pub fn cells_sentence(result: &GateResult) -> String {
             parts.push(format!("{n} {word}"));
         }
     }
-    let mut s = if not_passed == 0 && t.unexpected == 0 && expected_rows <= t.expected {
+    let extra = expected_rows.saturating_sub(t.expected);
+    let mut s = if not_passed == 0 && t.unexpected == 0 && extra == 0 {
         format!("All {} expected cell(s) passed", t.expected)
     } else {
-        format!("{not_passed} of {} expected cell(s) did not pass: {}", t.expected, parts.join(", "))
+        let mut s = format!("{not_passed} of {} expected cell(s) did not pass", t.expected);
+        if !parts.is_empty() {
+            s.push_str(": ");
+            s.push_str(&parts.join(", "));
+        }
+        if extra > 0 {
+            s.push_str(&format!("; {extra} more cell(s) reported than expected"));
+        }
+        s
     };
     if !result.jobs.is_empty() {
         s.push_str("; ");
