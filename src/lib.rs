@@ -3,12 +3,13 @@
 //!
 //! The pipeline, one module per stage:
 //! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
-//! [`engine`] runs it end to end.
+//! [`engine`] runs it end to end. [`gate`] aggregates the verdicts of matrix shards.
 
 pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod gate;
 pub mod ledger;
 pub mod model;
 pub mod parse;

@@ -2,9 +2,11 @@
 //! the library's own errors are typed.
 
 mod check;
+mod gate;
 mod options;
 mod rules;
 mod run;
+mod shard;
 
 use clap::{Parser, Subcommand};
 
@@ -34,6 +36,18 @@ enum Command {
     // `run` sets these two from the command it runs.
     #[command(mut_arg("exit_code", |a| a.hide(true)), mut_arg("since", |a| a.hide(true)))]
     Run(run::RunArgs),
+    /// One required check for a whole matrix: require exactly one passing verdict, from this
+    /// commit and run, for every matrix cell (and, with --needs, every needed job).
+    ///
+    /// Cells match by keys and values in any key order; values keep their JSON type (`3` and
+    /// `"3"` differ). When a cell has verdicts from several run attempts, the latest attempt
+    /// counts and earlier ones are superseded; two verdicts in the same attempt are a duplicate.
+    ///
+    /// Exit codes: 0 every expected cell passed (and every needed job succeeded); 1 a cell's
+    /// tests or a needed job honestly failed; 2 usage or configuration error; 3 a discrepancy:
+    /// a cell missing, duplicated, unexpected, from another commit or run, unreadable or
+    /// discrepant itself, or a needed job cancelled, skipped or of unknown result.
+    Gate(gate::GateArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
 }
@@ -44,7 +58,21 @@ pub fn run() -> anyhow::Result<i32> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Gate(args) => gate::run(args),
         Command::Rules(args) => rules::run(args),
+    }
+}
+
+/// An environment variable, treating empty as unset.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A flag value given inline or as `@FILE`.
+pub(crate) fn inline_or_file(value: &str) -> Result<String, String> {
+    match value.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        None => Ok(value.to_owned()),
     }
 }
 

@@ -18,6 +18,10 @@ use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
+    /// The matrix cell and run attempt, recorded in the verdict for `truegreen gate`.
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
+
     /// Read every file as this format instead of detecting it from content.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -89,7 +93,7 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    fn enabled(self) -> bool {
+    pub fn enabled(self) -> bool {
         match self {
             Self::Always => true,
             Self::Never => false,
@@ -106,12 +110,10 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// A flag, else an environment variable; an empty value means "none".
 fn flag_or_env(flag: Option<&str>, var: &str) -> Option<String> {
-    let value = match flag {
-        Some(v) => v.to_owned(),
-        None => std::env::var(var).ok()?,
-    };
-    let value = value.trim().to_owned();
-    (!value.is_empty()).then_some(value)
+    match flag {
+        Some(v) => Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+        None => super::env_var(var),
+    }
 }
 
 /// `git rev-parse HEAD` in the working directory, when it is a git work tree.
@@ -145,7 +147,7 @@ impl CheckOptions {
         };
         policy.run.run_id = flag_or_env(self.run_id.as_deref(), "GITHUB_RUN_ID");
         policy.run.correlation_id = self.correlation_id.clone().filter(|c| !c.trim().is_empty());
-        let context = RunContext {
+        let mut context = RunContext {
             exit_code: self.exit_code,
             min_tests: policy.min_tests,
             commit: policy.run.commit.clone(),
@@ -155,6 +157,7 @@ impl CheckOptions {
             config: config.as_ref().map(|c| c.path.display().to_string()),
             ..RunContext::default()
         };
+        self.shard.apply(&mut context);
         let read =
             ReadOptions { limits: EvidenceLimits { max_message_bytes: self.max_message_bytes }, forced: self.format };
         let mut request = CheckRequest::new(paths, read, policy, context);

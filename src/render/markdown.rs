@@ -136,17 +136,17 @@ fn head(verdict: &Verdict) -> String {
 
 /// A code span inside a table cell: GFM splits cells on `|` even inside code
 /// spans unless it is escaped.
-fn table_code_span(s: &str) -> String {
+pub(crate) fn table_code_span(s: &str) -> String {
     markdown_code_span(s).replace('|', "\\|")
 }
 
-fn indent(block: &str) -> String {
+pub(crate) fn indent(block: &str) -> String {
     block.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// A document that stops adding entries when the next would overflow, and
 /// says in one closing line how many of each kind it left out.
-struct Bounded {
+pub(crate) struct Bounded {
     out: String,
     max: usize,
     full: bool,
@@ -157,7 +157,7 @@ impl Bounded {
     /// Room kept for the "N more" lines.
     const RESERVE: usize = 200;
 
-    fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         Self { out: String::new(), max, full: false, left_out: Vec::new() }
     }
 
@@ -165,13 +165,13 @@ impl Bounded {
         self.max.saturating_sub(self.out.len()).saturating_sub(Self::RESERVE)
     }
 
-    fn push_head(&mut self, head: &str) {
+    pub(crate) fn push_head(&mut self, head: &str) {
         self.out.push_str(head);
     }
 
     /// Start a section; once the document is full, later sections are dropped
     /// and their entries only counted.
-    fn section(&mut self, header: &str) {
+    pub(crate) fn section(&mut self, header: &str) {
         if !self.full && header.len() < self.room() {
             self.out.push('\n');
             self.out.push_str(header);
@@ -180,7 +180,7 @@ impl Bounded {
         }
     }
 
-    fn entries(&mut self, entries: impl Iterator<Item = String>, what: &'static str) {
+    pub(crate) fn entries(&mut self, entries: impl Iterator<Item = String>, what: &'static str) {
         let mut left_out = 0usize;
         for entry in entries {
             if !self.full && entry.len() <= self.room() {
@@ -195,7 +195,7 @@ impl Bounded {
         }
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         if !self.left_out.is_empty() {
             let parts: Vec<String> = self.left_out.iter().map(|(n, what)| format!("{n} {what}")).collect();
             let _ = writeln!(

@@ -10,30 +10,34 @@ use crate::verdict::{Status, Verdict};
 /// How many failures to print before summarizing the rest; all are in `--json`.
 pub const MAX_FAILURES_SHOWN: usize = 100;
 
-struct Paint {
+/// ANSI styling for our own labels, off unless asked for.
+pub(crate) struct Paint {
     on: bool,
 }
 
 impl Paint {
+    pub(crate) fn new(on: bool) -> Self {
+        Self { on }
+    }
     fn wrap(&self, code: &str, s: &str) -> String {
         if self.on { format!("\u{1b}[{code}m{s}\u{1b}[0m") } else { s.to_owned() }
     }
-    fn red(&self, s: &str) -> String {
+    pub(crate) fn red(&self, s: &str) -> String {
         self.wrap("1;31", s)
     }
-    fn magenta(&self, s: &str) -> String {
+    pub(crate) fn magenta(&self, s: &str) -> String {
         self.wrap("1;35", s)
     }
-    fn yellow(&self, s: &str) -> String {
+    pub(crate) fn yellow(&self, s: &str) -> String {
         self.wrap("33", s)
     }
-    fn green(&self, s: &str) -> String {
+    pub(crate) fn green(&self, s: &str) -> String {
         self.wrap("1;32", s)
     }
-    fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.wrap("2", s)
     }
-    fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.wrap("1", s)
     }
 }
@@ -42,7 +46,7 @@ impl Paint {
 /// prefix is not whitespace on purpose: the GitHub Actions runner trims leading
 /// whitespace before looking for `::command::`, so an indent alone would let a
 /// failure message inject a workflow command into the job log.
-fn block(out: &mut String, prefix: &str, text: &str, max_lines: usize) {
+pub(crate) fn block(out: &mut String, prefix: &str, text: &str, max_lines: usize) {
     let safe = terminal_safe(text);
     let lines: Vec<&str> = safe.lines().collect();
     for line in lines.iter().take(max_lines) {

@@ -117,6 +117,12 @@ pub struct RuleContext<'a> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
+
+    /// The rules of `truegreen gate` judge shard verdicts rather than artifacts;
+    /// they return themselves here and check nothing in `check`.
+    fn as_gate_rule(&self) -> Option<&dyn crate::gate::rules::GateRule> {
+        None
+    }
 }
 
 /// Every rule, in code order. The one place a rule is registered.
@@ -146,6 +152,20 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &expected_report_missing::ExpectedReportMissing,
     &test_count_floor::TestCountFloor,
     &suite_below_min_tests::SuiteBelowMinTests,
+    &crate::gate::rules::MissingCell,
+    &crate::gate::rules::DuplicateCell,
+    &crate::gate::rules::UnexpectedCell,
+    &crate::gate::rules::StaleVerdict,
+    &crate::gate::rules::UnreadableVerdict,
+    &crate::gate::rules::CellDiscrepancy,
+    &crate::gate::rules::SelfContradiction,
+    &crate::gate::rules::CellFailed,
+    &crate::gate::rules::JobCancelled,
+    &crate::gate::rules::JobSkipped,
+    &crate::gate::rules::JobFailed,
+    &crate::gate::rules::JobUnknownResult,
+    &crate::gate::rules::JobAllowed,
+    &crate::gate::rules::NothingExpected,
     &stale_report::StaleReport,
     &commit_mismatch::CommitMismatch,
     &run_id_mismatch::RunIdMismatch,
