@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod publish;
 pub mod render;
 pub mod replay;
 pub mod rules;

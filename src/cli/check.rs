@@ -11,6 +11,8 @@ use truegreen::render;
 use truegreen::rules::Policy;
 use truegreen::verdict::{RunContext, Verdict};
 
+use super::publish::PublishArgs;
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Report files, directories (scanned recursively) or globs.
@@ -24,6 +26,12 @@ pub struct CheckArgs {
     /// Exit code of the command that produced the artifacts; checked against them.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub exit_code: Option<i32>,
+
+    /// Outcome of the step that produced the artifacts (`${{ steps.<id>.outcome }}`), for tests run
+    /// earlier with `continue-on-error`: success counts as exit code 0; failure, cancelled and skipped
+    /// as 1 (the step did not succeed). Checked against the artifacts like --exit-code.
+    #[arg(long, value_enum, conflicts_with = "exit_code")]
+    pub outcome: Option<StepOutcome>,
 
     /// Minimum number of executed cases, steps or gates across all artifacts.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -52,6 +60,29 @@ pub struct CheckArgs {
     /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+/// A GitHub Actions step outcome (`steps.<id>.outcome`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StepOutcome {
+    Success,
+    Failure,
+    Cancelled,
+    Skipped,
+}
+
+impl StepOutcome {
+    /// The exit code the outcome stands for. A cancelled or skipped step did
+    /// not succeed, so it never vouches for a pass.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Success => 0,
+            Self::Failure | Self::Cancelled | Self::Skipped => 1,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,20 +104,25 @@ impl ColorChoice {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let exit_code = args.exit_code.or(args.outcome.map(StepOutcome::exit_code));
     let mut policy = Policy::new(today);
     policy.min_tests = args.min_tests;
-    policy.exit_code = args.exit_code;
+    policy.exit_code = exit_code;
     policy.max_waiver_days = args.max_waiver_days;
     let request = CheckRequest {
         paths: args.paths,
         read: ReadOptions { limits: EvidenceLimits { max_message_bytes: args.max_message_bytes }, forced: args.format },
-        context: RunContext { exit_code: args.exit_code, min_tests: args.min_tests, ..RunContext::default() },
+        context: RunContext {
+            exit_code,
+            min_tests: args.min_tests,
+            shard: args.publish.shard(),
+            ..RunContext::default()
+        },
         policy,
     };
     let verdict = engine::check(&request);
     write_outputs(&verdict, args.json.as_deref(), args.markdown.as_deref())?;
-    print!("{}", render::terminal::render(&verdict, args.color.enabled()));
-    Ok(verdict.exit_code)
+    Ok(args.publish.report_and_publish(&verdict, args.color.enabled(), args.json.as_deref(), args.markdown.as_deref()))
 }
 
 fn write_outputs(verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {

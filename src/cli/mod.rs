@@ -2,6 +2,7 @@
 //! the library's own errors are typed.
 
 mod check;
+mod publish;
 mod rules;
 
 use clap::{Parser, Subcommand};

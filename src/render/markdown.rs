@@ -130,18 +130,19 @@ fn indent(block: &str) -> String {
 }
 
 /// A document that stops adding entries when the next would overflow, and
-/// says how many it left out.
-struct Bounded {
+/// says how many it left out. Shared with the GitHub renderers.
+pub(crate) struct Bounded {
     out: String,
     max: usize,
     full: bool,
 }
 
 impl Bounded {
-    /// Room kept for the "N more" lines.
-    const RESERVE: usize = 200;
+    /// Room kept for the "N more" lines: one per entry list (at most four per
+    /// document, about 110 bytes each), so that the total stays within `max`.
+    const RESERVE: usize = 512;
 
-    fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         Self { out: String::new(), max, full: false }
     }
 
@@ -149,11 +150,11 @@ impl Bounded {
         self.max.saturating_sub(self.out.len()).saturating_sub(Self::RESERVE)
     }
 
-    fn push_head(&mut self, head: &str) {
+    pub(crate) fn push_head(&mut self, head: &str) {
         self.out.push_str(head);
     }
 
-    fn section(&mut self, header: &str) {
+    pub(crate) fn section(&mut self, header: &str) {
         if !self.full && header.len() < self.room() {
             self.out.push('\n');
             self.out.push_str(header);
@@ -162,7 +163,7 @@ impl Bounded {
         }
     }
 
-    fn entries(&mut self, entries: impl Iterator<Item = String>, what: &str) {
+    pub(crate) fn entries(&mut self, entries: impl Iterator<Item = String>, what: &str) {
         let mut left_out = 0usize;
         for entry in entries {
             if !self.full && entry.len() <= self.room() {
@@ -180,7 +181,7 @@ impl Bounded {
         }
     }
 
-    fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         self.out
     }
 }
