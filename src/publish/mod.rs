@@ -314,17 +314,17 @@ impl<'a> Job<'a> {
             }
             Err(error) => {
                 self.report.check_run = error.delivered().cloned();
-                let denied = error.api_error().is_some_and(ApiError::is_permission_denied);
-                let reason = if denied {
+                let denied = error.api_error().filter(|e| e.is_permission_denied());
+                let reason = if let Some(api_error) = denied {
                     format!(
-                        "the token cannot write check runs ({error}). Pull requests from forks get a read-only \
+                        "the token cannot write check runs ({api_error}). Pull requests from forks get a read-only \
                          token; otherwise grant `permissions: checks: write`. The annotations are workflow commands \
                          and the report is in the job summary"
                     )
                 } else {
                     format!("{error}; the annotations are workflow commands and the report is in the job summary")
                 };
-                self.fall_back(&reason, denied);
+                self.fall_back(&reason, denied.is_some());
             }
         }
         if self.opts.commit_status {
