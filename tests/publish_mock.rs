@@ -263,6 +263,28 @@ async fn a_persistent_502_gives_up_within_bounds_and_falls_back() {
 }
 
 #[tokio::test]
+async fn no_wait_may_pass_the_publishing_deadline() {
+    let setup = Setup::new(0, 3);
+    let (server, _fake) = server_with_fake("").await;
+    Mock::given(method("PATCH"))
+        .and(path_regex(r"/check-runs/\d+$"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "2"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let mut opts = options();
+    opts.http.deadline = Duration::from_secs(3);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+    // 2 s is within 3 s; the next 2 s would end at 4 s: given up instead.
+    assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+    assert_eq!(count(&reqs, "PATCH", "/check-runs/1"), 2);
+    assert!(report.log.contains("would pass the 3s publishing deadline"), "{}", report.log);
+    assert_fallback(&report, &setup);
+}
+
+#[tokio::test]
 async fn a_secondary_rate_limit_is_waited_out_as_retry_after_says() {
     let setup = Setup::new(1, 1);
     let (server, fake) = server_with_fake("").await;

@@ -194,6 +194,16 @@ impl<'c> Api<'c> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            if self.clock.elapsed() > self.policy.deadline {
+                return Err(ApiError::GaveUp {
+                    last: Box::new(ApiError::Transport {
+                        method: method.as_str(),
+                        path: path.clone(),
+                        detail: "not sent".to_owned(),
+                    }),
+                    reason: format!("the {}s publishing deadline has passed", self.policy.deadline.as_secs()),
+                });
+            }
             if method != Method::Get {
                 self.pace_writes(method, &path).await?;
             }
