@@ -14,7 +14,7 @@ use super::markdown::{self, Bounded};
 use crate::model::{FailureRecord, qualified_name};
 use crate::rules::{Finding, Severity};
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, one_line, terminal_safe, truncate};
-use crate::verdict::{ArtifactReport, Status, Verdict};
+use crate::verdict::{ArtifactReport, Verdict};
 
 /// GitHub's cap on a check run's `output.summary` and `output.text`, in
 /// characters. The renderers count bytes, which is never fewer.
@@ -289,7 +289,7 @@ pub fn check_run_title(verdict: &Verdict) -> String {
     let d = &t.derived;
     format!(
         "{}: {} executed, {} passed, {} failed, {} skipped, {} flaky, {} discrepanc{}",
-        status_word(verdict.status),
+        verdict.status.as_str(),
         t.executed,
         d.passed,
         d.failures(),
@@ -298,14 +298,6 @@ pub fn check_run_title(verdict: &Verdict) -> String {
         t.discrepancies,
         if t.discrepancies == 1 { "y" } else { "ies" }
     )
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "pass",
-        Status::Fail => "fail",
-        Status::Discrepancy => "discrepancy",
-    }
 }
 
 /// The check run's summary: the verdict table, claimed against derived, the
@@ -341,7 +333,7 @@ pub fn check_run_text(verdict: &Verdict) -> String {
     if !replays.is_empty() {
         doc.section("### Replay a whole run\n\n");
         let entries = replays.iter().map(|(a, cmd)| {
-            format!("- {}\n{}", markdown_code_span(&a.info.path), indent(&markdown_code_block(cmd, "sh")))
+            format!("- {}\n{}", markdown_code_span(&a.info.path), markdown::indent(&markdown_code_block(cmd, "sh")))
         });
         doc.entries(entries, "replay commands");
     }
@@ -350,10 +342,6 @@ pub fn check_run_text(verdict: &Verdict) -> String {
         doc.entries(verdict.ignored.iter().map(|p| format!("- {}\n", markdown_code_span(p))), "ignored files");
     }
     doc.finish()
-}
-
-fn indent(block: &str) -> String {
-    block.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// The job summary: the markdown report, labelled with the check run's name,
@@ -373,7 +361,7 @@ pub fn commit_status_description(verdict: &Verdict) -> String {
     truncate(
         &format!(
             "truegreen {}: {} executed, {} failed, {} discrepancies",
-            status_word(verdict.status),
+            verdict.status.as_str(),
             t.executed,
             t.derived.failures(),
             t.discrepancies
@@ -461,7 +449,7 @@ pub fn step_outputs(
     let t = &verdict.totals;
     let d = &t.derived;
     vec![
-        ("verdict", status_word(verdict.status).to_owned()),
+        ("verdict", verdict.status.as_str().to_owned()),
         ("exit-code", verdict.exit_code.to_string()),
         ("tests", d.total().to_string()),
         ("passed", d.passed.to_string()),

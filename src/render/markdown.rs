@@ -125,7 +125,7 @@ fn head(verdict: &Verdict) -> String {
     s
 }
 
-fn indent(block: &str) -> String {
+pub(crate) fn indent(block: &str) -> String {
     block.lines().map(|l| format!("  {l}\n")).collect()
 }
 

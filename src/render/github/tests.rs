@@ -3,7 +3,7 @@ use crate::discover::DiscoveryIssue;
 use crate::engine::{Collected, judge};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, SourceLocation, Status as ClaimStatus};
 use crate::rules::testing::{evidence, policy};
-use crate::verdict::RunContext;
+use crate::verdict::{RunContext, Status};
 
 const HOSTILE: &str = "::set-output name=x::y\n::add-mask::secret %0A $(touch pwned) <img src=x> @org/team [x](http://evil)\r\n::error::pwned";
 
