@@ -13,6 +13,7 @@ pub mod gate;
 pub mod ledger;
 pub mod model;
 pub mod parse;
+pub mod publish;
 pub mod render;
 pub mod replay;
 pub mod rules;

@@ -4,6 +4,7 @@
 mod check;
 mod gate;
 mod options;
+mod publish;
 mod rules;
 mod run;
 mod shard;

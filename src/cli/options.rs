@@ -18,6 +18,10 @@ use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
+    /// Where and how to publish the verdict on GitHub.
+    #[command(flatten)]
+    pub publish: super::publish::PublishArgs,
+
     /// The matrix cell and run attempt, recorded in the verdict for `truegreen gate`.
     #[command(flatten)]
     pub shard: super::shard::ShardArgs,
@@ -29,6 +33,11 @@ pub struct CheckOptions {
     /// Exit code of the command that produced the artifacts; checked against them.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub exit_code: Option<i32>,
+
+    /// The producing step's outcome, for `${{ steps.<id>.outcome }}` when the tests ran
+    /// earlier with `continue-on-error`: `success` means exit code 0, anything else 1.
+    #[arg(long, value_enum, conflicts_with = "exit_code")]
+    pub outcome: Option<StepOutcome>,
 
     /// Reports last modified (or generated) before TIME (RFC 3339) are stale.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
@@ -85,6 +94,25 @@ pub struct CheckOptions {
     pub color: ColorChoice,
 }
 
+/// A GitHub Actions step outcome (`steps.<id>.outcome`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StepOutcome {
+    Success,
+    Failure,
+    Cancelled,
+    Skipped,
+}
+
+impl StepOutcome {
+    /// `success` is exit code 0; a failed, cancelled or skipped step is 1, never a pass.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Success => 0,
+            Self::Failure | Self::Cancelled | Self::Skipped => 1,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -138,7 +166,8 @@ impl CheckOptions {
         let today = self.today.unwrap_or_else(|| Utc::now().date_naive());
         let mut policy = Policy::new(today);
         policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
-        policy.exit_code = self.exit_code;
+        let exit_code = self.exit_code.or(self.outcome.map(StepOutcome::exit_code));
+        policy.exit_code = exit_code;
         policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
         policy.run.since = self.since;
         policy.run.commit = match self.commit.as_deref() {
@@ -148,7 +177,7 @@ impl CheckOptions {
         policy.run.run_id = flag_or_env(self.run_id.as_deref(), "GITHUB_RUN_ID");
         policy.run.correlation_id = self.correlation_id.clone().filter(|c| !c.trim().is_empty());
         let mut context = RunContext {
-            exit_code: self.exit_code,
+            exit_code,
             min_tests: policy.min_tests,
             commit: policy.run.commit.clone(),
             run_id: policy.run.run_id.clone(),
@@ -166,11 +195,16 @@ impl CheckOptions {
         request
     }
 
-    /// Write `--json` and `--markdown`, print the terminal report, return the exit code.
+    /// Write `--json` and `--markdown`, print the terminal report, publish to
+    /// GitHub as asked, and return the exit code (publishing never changes it).
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
         write_outputs(verdict, self.json.as_deref(), self.markdown.as_deref())?;
-        print!("{}", render::terminal::render(verdict, self.color.enabled()));
-        Ok(verdict.exit_code)
+        Ok(self.publish.report_and_publish(
+            verdict,
+            self.color.enabled(),
+            self.json.as_deref(),
+            self.markdown.as_deref(),
+        ))
     }
 }
 

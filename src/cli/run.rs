@@ -54,6 +54,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     if args.options.exit_code.is_some() {
         bail!("--exit-code is set by `truegreen run` from the command's exit status");
     }
+    if args.options.outcome.is_some() {
+        bail!("--outcome is for checking tests that already ran; `truegreen run` takes the command's exit status");
+    }
     if args.options.since.is_some() {
         bail!("--since is set by `truegreen run` to the moment the command starts");
     }

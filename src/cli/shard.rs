@@ -39,7 +39,7 @@ fn parse_shard(value: &str) -> Result<Map<String, Value>, String> {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Err("null is not a matrix cell: toJSON(matrix) is null outside a matrix job".to_owned()),
         Ok(_) => Err("the shard must be a JSON object, the one toJSON(matrix) prints".to_owned()),
-        Err(e) => Err(format!("not JSON: {e}")),
+        Err(e) => Err(format!("not JSON ({e}); pass toJSON(matrix) through an environment variable")),
     }
 }
 

@@ -145,7 +145,8 @@ pub(crate) fn indent(block: &str) -> String {
 }
 
 /// A document that stops adding entries when the next would overflow, and
-/// says in one closing line how many of each kind it left out.
+/// says in one closing line how many of each kind it left out. Shared with the
+/// GitHub renderers.
 pub(crate) struct Bounded {
     out: String,
     max: usize,
@@ -154,8 +155,9 @@ pub(crate) struct Bounded {
 }
 
 impl Bounded {
-    /// Room kept for the "N more" lines.
-    const RESERVE: usize = 200;
+    /// Room kept for the closing "not shown" line (one line, naming at most a
+    /// handful of entry kinds), so that the total stays within `max`.
+    const RESERVE: usize = 256;
 
     pub(crate) fn new(max: usize) -> Self {
         Self { out: String::new(), max, full: false, left_out: Vec::new() }

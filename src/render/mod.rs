@@ -3,6 +3,7 @@
 //! before showing it.
 
 pub mod gate;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod terminal;

@@ -3,6 +3,14 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+/// A fake GitHub REST API and GitHub's schemas, for the publishing tests.
+pub mod github;
+#[cfg(unix)]
+pub mod launcher;
+
+#[allow(unused_imports)] // not every test binary publishes
+pub use github::*;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# truegreen action launcher: find (or build) the truegreen binary for this
+# runner, verify it, then run it with the action's inputs.
+#
+# 1. RUNNER_OS / RUNNER_ARCH name a target (x86_64/aarch64 Linux musl, macOS,
+#    x86_64 Windows).
+# 2. dist/manifest, committed in the action's repository at the ref the
+#    workflow uses, holds one "target sha256 url" line per target, written by
+#    the release workflow. The binary comes from that release, cached in
+#    RUNNER_TOOL_CACHE; its sha256 must match the manifest, else the launcher
+#    stops (exit 2) and never falls back: a mismatch is tampering or corruption.
+# 3. No entry for the target (an unknown platform, or a manifest with no
+#    release yet) or a failed download: build from the action's own source
+#    with `cargo build --release --locked` (build-from-source: auto), or stop
+#    (never). build-from-source: always skips the download.
+#
+# Inputs arrive as environment variables (INPUT_*), set by action.yml's `env:`.
+# Only bash and POSIX tools are used (plus curl and sha256sum or shasum).
+
+set -euo pipefail
+
+# Workflow-command data escaping, so no value can start a new command.
+escape() {
+  local s=$1
+  s=${s//'%'/'%25'}
+  s=${s//$'\r'/'%0D'}
+  s=${s//$'\n'/'%0A'}
+  printf '%s' "$s"
+}
+
+notice() { printf '::notice title=truegreen::%s\n' "$(escape "$*")" >&2; }
+warn() { printf '::warning title=truegreen::%s\n' "$(escape "$*")" >&2; }
+die() {
+  printf '::error title=truegreen::%s\n' "$(escape "$*")" >&2
+  exit 2
+}
+
+trim() {
+  local s=${1%$'\r'}
+  s="${s#"${s%%[![:space:]]*}"}"
+  s="${s%"${s##*[![:space:]]}"}"
+  printf '%s' "$s"
+}
+
+action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+manifest="$action_path/dist/manifest"
+build_mode=$(trim "${INPUT_BUILD_FROM_SOURCE:-auto}")
+requested_version=$(trim "${INPUT_VERSION:-}")
+
+case "$build_mode" in
+  auto | always | never) ;;
+  *) die "build-from-source must be auto, always or never, not '$build_mode'" ;;
+esac
+
+target_triple() {
+  local os=${RUNNER_OS:-$(uname -s)} arch=${RUNNER_ARCH:-$(uname -m)}
+  case "$os/$arch" in
+    Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64 | Linux/aarch64 | Linux/arm64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64 | Darwin/x86_64) echo x86_64-apple-darwin ;;
+    macOS/ARM64 | Darwin/arm64) echo aarch64-apple-darwin ;;
+    Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64 | CYGWIN*/x86_64) echo x86_64-pc-windows-msvc ;;
+    *) echo "" ;;
+  esac
+}
+
+target=$(target_triple)
+exe=""
+case "$target" in *windows*) exe=".exe" ;; esac
+case "${RUNNER_OS:-$(uname -s)}" in Windows | MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d ' ' -f 1
+  elif command -v shasum >/dev/null 2>&1; then
+    shasum -a 256 "$1" | cut -d ' ' -f 1
+  else
+    return 1
+  fi
+}
+
+manifest_version() {
+  [ -f "$manifest" ] || return 0
+  sed -n 's/^#[[:space:]]*version:[[:space:]]*//p' "$manifest" | head -n 1
+}
+
+# Prints "sha256 url" for the target; fails when the manifest has no entry.
+manifest_entry() {
+  [ -f "$manifest" ] || return 1
+  local t sha url rest
+  while read -r t sha url rest || [ -n "$t" ]; do
+    case "$t" in '' | '#'*) continue ;; esac
+    if [ "$t" = "$1" ]; then
+      printf '%s %s\n' "$sha" "$url"
+      return 0
+    fi
+  done <"$manifest"
+  return 1
+}
+
+download() {
+  command -v curl >/dev/null 2>&1 || return 1
+  curl --proto '=https' --tlsv1.2 --fail --location --silent --show-error \
+    --retry 5 --retry-delay 2 --connect-timeout 20 --max-time 300 \
+    --output "$2" "$1"
+}
+
+# The verified release binary's path on stdout. Returns 3 when there is none
+# to use (the caller may build from source); exits 2 on a checksum mismatch.
+prebuilt() {
+  local version entry sha url cache_dir bin tmp actual
+  version=$(manifest_version)
+  if [ -n "$requested_version" ] && [ "${requested_version#v}" != "${version#v}" ]; then
+    die "version '$requested_version' was requested, but this action's dist/manifest pins '${version:-no release}'. Only binaries whose digest the action's repository commits are run: use the action at that version (uses: <owner>/truegreen@v${requested_version#v}) or build-from-source: always."
+  fi
+  if [ -z "$target" ]; then
+    notice "no prebuilt truegreen for ${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}"
+    return 3
+  fi
+  if ! entry=$(manifest_entry "$target"); then
+    notice "dist/manifest lists no release binary for $target (no release yet, or a commit between releases)"
+    return 3
+  fi
+  sha=${entry%% *}
+  url=${entry#* }
+  case "$sha" in
+    *[!0-9a-f]* | '') die "dist/manifest: the sha256 for $target is not lower-case hex: '$sha'" ;;
+  esac
+  [ ${#sha} -eq 64 ] || die "dist/manifest: the sha256 for $target is not 64 hex digits: '$sha'"
+  case "$url" in
+    https://*) ;;
+    *) die "dist/manifest: the URL for $target is not https: '$url'" ;;
+  esac
+
+  cache_dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/truegreen/${version:-unversioned}/$target/$sha"
+  bin="$cache_dir/truegreen$exe"
+  if [ -f "$bin" ]; then
+    if actual=$(sha256_of "$bin") && [ "$actual" = "$sha" ]; then
+      printf '%s\n' "$bin"
+      return 0
+    fi
+    warn "the cached truegreen at $bin does not match dist/manifest; downloading it again"
+    rm -f "$bin"
+  fi
+
+  mkdir -p "$cache_dir"
+  tmp="$cache_dir/truegreen$exe.download.$$"
+  if ! download "$url" "$tmp"; then
+    rm -f "$tmp"
+    warn "could not download $url"
+    return 3
+  fi
+  if ! actual=$(sha256_of "$tmp"); then
+    rm -f "$tmp"
+    warn "neither sha256sum nor shasum is installed: the download cannot be verified, so it is not used"
+    return 3
+  fi
+  if [ "$actual" != "$sha" ]; then
+    rm -f "$tmp"
+    die "checksum mismatch for $url: dist/manifest says $sha, the download is $actual. Not running it, and not falling back: the release asset or the download was altered."
+  fi
+  chmod +x "$tmp"
+  mv -f "$tmp" "$bin"
+  printf '%s\n' "$bin"
+}
+
+build_from_source() {
+  command -v cargo >/dev/null 2>&1 ||
+    die "no prebuilt truegreen to use here, and cargo is not installed to build one (install Rust, e.g. with dtolnay/rust-toolchain)"
+  local target_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen-build"
+  notice "building truegreen from the action's source (cargo build --release --locked): this takes a few minutes"
+  cargo build --release --locked --quiet --manifest-path "$action_path/Cargo.toml" --target-dir "$target_dir" >&2 ||
+    die "cargo build failed"
+  printf '%s\n' "$target_dir/release/truegreen$exe"
+}
+
+bin=""
+if [ "$build_mode" != always ]; then
+  status=0
+  bin=$(prebuilt) || status=$?
+  case "$status" in
+    0) ;;
+    3)
+      [ "$build_mode" = never ] && die "no verified prebuilt truegreen is available, and build-from-source is never"
+      bin=""
+      ;;
+    *) exit "$status" ;;
+  esac
+fi
+if [ -z "$bin" ]; then
+  bin=$(build_from_source)
+fi
+[ -x "$bin" ] || die "truegreen was not found at $bin"
+
+# --- arguments, from the inputs ---------------------------------------------
+
+args=(
+  --publish "$(trim "${INPUT_PUBLISH:-auto}")"
+  --check-name "$(trim "${INPUT_CHECK_NAME:-truegreen}")"
+  --fail-on "$(trim "${INPUT_FAIL_ON:-failure}")"
+)
+command_input=${INPUT_COMMAND:-}
+outcome=$(trim "${INPUT_OUTCOME:-}")
+exit_code=$(trim "${INPUT_EXIT_CODE:-}")
+shard=$(trim "${INPUT_SHARD:-}")
+config=$(trim "${INPUT_CONFIG:-}")
+
+if [ -n "$(trim "$command_input")" ]; then
+  [ -z "$outcome" ] || die "set command or outcome, not both: with command, truegreen runs the tests and sees their exit code itself"
+  [ -z "$exit_code" ] || die "set command or exit-code, not both: with command, truegreen runs the tests and sees their exit code itself"
+fi
+[ -z "$outcome" ] || [ -z "$exit_code" ] || die "set outcome or exit-code, not both"
+[ -z "$outcome" ] || args+=(--outcome "$outcome")
+[ -z "$exit_code" ] || args+=(--exit-code "$exit_code")
+[ -z "$shard" ] || [ "$shard" = "null" ] || args+=(--shard "$shard")
+[ -z "$config" ] || args+=(--config "$config")
+case "$(trim "${INPUT_COMMIT_STATUS:-false}")" in
+  true) args+=(--commit-status) ;;
+  false | '') ;;
+  *) die "commit-status must be true or false" ;;
+esac
+while IFS= read -r line || [ -n "$line" ]; do
+  line=$(trim "$line")
+  [ -z "$line" ] || args+=(--expect "$line")
+done <<<"${INPUT_EXPECT:-}"
+
+out_dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen.XXXXXX")
+args+=(--json "$out_dir/verdict.json" --markdown "$out_dir/verdict.md")
+
+paths=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line=$(trim "$line")
+  case "$line" in '' | '#'*) continue ;; esac
+  paths+=("$line")
+done <<<"${INPUT_PATHS:-}"
+[ ${#paths[@]} -gt 0 ] || die "the paths input is empty: give the report files, directories or globs, one per line"
+
+if [ -n "$(trim "$command_input")" ]; then
+  exec "$bin" run "${args[@]}" "${paths[@]}" -- bash -c "$command_input"
+fi
+exec "$bin" check "${args[@]}" -- "${paths[@]}"

@@ -1,0 +1,425 @@
+//! Publishing a verdict to GitHub: the check run with every annotation, the
+//! job summary, step outputs, an optional commit status, and the fallback to
+//! workflow-command annotations when the token cannot write checks.
+//!
+//! The verdict is decided before anything here runs, and nothing here can
+//! change it: every failure becomes a line in [`PublishReport::log`], never an
+//! error. The renderers in [`crate::render::github`] produce the content; this
+//! module only delivers it.
+
+mod api;
+mod check_run;
+mod clock;
+mod context;
+mod files;
+
+pub use api::{ApiError, HttpPolicy};
+pub use check_run::{Delivered, external_id};
+pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
+pub use context::{GitHubContext, Repository, Token};
+pub use files::random_hex;
+
+use serde_json::{Value, json};
+
+use crate::render::github::{self as gh, WORKFLOW_ANNOTATIONS_PER_LEVEL};
+use crate::verdict::{Status, Verdict, exit_code};
+
+/// Where the verdict goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "kebab-case")]
+pub enum PublishMode {
+    /// Inside GitHub Actions: a check run when the token can write one, else
+    /// the job summary and workflow-command annotations. Outside: nothing.
+    #[default]
+    Auto,
+    /// A check run with annotations, and the job summary; falls back to
+    /// workflow-command annotations when the token cannot write checks.
+    CheckRun,
+    /// The job summary and workflow-command annotations; no API call.
+    Summary,
+    /// Nothing but step outputs.
+    Off,
+}
+
+/// What fails the step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "kebab-case")]
+pub enum FailOn {
+    /// Honest failures (exit 1) and discrepancies (exit 3) both fail the step.
+    #[default]
+    Failure,
+    /// Only discrepancies (exit 3) fail the step; honest failures exit 0.
+    Discrepancy,
+}
+
+impl FailOn {
+    /// The process exit code under this policy. The verdict (and the
+    /// `exit-code` output) keep the verdict's own code.
+    pub fn exit_code(self, verdict: &Verdict) -> i32 {
+        match self {
+            Self::Failure => verdict.exit_code,
+            Self::Discrepancy if verdict.status == Status::Discrepancy => verdict.exit_code,
+            Self::Discrepancy => exit_code::PASS,
+        }
+    }
+
+    /// The check run's conclusion: `neutral` for an honest failure the policy
+    /// lets through, so a required check does not block on it.
+    pub fn conclusion(self, verdict: &Verdict) -> &'static str {
+        match (verdict.status, self) {
+            (Status::Pass, _) => "success",
+            (Status::Fail, Self::Discrepancy) => "neutral",
+            _ => "failure",
+        }
+    }
+}
+
+/// Publishing settings, from the CLI.
+#[derive(Clone, Debug)]
+pub struct PublishOptions {
+    pub mode: PublishMode,
+    pub check_name: String,
+    /// The matrix cell (`toJSON(matrix)`).
+    pub shard: Option<Value>,
+    pub fail_on: FailOn,
+    /// Also post a commit status (needs `statuses: write`).
+    pub commit_status: bool,
+    /// Where the verdict document and the markdown report were written, for the outputs.
+    pub json_path: Option<String>,
+    pub markdown_path: Option<String>,
+    pub http: HttpPolicy,
+}
+
+impl Default for PublishOptions {
+    fn default() -> Self {
+        Self {
+            mode: PublishMode::Auto,
+            check_name: "truegreen".to_owned(),
+            shard: None,
+            fail_on: FailOn::Failure,
+            commit_status: false,
+            json_path: None,
+            markdown_path: None,
+            http: HttpPolicy::default(),
+        }
+    }
+}
+
+/// What publishing did. Informational only: the verdict is already final.
+#[derive(Clone, Debug, Default)]
+pub struct PublishReport {
+    pub check_run: Option<Delivered>,
+    pub annotations_total: usize,
+    /// Annotations went out as workflow commands.
+    pub workflow_annotations: bool,
+    pub job_summary_written: bool,
+    pub outputs_written: bool,
+    pub commit_status_posted: bool,
+    /// HTTP requests sent, retries included.
+    pub requests: u32,
+    /// Lines for the job log: workflow commands inside GitHub Actions.
+    pub log: String,
+}
+
+impl PublishReport {
+    pub fn check_run_url(&self) -> Option<&str> {
+        self.check_run.as_ref().and_then(|d| d.html_url.as_deref())
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    Nothing,
+    /// Job summary and workflow-command annotations, with the reason when the
+    /// user did not ask for exactly this.
+    Summary(Option<String>),
+    CheckRun,
+}
+
+fn route(mode: PublishMode, ctx: &GitHubContext) -> Route {
+    match mode {
+        PublishMode::Off => Route::Nothing,
+        PublishMode::Summary => Route::Summary(None),
+        PublishMode::CheckRun => Route::CheckRun,
+        PublishMode::Auto if !ctx.actions => Route::Nothing,
+        PublishMode::Auto if ctx.read_only_fork => Route::Summary(Some(
+            "this pull request comes from a fork, whose token is read-only: no check run; the annotations are \
+             workflow commands and the report is in the job summary (see docs/action.md for the workflow_run recipe)"
+                .to_owned(),
+        )),
+        PublishMode::Auto if ctx.token.is_none() => Route::Summary(Some(
+            "no token: no check run; the annotations are workflow commands and the report is in the job summary"
+                .to_owned(),
+        )),
+        PublishMode::Auto => Route::CheckRun,
+    }
+}
+
+/// Publish with real time. Never fails; see [`PublishReport::log`].
+pub fn publish(verdict: &Verdict, ctx: &GitHubContext, opts: &PublishOptions) -> PublishReport {
+    let mut job = Job::prepare(verdict, ctx, opts);
+    if job.route == Route::CheckRun {
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => {
+                let clock = SystemClock::new();
+                runtime.block_on(job.check_run(&clock));
+            }
+            Err(e) => job.fall_back(&format!("no check run: cannot start the HTTP runtime: {e}"), false),
+        }
+    }
+    job.finish()
+}
+
+/// Publish with the given clock (tests pass a [`VirtualClock`]). Must run
+/// inside a Tokio runtime.
+pub async fn publish_with(
+    verdict: &Verdict,
+    ctx: &GitHubContext,
+    opts: &PublishOptions,
+    clock: &dyn Clock,
+) -> PublishReport {
+    let mut job = Job::prepare(verdict, ctx, opts);
+    if job.route == Route::CheckRun {
+        job.check_run(clock).await;
+    }
+    job.finish()
+}
+
+/// One publication, in three steps: local files first (they cannot fail for
+/// network reasons), then the API, then the outputs that name its result.
+struct Job<'a> {
+    verdict: &'a Verdict,
+    ctx: &'a GitHubContext,
+    opts: &'a PublishOptions,
+    route: Route,
+    name: String,
+    annotations: Vec<gh::Annotation>,
+    report: PublishReport,
+}
+
+impl<'a> Job<'a> {
+    fn prepare(verdict: &'a Verdict, ctx: &'a GitHubContext, opts: &'a PublishOptions) -> Self {
+        let route = route(opts.mode, ctx);
+        let name = gh::check_run_name(&opts.check_name, opts.shard.as_ref());
+        let annotations =
+            if route == Route::Nothing { Vec::new() } else { gh::annotations(verdict, &ctx.repo_paths()) };
+        let mut job = Self {
+            verdict,
+            ctx,
+            opts,
+            route,
+            name,
+            report: PublishReport { annotations_total: annotations.len(), ..PublishReport::default() },
+            annotations,
+        };
+        if job.route != Route::Nothing {
+            job.write_job_summary();
+        }
+        if let Route::Summary(reason) = &job.route {
+            let reason = reason.clone();
+            job.workflow_annotations(reason.as_deref(), true);
+        }
+        job
+    }
+
+    fn notice(&mut self, message: &str) {
+        self.log("notice", message);
+    }
+
+    fn warning(&mut self, message: &str) {
+        self.log("warning", message);
+    }
+
+    fn log(&mut self, level: &str, message: &str) {
+        if self.ctx.actions {
+            self.report.log.push_str(&gh::workflow_command(level, &[("title", "truegreen")], message));
+        } else {
+            self.report.log.push_str(&format!("truegreen: {level}: {}\n", crate::text::terminal_safe(message)));
+        }
+    }
+
+    fn write_job_summary(&mut self) {
+        let Some(path) = self.ctx.step_summary.clone() else { return };
+        let budget = files::job_summary_budget(&path);
+        // Below this the verdict table itself might not fit.
+        if budget < 8 * 1024 {
+            self.warning("the job summary is full (1 MiB per step): the report was not added to it");
+            return;
+        }
+        // The default name repeats the report's own heading; any other labels it.
+        let label = (self.name != "truegreen").then_some(self.name.as_str());
+        let summary = gh::job_summary(self.verdict, label, budget);
+        match files::append(&path, &summary) {
+            Ok(()) => self.report.job_summary_written = true,
+            Err(e) => self.warning(&format!("could not write the job summary: {e}")),
+        }
+    }
+
+    fn workflow_annotations(&mut self, reason: Option<&str>, notice: bool) {
+        if let Some(reason) = reason {
+            if notice { self.notice(reason) } else { self.warning(reason) }
+        }
+        self.report.log.push_str(&gh::workflow_commands(&self.annotations, WORKFLOW_ANNOTATIONS_PER_LEVEL));
+        self.report.workflow_annotations = true;
+    }
+
+    fn fall_back(&mut self, reason: &str, expected: bool) {
+        let reason = format!("{reason}. The verdict and the exit code are unchanged.");
+        self.workflow_annotations(Some(&reason), expected);
+    }
+
+    async fn check_run(&mut self, clock: &dyn Clock) {
+        let (Some(token), Some(repository), Some(sha)) =
+            (self.ctx.token.as_ref(), self.ctx.repository.as_ref(), self.ctx.head_sha.as_deref())
+        else {
+            let missing = match (&self.ctx.token, &self.ctx.repository) {
+                (None, _) => "no token",
+                (_, None) => "GITHUB_REPOSITORY is not set",
+                _ => "no commit SHA (GITHUB_SHA or the event payload)",
+            };
+            self.fall_back(&format!("no check run: {missing}; the report is in the job summary"), true);
+            return;
+        };
+        let mut api = match api::Api::new(&self.ctx.api_url, Some(token), self.opts.http.clone(), clock) {
+            Ok(api) => api,
+            Err(e) => {
+                self.fall_back(&format!("no check run: {e}"), false);
+                return;
+            }
+        };
+        let title = gh::check_run_title(self.verdict);
+        let summary = gh::check_run_summary(self.verdict);
+        let text = gh::check_run_text(self.verdict);
+        let external_id = check_run::external_id(&self.opts.check_name, self.opts.shard.as_ref());
+        let plan = check_run::CheckRunPlan {
+            repository,
+            head_sha: sha,
+            name: &self.name,
+            external_id: &external_id,
+            conclusion: self.opts.fail_on.conclusion(self.verdict),
+            title: &title,
+            summary: &summary,
+            text: &text,
+            annotations: &self.annotations,
+        };
+        match check_run::deliver(&mut api, &plan).await {
+            Ok(delivered) => {
+                let what = if delivered.created { "created" } else { "updated (found from an earlier attempt)" };
+                let url = delivered.html_url.clone().unwrap_or_default();
+                self.report.log.push_str(&format!(
+                    "truegreen: check run {what}: {url} ({} annotations)\n",
+                    delivered.annotations_sent
+                ));
+                self.report.check_run = Some(delivered);
+            }
+            Err(error) => {
+                self.report.check_run = error.delivered().cloned();
+                let denied = error.api_error().filter(|e| e.is_permission_denied());
+                let reason = if let Some(api_error) = denied {
+                    format!(
+                        "the token cannot write check runs ({api_error}). Pull requests from forks get a read-only \
+                         token; otherwise grant `permissions: checks: write`. The annotations are workflow commands \
+                         and the report is in the job summary"
+                    )
+                } else {
+                    format!("{error}; the annotations are workflow commands and the report is in the job summary")
+                };
+                self.fall_back(&reason, denied.is_some());
+            }
+        }
+        if self.opts.commit_status {
+            self.commit_status(&mut api, repository, sha).await;
+        }
+        self.report.requests = api.requests;
+    }
+
+    async fn commit_status(&mut self, api: &mut api::Api<'_>, repository: &Repository, sha: &str) {
+        let state = match self.opts.fail_on.exit_code(self.verdict) {
+            exit_code::PASS => "success",
+            _ => "failure",
+        };
+        let mut body = json!({
+            "state": state,
+            "context": self.name,
+            "description": gh::commit_status_description(self.verdict),
+        });
+        if let Some(url) = self.ctx.run_url() {
+            body["target_url"] = Value::String(url);
+        }
+        let path = format!("/repos/{}/{}/statuses/{sha}", repository.owner, repository.name);
+        match api.post(&path, body).await {
+            Ok(_) => self.report.commit_status_posted = true,
+            Err(e) => self.warning(&format!(
+                "could not post the commit status ({e}); it needs `permissions: statuses: write`. \
+                 The verdict and the exit code are unchanged."
+            )),
+        }
+    }
+
+    fn finish(mut self) -> PublishReport {
+        if let Some(path) = self.ctx.output.clone() {
+            let outputs = gh::step_outputs(
+                self.verdict,
+                self.report.check_run_url(),
+                self.opts.json_path.as_deref(),
+                self.opts.markdown_path.as_deref(),
+            );
+            match files::write_outputs(&path, &outputs) {
+                Ok(()) => self.report.outputs_written = true,
+                Err(e) => self.warning(&format!("could not write the step outputs: {e}")),
+            }
+        }
+        self.report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(actions: bool, fork: bool, token: bool) -> GitHubContext {
+        GitHubContext {
+            actions,
+            read_only_fork: fork,
+            token: if token { Token::new("t") } else { None },
+            ..GitHubContext::default()
+        }
+    }
+
+    #[test]
+    fn auto_picks_the_check_run_only_where_it_can_work() {
+        assert_eq!(route(PublishMode::Auto, &ctx(true, false, true)), Route::CheckRun);
+        assert!(
+            matches!(route(PublishMode::Auto, &ctx(true, true, true)), Route::Summary(Some(r)) if r.contains("fork"))
+        );
+        assert!(
+            matches!(route(PublishMode::Auto, &ctx(true, false, false)), Route::Summary(Some(r)) if r.contains("no token"))
+        );
+        assert_eq!(route(PublishMode::Auto, &ctx(false, false, true)), Route::Nothing);
+        assert_eq!(route(PublishMode::CheckRun, &ctx(true, true, true)), Route::CheckRun);
+        assert_eq!(route(PublishMode::Summary, &ctx(true, false, true)), Route::Summary(None));
+        assert_eq!(route(PublishMode::Off, &ctx(true, false, true)), Route::Nothing);
+    }
+
+    fn verdict(status: Status) -> Verdict {
+        let mut v = crate::verdict::decide(Vec::new(), Vec::new(), Vec::new(), Default::default());
+        v.status = status;
+        v.exit_code = status.exit_code();
+        v
+    }
+
+    #[test]
+    fn fail_on_discrepancy_lets_honest_failures_through() {
+        let (pass, fail, disc) = (verdict(Status::Pass), verdict(Status::Fail), verdict(Status::Discrepancy));
+        assert_eq!([pass.exit_code, fail.exit_code, disc.exit_code], [0, 1, 3]);
+        assert_eq!(FailOn::Failure.exit_code(&fail), 1);
+        assert_eq!(FailOn::Failure.exit_code(&disc), 3);
+        assert_eq!(FailOn::Discrepancy.exit_code(&fail), 0);
+        assert_eq!(FailOn::Discrepancy.exit_code(&disc), 3);
+        assert_eq!(FailOn::Discrepancy.exit_code(&pass), 0);
+        assert_eq!(FailOn::Failure.conclusion(&fail), "failure");
+        assert_eq!(FailOn::Discrepancy.conclusion(&fail), "neutral");
+        assert_eq!(FailOn::Discrepancy.conclusion(&disc), "failure");
+        assert_eq!(FailOn::Failure.conclusion(&pass), "success");
+    }
+}

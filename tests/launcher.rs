@@ -1,0 +1,251 @@
+//! `dist/launcher.sh`, run as action.yml runs it, in a sandbox with stub curl
+//! and cargo: verified downloads, the cache, the checksum-mismatch stop, the
+//! build-from-source fallback, and how the inputs become flags.
+#![cfg(unix)]
+
+mod common;
+
+use common::launcher::{RELEASE_BINARY, Sandbox, sha256_hex, stderr, stdout};
+
+const LINUX: &str = "x86_64-unknown-linux-musl";
+
+fn paths() -> (&'static str, &'static str) {
+    ("INPUT_PATHS", "reports/a.xml\n  reports/b/**/*.xml  \n\n")
+}
+
+#[test]
+fn a_verified_release_binary_is_downloaded_cached_and_run() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&format!("# version: v0.1.0\n{line}"));
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(
+        printed.starts_with("release-binary check --publish auto --check-name truegreen --fail-on failure --json "),
+        "{printed}"
+    );
+    assert!(printed.trim_end().ends_with("-- reports/a.xml reports/b/**/*.xml"), "{printed}");
+    assert_eq!(sb.calls(), [format!("curl https://github.com/o/truegreen/releases/download/v0.1.0/truegreen-{LINUX}")]);
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    let cached = sb.tool_cache.join(format!("truegreen/v0.1.0/{LINUX}/{sha}/truegreen"));
+    assert!(cached.is_file(), "{} is cached", cached.display());
+
+    // Second run: the cache answers, nothing is downloaded.
+    let again = sb.run(&[paths()]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(sb.calls().len(), 1, "{:?}", sb.calls());
+}
+
+#[test]
+fn a_cache_hit_skips_the_download() {
+    let sb = Sandbox::new();
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    // The manifest points at an asset the fake release does not have: any
+    // download attempt would fail the test.
+    sb.manifest(&format!("# version: v0.1.0\n{LINUX} {sha} https://example.invalid/missing\n"));
+    let dir = sb.tool_cache.join(format!("truegreen/v0.1.0/{LINUX}/{sha}"));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let bin = dir.join("truegreen");
+    std::fs::write(&bin, RELEASE_BINARY).unwrap_or_else(|e| panic!("{e}"));
+    std::process::Command::new("chmod").arg("+x").arg(&bin).status().unwrap_or_else(|e| panic!("{e}"));
+
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("release-binary check "));
+    assert!(sb.calls().is_empty(), "no curl, no cargo: {:?}", sb.calls());
+}
+
+#[test]
+fn a_tampered_cache_entry_is_downloaded_again() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&line);
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    let dir = sb.tool_cache.join(format!("truegreen/unversioned/{LINUX}/{sha}"));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("truegreen"), "#!/bin/sh\necho tampered\n").unwrap_or_else(|e| panic!("{e}"));
+
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("release-binary "), "{}", stdout(&out));
+    assert!(stderr(&out).contains("does not match dist/manifest"), "{}", stderr(&out));
+    assert_eq!(sb.calls().len(), 1);
+}
+
+#[test]
+fn a_checksum_mismatch_is_fatal_and_never_falls_back() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    // The manifest was written for other bytes than the release now serves.
+    let honest = sha256_hex(b"the binary the release workflow built");
+    let tampered_line = line.replace(&sha256_hex(RELEASE_BINARY.as_bytes()), &honest);
+    sb.manifest(&tampered_line);
+
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("::error title=truegreen::checksum mismatch"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("release-binary"), "the download never runs");
+    assert!(!sb.calls().iter().any(|c| c.starts_with("cargo")), "no fallback build: {:?}", sb.calls());
+    let leftovers: Vec<_> = walk(&sb.tool_cache).into_iter().filter(|p| p.is_file()).collect();
+    assert!(leftovers.is_empty(), "nothing unverified is kept: {leftovers:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_unknown_platform_builds_from_source() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&line);
+    let out = sb.run(&[paths(), ("RUNNER_OS", "Plan9"), ("RUNNER_ARCH", "MIPS")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("built-from-source check "), "{}", stdout(&out));
+    let calls = sb.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let manifest_path = sb.action.join("Cargo.toml");
+    assert!(
+        calls[0].starts_with(&format!(
+            "cargo build --release --locked --quiet --manifest-path {} --target-dir ",
+            manifest_path.display()
+        )),
+        "{calls:?}"
+    );
+    assert!(stderr(&out).contains("no prebuilt truegreen for Plan9/MIPS"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_manifest_without_release_builds_from_source_unless_told_never() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("built-from-source check "));
+
+    let never = sb.run(&[paths(), ("INPUT_BUILD_FROM_SOURCE", "never")]);
+    assert_eq!(never.status.code(), Some(2));
+    assert!(stderr(&never).contains("build-from-source is never"), "{}", stderr(&never));
+}
+
+#[test]
+fn a_failed_download_falls_back_to_source_in_auto_mode() {
+    let sb = Sandbox::new();
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    sb.manifest(&format!("{LINUX} {sha} https://github.com/o/truegreen/releases/download/v9/gone\n"));
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("built-from-source "), "{}", stdout(&out));
+    assert!(stderr(&out).contains("could not download"), "{}", stderr(&out));
+}
+
+#[test]
+fn build_from_source_always_skips_the_download() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&line);
+    let out = sb.run(&[paths(), ("INPUT_BUILD_FROM_SOURCE", "always")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("built-from-source "));
+    assert!(sb.calls().iter().all(|c| c.starts_with("cargo ")), "{:?}", sb.calls());
+}
+
+#[test]
+fn a_version_the_manifest_does_not_pin_is_refused() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&format!("# version: v0.1.0\n{line}"));
+    let same = sb.run(&[paths(), ("INPUT_VERSION", "0.1.0")]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    let other = sb.run(&[paths(), ("INPUT_VERSION", "v0.2.0")]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(stderr(&other).contains("pins 'v0.1.0'"), "{}", stderr(&other));
+}
+
+#[test]
+fn windows_gets_the_exe() {
+    let sb = Sandbox::new();
+    let line = sb.release_asset("x86_64-pc-windows-msvc", RELEASE_BINARY);
+    sb.manifest(&line);
+    let out = sb.run(&[paths(), ("RUNNER_OS", "Windows"), ("RUNNER_ARCH", "X64")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    let cached = sb.tool_cache.join(format!("truegreen/unversioned/x86_64-pc-windows-msvc/{sha}/truegreen.exe"));
+    assert!(cached.is_file());
+}
+
+#[test]
+fn inputs_become_flags() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[
+        paths(),
+        ("INPUT_OUTCOME", "failure"),
+        ("INPUT_SHARD", r#"{"os":"ubuntu-latest","node":20}"#),
+        ("INPUT_COMMIT_STATUS", "true"),
+        ("INPUT_EXPECT", "reports/unit/*.xml\nreports/e2e.xml\n"),
+        ("INPUT_CONFIG", "ci/truegreen.yml"),
+        ("INPUT_CHECK_NAME", "tests, all"),
+        ("INPUT_PUBLISH", "summary"),
+        ("INPUT_FAIL_ON", "discrepancy"),
+        ("TRUEGREEN_GITHUB_TOKEN", "ghs_secret"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    for expected in [
+        "check --publish summary --check-name tests, all --fail-on discrepancy --outcome failure",
+        r#"--shard {"os":"ubuntu-latest","node":20}"#,
+        "--config ci/truegreen.yml --commit-status --expect reports/unit/*.xml --expect reports/e2e.xml --json ",
+    ] {
+        assert!(printed.contains(expected), "{expected:?} in {printed}");
+    }
+    assert!(!printed.contains("ghs_secret") && !stderr(&out).contains("ghs_secret"), "the token is no argument");
+}
+
+#[test]
+fn a_command_runs_through_truegreen_run() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[paths(), ("INPUT_COMMAND", "cargo nextest run --profile ci")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.starts_with("built-from-source run --publish auto "), "{printed}");
+    assert!(
+        printed.trim_end().ends_with("reports/a.xml reports/b/**/*.xml -- bash -c cargo nextest run --profile ci"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn contradictory_inputs_are_usage_errors() {
+    let sb = Sandbox::new();
+    for (inputs, message) in [
+        (vec![paths(), ("INPUT_COMMAND", "make test"), ("INPUT_OUTCOME", "success")], "set command or outcome"),
+        (vec![paths(), ("INPUT_OUTCOME", "success"), ("INPUT_EXIT_CODE", "0")], "set outcome or exit-code"),
+        (vec![("INPUT_PATHS", "\n  \n")], "the paths input is empty"),
+        (vec![paths(), ("INPUT_BUILD_FROM_SOURCE", "sometimes")], "build-from-source must be"),
+        (vec![paths(), ("INPUT_COMMIT_STATUS", "yes")], "commit-status must be true or false"),
+    ] {
+        let out = sb.run(&inputs);
+        assert_eq!(out.status.code(), Some(2), "{inputs:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{message:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn launcher_messages_cannot_inject_workflow_commands() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[paths(), ("INPUT_BUILD_FROM_SOURCE", "x\n::set-output name=a::b\r%0A")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("x%0A::set-output name=a::b%0D%250A"), "{err}");
+}

@@ -1,0 +1,563 @@
+//! Publishing against a fake GitHub REST API on 127.0.0.1: the check-run
+//! lifecycle, batching, idempotency, and every fault the issue lists. Each
+//! fault must leave the verdict and the exit code as they were and must never
+//! produce a second check run. Every request body is validated against
+//! GitHub's own schemas. Waits use a virtual clock, so no test sleeps for real.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use common::{FakeGitHub, SHA, Schemas, TOKEN, count, kane_stream, patch_annotation_counts, request_lines};
+use truegreen::engine::{self, CheckRequest};
+use truegreen::model::EvidenceLimits;
+use truegreen::parse::ReadOptions;
+use truegreen::publish::{
+    FailOn, GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
+    publish_with,
+};
+use truegreen::rules::Policy;
+use truegreen::verdict::{RunContext, Status, Verdict};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    verdict: Verdict,
+}
+
+impl Setup {
+    fn new(passed: usize, failed: usize) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let reports = dir.path().join("reports");
+        std::fs::create_dir_all(&reports).unwrap_or_else(|e| panic!("{e}"));
+        let report = reports.join("run.ndjson");
+        std::fs::write(&report, kane_stream(passed, failed)).unwrap_or_else(|e| panic!("{e}"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+        let request = CheckRequest::new(
+            vec![report.display().to_string()],
+            ReadOptions { limits: EvidenceLimits::default(), forced: None },
+            Policy::new(today),
+            RunContext::default(),
+        );
+        let verdict = engine::check(&request);
+        Self { dir, verdict }
+    }
+
+    fn context(&self, api_url: &str) -> GitHubContext {
+        let dir = self.dir.path();
+        GitHubContext {
+            actions: true,
+            api_url: api_url.to_owned(),
+            server_url: "https://github.com".to_owned(),
+            repository: Repository::parse("o/r"),
+            head_sha: Some(SHA.to_owned()),
+            event_name: Some("push".to_owned()),
+            read_only_fork: false,
+            run_id: Some("77".to_owned()),
+            run_attempt: Some("1".to_owned()),
+            workflow_path: Some(".github/workflows/ci.yml".to_owned()),
+            workspace: Some(dir.display().to_string()),
+            cwd: Some(dir.display().to_string()),
+            step_summary: Some(dir.join("step_summary.md")),
+            output: Some(dir.join("github_output")),
+            token: Token::new(TOKEN),
+        }
+    }
+
+    fn summary(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("step_summary.md")).unwrap_or_default()
+    }
+
+    fn outputs(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("github_output")).unwrap_or_default()
+    }
+}
+
+fn options() -> PublishOptions {
+    PublishOptions {
+        mode: PublishMode::CheckRun,
+        http: HttpPolicy {
+            connect_timeout: Duration::from_secs(2),
+            read_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(5),
+            ..HttpPolicy::default()
+        },
+        ..PublishOptions::default()
+    }
+}
+
+async fn server_with_fake(prefix: &str) -> (MockServer, FakeGitHub) {
+    let server = MockServer::start().await;
+    let fake = FakeGitHub::default();
+    fake.mount(&server, prefix).await;
+    (server, fake)
+}
+
+async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+/// What every scenario must keep: the verdict the engine decided, and its exit code.
+fn assert_verdict_unchanged(setup: &Setup, expected: Status, exit: i32) {
+    assert_eq!(setup.verdict.status, expected);
+    assert_eq!(FailOn::Failure.exit_code(&setup.verdict), exit);
+}
+
+fn assert_fallback(report: &PublishReport, setup: &Setup) {
+    assert!(report.workflow_annotations, "annotations fall back to workflow commands");
+    assert!(report.log.contains("::error file=reports/run.ndjson,line="), "{}", report.log);
+    assert!(report.log.contains("The verdict and the exit code are unchanged"), "{}", report.log);
+    assert!(report.job_summary_written);
+    assert!(setup.summary().starts_with("## ❌ truegreen: fail (exit 1)"), "{}", setup.summary());
+    assert!(report.outputs_written);
+    assert!(setup.outputs().contains("verdict<<"));
+    assert!(!report.log.contains(TOKEN) && !setup.summary().contains(TOKEN) && !setup.outputs().contains(TOKEN));
+}
+
+#[tokio::test]
+async fn one_hundred_twenty_failures_make_one_create_and_three_patches() {
+    let setup = Setup::new(3, 120);
+    let (server, fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(1_800_000_000);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(
+        request_lines(&reqs),
+        [
+            format!("GET /repos/o/r/commits/{SHA}/check-runs"),
+            "POST /repos/o/r/check-runs".to_owned(),
+            "PATCH /repos/o/r/check-runs/1".to_owned(),
+            "PATCH /repos/o/r/check-runs/1".to_owned(),
+            "PATCH /repos/o/r/check-runs/1".to_owned(),
+        ]
+    );
+    assert_eq!(patch_annotation_counts(&reqs), [50, 50, 20]);
+    let create: Value = reqs[1].body_json().unwrap_or(Value::Null);
+    assert_eq!(create.pointer("/output/annotations"), None, "the create carries the verdict, not annotations");
+    assert_eq!(create["conclusion"], "failure");
+    assert_eq!(create["head_sha"], SHA);
+    assert!(create["output"]["title"].as_str().unwrap_or("").starts_with("fail: 123 executed, 3 passed, 120 failed"));
+    assert_eq!(Schemas::load().assert_requests_valid(&reqs), 4);
+
+    // The request carries the token as a bearer credential, and the API version.
+    let auth = reqs[1].headers.get("authorization").and_then(|v| v.to_str().ok());
+    assert_eq!(auth, Some(format!("Bearer {TOKEN}").as_str()));
+    assert!(reqs[1].headers.get("x-github-api-version").is_some());
+
+    let runs = fake.check_runs();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0]["output"]["annotations_count"], 120);
+    let delivered = report.check_run.clone().unwrap_or_default();
+    assert_eq!((delivered.created, delivered.annotations_sent), (true, 120));
+    assert_eq!(report.check_run_url(), Some("https://github.com/o/r/runs/1"));
+    assert!(!report.workflow_annotations, "no duplicate workflow-command annotations");
+    assert!(clock.sleeps().is_empty(), "a healthy server needs no wait: {:?}", clock.sleeps());
+    assert!(setup.outputs().contains("check-run-url<<"));
+    assert!(setup.outputs().contains("https://github.com/o/r/runs/1"));
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn mock_responses_follow_githubs_response_schema() {
+    let schemas = Schemas::load();
+    let body = json!({"name": "truegreen", "head_sha": SHA, "external_id": "x", "status": "completed",
+                      "conclusion": "failure", "completed_at": "2026-11-20T10:00:00Z",
+                      "output": {"title": "t", "summary": "s"}});
+    schemas.assert_response_valid(&common::check_run(9, &body, 3));
+}
+
+#[tokio::test]
+async fn a_rerun_updates_its_own_check_run() {
+    let setup = Setup::new(1, 2);
+    let (server, fake) = server_with_fake("").await;
+    let opts = options();
+    // An unrelated run with the same name but another external id stays alone.
+    fake.seed("truegreen", "someone-else");
+    let clock = VirtualClock::new(0);
+    let first = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let second = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "{:#?}", request_lines(&reqs));
+    assert_eq!(fake.check_runs().len(), 2, "the seeded run and ours: no duplicate");
+    let first = first.check_run.unwrap_or_default();
+    let second = second.check_run.unwrap_or_default();
+    assert!(first.created && !second.created);
+    assert_eq!(first.id, second.id);
+    Schemas::load().assert_requests_valid(&reqs);
+}
+
+#[tokio::test]
+async fn each_shard_gets_its_own_check_run() {
+    let setup = Setup::new(1, 1);
+    let (server, fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(0);
+    for os in ["linux", "macos", "linux"] {
+        let opts = PublishOptions { shard: Some(json!({"os": os})), ..options() };
+        publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    }
+    let names: Vec<Value> = fake.check_runs().iter().map(|r| r["name"].clone()).collect();
+    assert_eq!(names, [json!("truegreen (linux)"), json!("truegreen (macos)")]);
+}
+
+#[tokio::test]
+async fn server_errors_on_patch_are_retried_with_backoff() {
+    let setup = Setup::new(0, 60);
+    let (server, fake) = server_with_fake("").await;
+    for status in [500, 502] {
+        Mock::given(method("PATCH"))
+            .and(path_regex(r"/check-runs/\d+$"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"message": "Server Error"})))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    let clock = VirtualClock::new(0);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
+    assert_eq!(clock.sleeps(), [Duration::from_secs(1), Duration::from_secs(2)]);
+    assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(60));
+    assert_eq!(fake.check_runs()[0]["output"]["annotations_count"], 60, "each batch landed once");
+    assert!(!report.workflow_annotations);
+    Schemas::load().assert_requests_valid(&reqs);
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn a_persistent_502_gives_up_within_bounds_and_falls_back() {
+    let setup = Setup::new(0, 60);
+    let (server, fake) = server_with_fake("").await;
+    Mock::given(method("PATCH"))
+        .and(path_regex(r"/check-runs/\d+$"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let opts = options();
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "never a second check run");
+    assert_eq!(count(&reqs, "PATCH", "/check-runs/1"), opts.http.max_attempts as usize);
+    let waited: Duration = clock.sleeps().iter().sum();
+    assert!(waited <= opts.http.deadline, "{waited:?}");
+    // The check run exists, complete with its conclusion; the annotations
+    // that did not make it went to workflow commands.
+    assert_eq!(fake.check_runs()[0]["conclusion"], "failure");
+    assert_eq!(report.check_run.as_ref().map(|d| d.annotations_sent), Some(0));
+    assert!(report.log.contains("::warning title=truegreen::"), "{}", report.log);
+    assert!(report.log.contains("only 0 of 60 annotations were sent"), "{}", report.log);
+    assert_fallback(&report, &setup);
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn no_wait_may_pass_the_publishing_deadline() {
+    let setup = Setup::new(0, 3);
+    let (server, _fake) = server_with_fake("").await;
+    Mock::given(method("PATCH"))
+        .and(path_regex(r"/check-runs/\d+$"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "2"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let mut opts = options();
+    opts.http.deadline = Duration::from_secs(3);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+    // 2 s is within 3 s; the next 2 s would end at 4 s: given up instead.
+    assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+    assert_eq!(count(&reqs, "PATCH", "/check-runs/1"), 2);
+    assert!(report.log.contains("would pass the 3s publishing deadline"), "{}", report.log);
+    assert_fallback(&report, &setup);
+}
+
+#[tokio::test]
+async fn a_secondary_rate_limit_is_waited_out_as_retry_after_says() {
+    let setup = Setup::new(1, 1);
+    let (server, fake) = server_with_fake("").await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"/check-runs$"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("retry-after", "7")
+                .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path_regex(r"/check-runs/\d+$"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "1000012")
+                .set_body_json(json!({"message": "API rate limit exceeded"})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(1_000_000);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
+    let reqs = requests(&server).await;
+
+    // 7 s from Retry-After; then the reset is 12 s after the clock's start,
+    // 7 s of which have passed: 5 s plus one of margin.
+    assert_eq!(clock.sleeps(), [Duration::from_secs(7), Duration::from_secs(6)]);
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
+    assert_eq!(fake.check_runs().len(), 1);
+    assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(1));
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn resource_not_accessible_falls_back_with_a_notice() {
+    let setup = Setup::new(1, 3);
+    let (server, fake) = server_with_fake("").await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "message": "Resource not accessible by integration",
+            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let opts = PublishOptions { commit_status: true, ..options() };
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "a 403 is final: {:#?}", request_lines(&reqs));
+    assert!(fake.check_runs().is_empty());
+    assert!(clock.sleeps().is_empty());
+    assert!(report.check_run.is_none());
+    assert!(
+        report.log.contains("::notice title=truegreen::the token cannot write check runs (POST /repos/o/r/check-runs: HTTP 403: Resource not accessible by integration)"),
+        "{}",
+        report.log
+    );
+    assert!(report.log.contains("statuses: write"), "the commit status failure is explained: {}", report.log);
+    assert_fallback(&report, &setup);
+    assert!(setup.outputs().contains("check-run-url<<"));
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn a_validation_error_is_final_and_falls_back() {
+    let setup = Setup::new(1, 3);
+    let (server, fake) = server_with_fake("").await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+            "message": "Invalid request.\n\nOnly 65535 characters are allowed; 70000 were supplied.",
+            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
+    assert!(fake.check_runs().is_empty());
+    assert!(report.log.contains("::warning title=truegreen::could not write the check run"), "{}", report.log);
+    assert!(report.log.contains("HTTP 422: Invalid request. Only 65535 characters"), "{}", report.log);
+    assert_fallback(&report, &setup);
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn a_hanging_server_times_out() {
+    let setup = Setup::new(1, 3);
+    let (server, _fake) = server_with_fake("").await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_secs(30)))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let mut opts = options();
+    opts.http.request_timeout = Duration::from_millis(300);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "a write that timed out is not re-sent");
+    assert!(report.log.contains("no complete response within 0.3s"), "{}", report.log);
+    assert_fallback(&report, &setup);
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn a_hanging_lookup_is_retried_then_abandoned_without_writing() {
+    let setup = Setup::new(1, 3);
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let clock = VirtualClock::new(0);
+    let mut opts = options();
+    opts.http.request_timeout = Duration::from_millis(200);
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+
+    // Without knowing whether a check run exists, none is created: that could
+    // be the duplicate.
+    assert_eq!(count(&reqs, "GET", "/check-runs"), opts.http.max_attempts as usize);
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 0);
+    assert!(report.log.contains("could not look for an earlier check run"), "{}", report.log);
+    assert_fallback(&report, &setup);
+}
+
+/// A bare HTTP server: answers GETs with an empty check-run list and resets
+/// the connection on anything else. Returns its address and the request lines.
+async fn resetting_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut len = 0;
+                while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf[len..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => len += n,
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf[..len]).into_owned();
+                let line = head.lines().next().unwrap_or("").to_owned();
+                if let Ok(mut l) = log.lock() {
+                    l.push(line.clone());
+                }
+                if line.starts_with("GET ") {
+                    let body = r#"{"total_count":0,"check_runs":[]}"#;
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                } else {
+                    // RST instead of FIN: the peer sees "connection reset".
+                    let _ = stream.set_zero_linger();
+                    drop(stream);
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_connection_reset_on_create_is_not_retried() {
+    let setup = Setup::new(1, 3);
+    let (url, seen) = resetting_server().await;
+    let clock = VirtualClock::new(0);
+    let report = publish_with(&setup.verdict, &setup.context(&url), &options(), &clock).await;
+    let lines = seen.lock().map(|l| l.clone()).unwrap_or_default();
+
+    assert_eq!(lines.iter().filter(|l| l.starts_with("POST ")).count(), 1, "{lines:#?}");
+    assert_eq!(lines.iter().filter(|l| l.starts_with("GET ")).count(), 1, "{lines:#?}");
+    assert!(report.check_run.is_none());
+    assert!(report.log.contains("could not write the check run: POST /repos/o/r/check-runs"), "{}", report.log);
+    assert_fallback(&report, &setup);
+    assert_verdict_unchanged(&setup, Status::Fail, 1);
+}
+
+#[tokio::test]
+async fn github_enterprise_server_keeps_its_api_path() {
+    let setup = Setup::new(2, 1);
+    let (server, fake) = server_with_fake("/api/v3").await;
+    let clock = VirtualClock::new(0);
+    let api = format!("{}/api/v3", server.uri());
+    let report = publish_with(&setup.verdict, &setup.context(&api), &options(), &clock).await;
+    let reqs = requests(&server).await;
+    assert!(request_lines(&reqs).iter().all(|l| l.contains(" /api/v3/repos/o/r/")), "{:#?}", request_lines(&reqs));
+    assert_eq!(fake.check_runs().len(), 1);
+    assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(1));
+}
+
+#[tokio::test]
+async fn a_commit_status_links_the_run() {
+    let setup = Setup::new(2, 1);
+    let (server, _fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(0);
+    let opts = PublishOptions { commit_status: true, shard: Some(json!({"os": "linux"})), ..options() };
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+    let status = reqs.iter().find(|r| r.url.path() == format!("/repos/o/r/statuses/{SHA}"));
+    let body: Value = status.and_then(|r| r.body_json().ok()).unwrap_or(Value::Null);
+    assert_eq!(body["state"], "failure");
+    assert_eq!(body["context"], "truegreen (linux)");
+    assert_eq!(body["target_url"], "https://github.com/o/r/actions/runs/77");
+    assert_eq!(body["description"], "truegreen fail: 3 executed, 1 failed, 0 discrepancies");
+    assert!(report.commit_status_posted);
+}
+
+#[tokio::test]
+async fn fail_on_discrepancy_makes_an_honest_failure_neutral() {
+    let setup = Setup::new(2, 1);
+    let (server, fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(0);
+    let opts = PublishOptions { fail_on: FailOn::Discrepancy, ..options() };
+    publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    assert_eq!(fake.check_runs()[0]["conclusion"], "neutral");
+    assert_eq!(FailOn::Discrepancy.exit_code(&setup.verdict), 0);
+    assert!(setup.outputs().contains("exit-code<<"), "the output keeps the verdict's own code");
+    let outputs = setup.outputs();
+    let exit_output = outputs.split("exit-code<<").nth(1).and_then(|rest| rest.lines().nth(1));
+    assert_eq!(exit_output, Some("1"));
+}
+
+#[tokio::test]
+async fn a_fork_pull_request_in_auto_mode_calls_no_api() {
+    let setup = Setup::new(2, 1);
+    let server = MockServer::start().await;
+    let mut ctx = setup.context(&server.uri());
+    ctx.read_only_fork = true;
+    let clock = VirtualClock::new(0);
+    let opts = PublishOptions { mode: PublishMode::Auto, ..options() };
+    let report = publish_with(&setup.verdict, &ctx, &opts, &clock).await;
+    assert!(requests(&server).await.is_empty());
+    assert!(report.log.starts_with("::notice title=truegreen::this pull request comes from a fork"), "{}", report.log);
+    assert!(report.log.contains("::error file=reports/run.ndjson,line="));
+    assert!(report.job_summary_written);
+}
+
+#[tokio::test]
+async fn writes_are_paced_under_the_secondary_limit() {
+    let setup = Setup::new(0, 260);
+    let (server, _fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(0);
+    let mut opts = options();
+    opts.http.writes_per_minute = 3;
+    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    // 1 create + 6 annotation PATCHes at 3 per minute: two waits of a minute.
+    assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(260));
+    assert_eq!(clock.sleeps(), [Duration::from_secs(60), Duration::from_secs(60)]);
+}
+
+#[test]
+fn the_shared_schemas_are_where_the_tests_expect_them() {
+    for name in ["checks-create.schema.json", "checks-update.schema.json", "check-run.response.schema.json"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/github").join(name);
+        assert!(path.is_file(), "{} is missing", path.display());
+    }
+}

@@ -1,0 +1,228 @@
+//! The workflows and action.yml cannot run here, so their structure is
+//! checked: they parse, no `run:` expands `${{ }}` (template injection), every
+//! input reaches the launcher through `env:`, every output is one the binary
+//! writes, and the self-test really asserts a failure.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+}
+
+fn workflows() -> Vec<(PathBuf, Value)> {
+    let dir = root().join(".github/workflows");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    files.sort();
+    files.into_iter().map(|p| (p.clone(), load(&p))).collect()
+}
+
+/// Every `run:` script in a document, wherever it is.
+fn run_scripts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "run"
+                    && let Some(s) = v.as_str()
+                {
+                    out.push(s.to_owned());
+                }
+                run_scripts(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| run_scripts(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_workflow_and_the_action_parse_and_no_run_block_expands_expressions() {
+    let mut documents = workflows();
+    assert_eq!(
+        documents.iter().filter_map(|(p, _)| p.file_name()?.to_str().map(str::to_owned)).collect::<Vec<_>>(),
+        ["ci.yml", "release.yml", "self-test.yml"]
+    );
+    documents.push((root().join("action.yml"), load(&root().join("action.yml"))));
+    for (path, doc) in &documents {
+        let mut scripts = Vec::new();
+        run_scripts(doc, &mut scripts);
+        assert!(!scripts.is_empty(), "{} has run steps", path.display());
+        for script in scripts {
+            assert!(!script.contains("${{"), "{}: a run block expands an expression: {script}", path.display());
+        }
+    }
+}
+
+#[test]
+fn workflows_are_well_formed_and_least_privileged() {
+    for (path, doc) in workflows() {
+        let name = path.display();
+        assert!(doc.get("on").is_some(), "{name}: no triggers");
+        assert_eq!(doc["permissions"]["contents"], "read", "{name}: default token permissions are read-only");
+        let jobs = doc["jobs"].as_object().unwrap_or_else(|| panic!("{name}: no jobs"));
+        for (job_name, job) in jobs {
+            assert!(job.get("runs-on").is_some(), "{name}/{job_name}: no runs-on");
+            let steps = job["steps"].as_array().unwrap_or_else(|| panic!("{name}/{job_name}: no steps"));
+            for step in steps {
+                assert!(step.get("uses").is_some() != step.get("run").is_some(), "{name}/{job_name}: {step}");
+                if let Some(uses) = step["uses"].as_str() {
+                    assert!(uses == "./" || uses.contains('@'), "{name}/{job_name}: unpinned {uses}");
+                    if uses.starts_with("actions/checkout@") {
+                        assert!(
+                            step["with"].get("persist-credentials").is_some(),
+                            "{name}/{job_name}: checkout must say whether it keeps the token"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn ci_runs_fmt_clippy_and_tests_on_three_systems() {
+    let doc = load(&root().join(".github/workflows/ci.yml"));
+    let test = &doc["jobs"]["test"];
+    let oses: Vec<&str> = test["strategy"]["matrix"]["os"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(oses, ["ubuntu-latest", "macos-latest", "windows-latest"]);
+    let mut scripts = Vec::new();
+    run_scripts(test, &mut scripts);
+    let all = scripts.join("\n");
+    for needed in ["cargo fmt --check", "cargo clippy --all-targets --locked -- -D warnings", "cargo test --locked"] {
+        assert!(all.contains(needed), "ci.yml lacks {needed}");
+    }
+}
+
+#[test]
+fn the_self_test_asserts_that_a_run_fails() {
+    let doc = load(&root().join(".github/workflows/self-test.yml"));
+    let job = &doc["jobs"]["false-green-must-fail"];
+    let steps = job["steps"].as_array().cloned().unwrap_or_default();
+    let action = steps.iter().find(|s| s["uses"] == "./").unwrap_or_else(|| panic!("no uses: ./ step"));
+    assert_eq!(action["continue-on-error"], true);
+    assert_eq!(action["with"]["paths"], "examples/action/false-green/");
+    let id = action["id"].as_str().unwrap_or_default();
+    let check = steps.last().cloned().unwrap_or(Value::Null);
+    assert_eq!(check["env"]["OUTCOME"], format!("${{{{ steps.{id}.outcome }}}}"));
+    assert!(check["run"].as_str().unwrap_or_default().contains(r#"test "$OUTCOME" = failure"#));
+    for example in ["examples/action/pass/run.ndjson", "examples/action/false-green/run.ndjson"] {
+        assert!(root().join(example).is_file(), "{example}");
+    }
+}
+
+#[test]
+fn the_release_builds_the_five_targets_and_writes_the_manifest() {
+    let doc = load(&root().join(".github/workflows/release.yml"));
+    let targets: BTreeSet<&str> = doc["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["target"].as_str()).collect())
+        .unwrap_or_default();
+    let expected: BTreeSet<&str> = [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ]
+    .into();
+    assert_eq!(targets, expected);
+    let mut scripts = Vec::new();
+    run_scripts(&doc["jobs"]["release"], &mut scripts);
+    let all = scripts.join("\n");
+    assert!(all.contains("> dist/manifest") && all.contains("git add dist/manifest"), "{all}");
+    assert!(all.contains("gh release create"), "{all}");
+    // The launcher knows every target the release builds.
+    let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
+    for target in expected {
+        assert!(launcher.contains(&format!("echo {target}")), "launcher.sh does not map {target}");
+    }
+}
+
+#[test]
+fn every_action_input_reaches_the_launcher_through_env() {
+    let action = load(&root().join("action.yml"));
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().cloned().unwrap_or_default();
+    assert_eq!(steps.len(), 1);
+    let env = steps[0]["env"].as_object().cloned().unwrap_or_default();
+    let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
+    let inputs = action["inputs"].as_object().cloned().unwrap_or_default();
+    let mut wired = BTreeSet::new();
+    for (var, value) in &env {
+        let expr = value.as_str().unwrap_or_default();
+        let input = expr
+            .strip_prefix("${{ inputs.")
+            .and_then(|s| s.strip_suffix(" }}"))
+            .unwrap_or_else(|| panic!("{var}: {expr} is not an input"));
+        assert!(inputs.contains_key(input), "{var} reads undeclared input {input}");
+        if var == "TRUEGREEN_GITHUB_TOKEN" {
+            // The binary reads the token from its environment: it is never an argument.
+            let ctx = truegreen::publish::GitHubContext::from_lookup(
+                |k| (k == var.as_str()).then(|| "t0ken".to_owned()),
+                |_| None,
+            );
+            assert!(ctx.token.is_some(), "the binary does not read {var}");
+            assert!(!launcher.contains(var.as_str()), "launcher.sh must not touch the token");
+        } else {
+            assert!(launcher.contains(var.as_str()), "launcher.sh never reads {var}");
+        }
+        wired.insert(input.to_owned());
+    }
+    let declared: BTreeSet<String> = inputs.keys().cloned().collect();
+    assert_eq!(wired, declared, "every input is passed to the launcher");
+    for required in [
+        "paths",
+        "command",
+        "outcome",
+        "exit-code",
+        "expect",
+        "config",
+        "check-name",
+        "token",
+        "publish",
+        "fail-on",
+        "shard",
+        "build-from-source",
+        "version",
+        "commit-status",
+    ] {
+        assert!(declared.contains(required), "input {required} is missing");
+    }
+    assert_eq!(inputs["token"]["default"], "${{ github.token }}");
+    assert_eq!(inputs["check-name"]["default"], "truegreen");
+    assert_eq!(inputs["publish"]["default"], "auto");
+    assert_eq!(inputs["fail-on"]["default"], "failure");
+    assert_eq!(inputs["commit-status"]["default"], "false");
+}
+
+#[test]
+fn every_action_output_is_one_the_binary_writes() {
+    let action = load(&root().join("action.yml"));
+    let outputs = action["outputs"].as_object().cloned().unwrap_or_default();
+    let verdict = truegreen::verdict::decide(Vec::new(), Vec::new(), Vec::new(), Default::default());
+    let written: BTreeSet<String> = truegreen::render::github::step_outputs(&verdict, None, None, None)
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    let declared: BTreeSet<String> = outputs.keys().cloned().collect();
+    assert_eq!(declared, written);
+    for (name, output) in &outputs {
+        assert_eq!(output["value"], format!("${{{{ steps.truegreen.outputs.{name} }}}}"), "{name}");
+    }
+    assert_eq!(action["runs"]["steps"][0]["id"], "truegreen");
+}
