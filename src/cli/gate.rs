@@ -68,6 +68,10 @@ pub struct GateArgs {
     /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Where and how to publish the gate on GitHub: one combined check run.
+    #[command(flatten)]
+    pub publish: super::publish::PublishArgs,
 }
 
 pub fn run(args: GateArgs) -> anyhow::Result<i32> {
@@ -103,8 +107,14 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     };
     let result = gate::run(&request);
     write_outputs(&result, args.json.as_deref(), args.markdown.as_deref())?;
-    print!("{}", render::terminal::render(&result, args.color.enabled()));
-    Ok(result.exit_code)
+    let terminal = render::terminal::render(&result, args.color.enabled());
+    Ok(args.publish.report_and_publish(
+        &result,
+        &terminal,
+        render::check_run::NAME,
+        args.json.as_deref(),
+        args.markdown.as_deref(),
+    ))
 }
 
 fn expectation(args: &GateArgs) -> anyhow::Result<Expectation> {

@@ -199,9 +199,11 @@ impl CheckOptions {
     /// GitHub as asked, and return the exit code (publishing never changes it).
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
         write_outputs(verdict, self.json.as_deref(), self.markdown.as_deref())?;
+        let terminal = render::terminal::render(verdict, self.color.enabled());
         Ok(self.publish.report_and_publish(
             verdict,
-            self.color.enabled(),
+            &terminal,
+            "truegreen",
             self.json.as_deref(),
             self.markdown.as_deref(),
         ))

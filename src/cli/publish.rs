@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions};
+use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
 use truegreen::render;
-use truegreen::verdict::Verdict;
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -20,9 +19,10 @@ pub struct PublishArgs {
     #[arg(long, value_enum, default_value_t = PublishMode::Auto, help_heading = "GitHub")]
     pub publish: PublishMode,
 
-    /// The check run's name; with --shard, the matrix values are added as GitHub labels jobs.
-    #[arg(long, value_name = "NAME", default_value = "truegreen", help_heading = "GitHub")]
-    pub check_name: String,
+    /// The check run's name [default: `truegreen`, or `truegreen gate` for the gate]; with --shard,
+    /// the matrix values are added as GitHub labels jobs.
+    #[arg(long, value_name = "NAME", help_heading = "GitHub")]
+    pub check_name: Option<String>,
 
     /// What fails the step. failure: honest failures (1) and discrepancies (3). discrepancy: only
     /// discrepancies (3); an honest failure exits 0 and its check run is neutral.
@@ -36,13 +36,23 @@ pub struct PublishArgs {
 }
 
 impl PublishArgs {
-    /// The shard comes from the verdict (`--shard`, recorded in its context), so
-    /// the check run and the gate see the same matrix cell.
-    pub fn options(&self, verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> PublishOptions {
+    /// Publishing settings. The shard comes from the verdict (`--shard`,
+    /// recorded in its context), so the check run and the gate see the same cell.
+    pub fn options(
+        &self,
+        subject: Subject<'_>,
+        default_name: &str,
+        json: Option<&Path>,
+        markdown: Option<&Path>,
+    ) -> PublishOptions {
+        let shard = match subject {
+            Subject::Verdict(v) => v.context.shard.clone().filter(|s| !s.is_null()),
+            Subject::Gate(_) => None,
+        };
         PublishOptions {
             mode: self.publish,
-            check_name: self.check_name.clone(),
-            shard: verdict.context.shard.clone().filter(|s| !s.is_null()),
+            check_name: self.check_name.clone().unwrap_or_else(|| default_name.to_owned()),
+            shard,
             fail_on: self.fail_on,
             commit_status: self.commit_status,
             json_path: json.map(absolute),
@@ -52,24 +62,25 @@ impl PublishArgs {
     }
 
     /// Print the terminal report, publish, and return the step's exit code.
-    pub fn report_and_publish(
+    pub fn report_and_publish<'a>(
         &self,
-        verdict: &Verdict,
-        color: bool,
+        subject: impl Into<Subject<'a>>,
+        terminal: &str,
+        default_name: &str,
         json: Option<&Path>,
         markdown: Option<&Path>,
     ) -> i32 {
+        let subject = subject.into();
         let ctx = github_context();
-        let terminal = render::terminal::render(verdict, color);
         if ctx.actions {
             // Test names and messages can hold `::command::` lines.
-            print!("{}", render::github::inert_log(&terminal, &publish::random_hex(16)));
+            print!("{}", render::github::inert_log(terminal, &publish::random_hex(16)));
         } else {
             print!("{terminal}");
         }
-        let report = publish::publish(verdict, &ctx, &self.options(verdict, json, markdown));
+        let report = publish::publish(subject, &ctx, &self.options(subject, default_name, json, markdown));
         print!("{}", report.log);
-        self.fail_on.exit_code(verdict)
+        self.fail_on.exit_code(subject)
     }
 }
 

@@ -183,7 +183,7 @@ pub fn annotations(verdict: &Verdict, paths: &RepoPaths) -> Vec<Annotation> {
     out
 }
 
-fn finding_annotation(f: &Finding, paths: &RepoPaths, fallback: &str) -> Annotation {
+pub(crate) fn finding_annotation(f: &Finding, paths: &RepoPaths, fallback: &str) -> Annotation {
     let (path, line) = match (&f.source, &f.artifact) {
         (Some(src), _) => (src.file.clone(), src.line.map(u64::from)),
         (None, Some(artifact)) => (paths.relative(artifact), f.position.as_ref().and_then(|p| p.line)),
@@ -231,7 +231,9 @@ fn failure_annotation(a: &ArtifactReport, f: &FailureRecord, paths: &RepoPaths, 
     annotation(path, line, level, &format!("{kind}: {name}"), &message, replay)
 }
 
-fn annotation(
+/// One annotation from untrusted parts: every text is made inert and cut to
+/// GitHub's limits, and the line is a valid 1-based line.
+pub(crate) fn annotation(
     path: String,
     line: Option<u64>,
     level: Level,
@@ -347,11 +349,16 @@ pub fn check_run_text(verdict: &Verdict) -> String {
 /// The job summary: the markdown report, labelled with the check run's name,
 /// within `max_bytes`.
 pub fn job_summary(verdict: &Verdict, label: Option<&str>, max_bytes: usize) -> String {
+    labelled(label, |max| markdown::render_bounded(verdict, max), max_bytes)
+}
+
+/// A bounded markdown body under a bold label line, all within `max_bytes`.
+pub fn labelled(label: Option<&str>, body: impl FnOnce(usize) -> String, max_bytes: usize) -> String {
     let prefix = match label {
         Some(l) if !l.trim().is_empty() => format!("**{}**\n\n", markdown_inline(l)),
         _ => String::new(),
     };
-    let body = markdown::render_bounded(verdict, max_bytes.saturating_sub(prefix.len()));
+    let body = body(max_bytes.saturating_sub(prefix.len()));
     format!("{prefix}{body}")
 }
 
