@@ -215,8 +215,17 @@ fn every_action_output_is_one_the_binary_writes() {
     let action = load(&root().join("action.yml"));
     let outputs = action["outputs"].as_object().cloned().unwrap_or_default();
     let verdict = truegreen::verdict::decide(Vec::new(), Vec::new(), Vec::new(), Default::default());
+    let gate = truegreen::gate::run(&truegreen::gate::GateRequest {
+        verdicts: Vec::new(),
+        expectation: truegreen::gate::Expectation::count(1),
+        provenance: truegreen::gate::Provenance { commit: None, run_id: None },
+        jobs: Vec::new(),
+        links: None,
+    });
+    // Both subcommands the action runs (check and gate) write only declared outputs.
     let written: BTreeSet<String> = truegreen::render::github::step_outputs(&verdict, None, None, None)
         .into_iter()
+        .chain(truegreen::render::gate::check_run::step_outputs(&gate, None, None, None))
         .map(|(name, _)| name.to_owned())
         .collect();
     let declared: BTreeSet<String> = outputs.keys().cloned().collect();
