@@ -237,10 +237,11 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         if renamed.contains_key(&report) {
             continue;
         }
+        // The ledger reader already resolved the path against the ledger's directory.
         let path = Path::new(&report);
         if !path.is_file() {
             issues.push(DiscoveryIssue {
-                path: report.clone(),
+                path: path.display().to_string(),
                 detail: format!("listed in the ledger as written by suite {suite:?}, and gone"),
             });
             continue;

@@ -51,6 +51,10 @@ pub struct Provenance {
     pub kind: ProvenanceKind,
     pub value: String,
     pub field: String,
+    /// The value identifies the run of every artifact under this artifact's
+    /// directory too, as pi's `environment.json` does for its run folder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub covers_directory: bool,
 }
 
 /// Everything read from one artifact. Readers write into it; rules read it.
@@ -135,7 +139,20 @@ impl Evidence {
 
     pub fn add_provenance(&mut self, kind: super::ProvenanceKind, field: &str, value: &str) {
         if !value.trim().is_empty() {
-            self.provenance.push(Provenance { kind, value: value.to_owned(), field: field.to_owned() });
+            self.provenance.push(Provenance {
+                kind,
+                value: value.to_owned(),
+                field: field.to_owned(),
+                covers_directory: false,
+            });
+        }
+    }
+
+    /// Declare that this artifact's provenance identifies the run of its whole
+    /// directory (a run manifest), so artifacts below it must agree with it.
+    pub fn provenance_covers_directory(&mut self) {
+        for p in &mut self.provenance {
+            p.covers_directory = true;
         }
     }
 

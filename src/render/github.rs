@@ -94,19 +94,19 @@ impl RepoPaths {
     /// the workspace is unknown.
     pub fn relative(&self, path: &str) -> String {
         let path = slashes(path);
-        let Some(ws) = &self.workspace else { return normalize(&path) };
+        let Some(ws) = &self.workspace else { return crate::discover::normalize(&path) };
         let absolute = match &self.cwd {
             Some(cwd) if !is_absolute(&path) => format!("{}/{path}", cwd.trim_end_matches('/')),
             _ => path.clone(),
         };
-        let normalized = normalize(&absolute);
-        let ws = normalize(ws);
+        let normalized = crate::discover::normalize(&absolute);
+        let ws = crate::discover::normalize(ws);
         match normalized.strip_prefix(ws.trim_end_matches('/')) {
             Some("") => ".".to_owned(),
             Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/').to_owned(),
             _ if is_absolute(&path) => normalized,
             // Relative to a directory outside the workspace: keep it as given.
-            _ => normalize(&path),
+            _ => crate::discover::normalize(&path),
         }
     }
 
@@ -126,23 +126,6 @@ fn is_absolute(path: &str) -> bool {
     let bytes = path.as_bytes();
     path.starts_with('/')
         || (bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/')
-}
-
-/// Drop `.` and empty segments and resolve `..` where possible.
-fn normalize(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    if rooted { format!("/{joined}") } else { joined }
 }
 
 /// Every finding and every failure as an annotation: discrepancies first, then

@@ -256,3 +256,13 @@ fn header_parsing() {
     assert_eq!(running_count("running late"), None);
     assert_eq!(rerun_argument("error: test failed, to rerun pass '--lib'"), Some("--lib"));
 }
+
+#[test]
+fn a_test_cut_right_after_its_separator_is_incomplete() {
+    // The process was killed while `rpc::cancel` ran: its line ends at " ... ".
+    let ev = console(
+        "     Running tests/rpc.rs (target/debug/deps/rpc-0123456789abcdef)\n\nrunning 2 tests\ntest rpc::ping ... ok\ntest rpc::cancel ... \n",
+    );
+    assert_eq!((ev.tally.passed, ev.tally.incomplete), (1, 1));
+    assert_eq!(ev.failures[0].name, "rpc::cancel");
+}
