@@ -1,10 +1,8 @@
 //! Flags shared by `check` and `run` (flattened into both), and how they resolve
 //! against the configuration and the environment.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
@@ -12,16 +10,11 @@ use truegreen::config::{self, LoadedConfig};
 use truegreen::engine::CheckRequest;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::render;
 use truegreen::rules::Policy;
 use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
-    /// Where and how to publish the verdict on GitHub.
-    #[command(flatten)]
-    pub publish: super::publish::PublishArgs,
-
     /// The matrix cell and run attempt, recorded in the verdict for `truegreen gate`.
     #[command(flatten)]
     pub shard: super::shard::ShardArgs,
@@ -81,17 +74,9 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DATE")]
     pub today: Option<chrono::NaiveDate>,
 
-    /// Write the verdict document (JSON, schema truegreen.verdict.v1) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-
-    /// Write the markdown report (for a job summary) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-
-    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// The documents to write, the terminal report, and publishing.
+    #[command(flatten)]
+    pub output: super::publish::OutputArgs,
 }
 
 /// A GitHub Actions step outcome (`steps.<id>.outcome`).
@@ -109,23 +94,6 @@ impl StepOutcome {
         match self {
             Self::Success => 0,
             Self::Failure | Self::Cancelled | Self::Skipped => 1,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    pub fn enabled(self) -> bool {
-        match self {
-            Self::Always => true,
-            Self::Never => false,
-            Self::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
         }
     }
 }
@@ -195,29 +163,8 @@ impl CheckOptions {
         request
     }
 
-    /// Write `--json` and `--markdown`, print the terminal report, publish to
-    /// GitHub as asked, and return the exit code (publishing never changes it).
+    /// Write the documents, print the terminal report, publish, and return the exit code.
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
-        write_outputs(verdict, self.json.as_deref(), self.markdown.as_deref())?;
-        let terminal = render::terminal::render(verdict, self.color.enabled());
-        Ok(self.publish.report_and_publish(
-            verdict,
-            &terminal,
-            "truegreen",
-            self.json.as_deref(),
-            self.markdown.as_deref(),
-        ))
+        self.output.report(verdict, "truegreen")
     }
-}
-
-fn write_outputs(verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {
-    if let Some(path) = json {
-        std::fs::write(path, render::json::to_string(verdict))
-            .with_context(|| format!("writing the verdict document to {}", path.display()))?;
-    }
-    if let Some(path) = markdown {
-        std::fs::write(path, render::markdown::render(verdict))
-            .with_context(|| format!("writing the markdown report to {}", path.display()))?;
-    }
-    Ok(())
 }

@@ -5,10 +5,87 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
 
 use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
 use truegreen::render;
+
+/// What every judging subcommand (`check`, `run`, `gate`) writes, prints and
+/// publishes once its verdict is decided.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the JSON document to FILE: the verdict (schema truegreen.verdict.v1), or for `gate`
+    /// the gate document (truegreen.gate.v1).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Write the markdown report (for a job summary) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Where and how to publish on GitHub.
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+impl OutputArgs {
+    /// Write `--json` and `--markdown`, print the terminal report, publish as
+    /// asked, and return the exit code (publishing never changes it).
+    pub fn report<'a>(&self, subject: impl Into<Subject<'a>>, default_name: &str) -> anyhow::Result<i32> {
+        let subject = subject.into();
+        let (document, markdown, terminal) = match subject {
+            Subject::Verdict(v) => (
+                render::json::to_string(v),
+                render::markdown::render(v),
+                render::terminal::render(v, self.color.enabled()),
+            ),
+            Subject::Gate(g) => (
+                render::gate::json::to_string(g),
+                render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES),
+                render::gate::terminal::render(g, self.color.enabled()),
+            ),
+        };
+        if let Some(path) = &self.json {
+            std::fs::write(path, document)
+                .with_context(|| format!("writing the JSON document to {}", path.display()))?;
+        }
+        if let Some(path) = &self.markdown {
+            std::fs::write(path, markdown)
+                .with_context(|| format!("writing the markdown report to {}", path.display()))?;
+        }
+        Ok(self.publish.report_and_publish(
+            subject,
+            &terminal,
+            default_name,
+            self.json.as_deref(),
+            self.markdown.as_deref(),
+        ))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
