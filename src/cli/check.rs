@@ -8,7 +8,7 @@ use truegreen::engine::{self, CheckRequest};
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
 use truegreen::render;
-use truegreen::rules::Policy;
+use truegreen::rules::{FlakyPolicy, Policy};
 use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
@@ -32,6 +32,11 @@ pub struct CheckArgs {
     /// Longest waiver or quarantine lifetime allowed, in days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub max_waiver_days: i64,
+
+    /// What a test that passed only on a retry does: `pass` reports it as a
+    /// warning, `fail` fails the run (exit 1).
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
+    pub flaky: FlakyPolicy,
 
     /// Failure messages longer than this many bytes are cut.
     #[arg(long, value_name = "BYTES", default_value_t = 4096)]
@@ -77,9 +82,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     policy.min_tests = args.min_tests;
     policy.exit_code = args.exit_code;
     policy.max_waiver_days = args.max_waiver_days;
+    policy.flaky = args.flaky;
     let request = CheckRequest {
         paths: args.paths,
-        read: ReadOptions { limits: EvidenceLimits { max_message_bytes: args.max_message_bytes }, forced: args.format },
+        read: ReadOptions {
+            limits: EvidenceLimits { max_message_bytes: args.max_message_bytes },
+            forced: args.format,
+            workspace: workspace(),
+        },
         context: RunContext { exit_code: args.exit_code, min_tests: args.min_tests, ..RunContext::default() },
         policy,
     };
@@ -87,6 +97,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     write_outputs(&verdict, args.json.as_deref(), args.markdown.as_deref())?;
     print!("{}", render::terminal::render(&verdict, args.color.enabled()));
     Ok(verdict.exit_code)
+}
+
+/// The checkout the tests ran in: `GITHUB_WORKSPACE` on GitHub Actions, else
+/// the current directory. Stack frames under it become source locations.
+fn workspace() -> Option<String> {
+    std::env::var("GITHUB_WORKSPACE")
+        .ok()
+        .filter(|w| !w.is_empty())
+        .or_else(|| std::env::current_dir().ok().map(|d| d.display().to_string()))
 }
 
 fn write_outputs(verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {

@@ -96,6 +96,11 @@ impl Evidence {
         self.info.format
     }
 
+    /// The caps this evidence applies, so a reader can bound what it buffers.
+    pub fn limits(&self) -> EvidenceLimits {
+        self.limits
+    }
+
     /// Record one raw unit of evidence.
     pub fn add_case(&mut self, case: Case<'_>) {
         self.tally.record(case.outcome, case.blocking);

@@ -34,6 +34,8 @@ pub enum Format {
     PiDropinVerdict,
     /// pi_agent_rust `suite_classification.toml` (waivers and quarantine).
     PiSuiteClassification,
+    /// JUnit XML in every common dialect (Surefire, pytest, jest, nextest, go, mocha, node, PHPUnit, bats, ...).
+    Junit,
 }
 
 impl Format {
@@ -52,6 +54,7 @@ impl Format {
         Self::PiCertificationDossier,
         Self::PiDropinVerdict,
         Self::PiSuiteClassification,
+        Self::Junit,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -71,6 +74,7 @@ impl Format {
             Self::PiCertificationDossier => "pi-certification-dossier",
             Self::PiDropinVerdict => "pi-dropin-verdict",
             Self::PiSuiteClassification => "pi-suite-classification",
+            Self::Junit => "junit",
         }
     }
 

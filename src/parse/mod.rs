@@ -5,6 +5,7 @@
 //! stream; none of them holds a whole report of test cases in memory.
 
 pub mod json;
+pub mod junit;
 pub mod kane;
 pub mod location;
 pub mod pi;
@@ -39,11 +40,15 @@ impl ParseError {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Options for reading artifacts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
     pub limits: EvidenceLimits,
     /// Read every file as this format instead of detecting it.
     pub forced: Option<Format>,
+    /// The checkout the tests ran in (`GITHUB_WORKSPACE` or the current
+    /// directory), resolved by the caller. Stack frames under it become
+    /// source locations relative to it.
+    pub workspace: Option<String>,
 }
 
 /// The outcome of looking at one candidate file.
@@ -57,13 +62,19 @@ pub enum ReadOutcome {
 /// Detect the format of a prefix. The order matters only for content that
 /// could match two formats; each detector is strict enough that none does.
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    kane::detect(sniff).or_else(|| pi::detect(sniff))
+    kane::detect(sniff).or_else(|| pi::detect(sniff)).or_else(|| junit::detect(sniff))
 }
 
-/// Run one format's reader over a stream.
-pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+/// Run one format's reader over a stream. `workspace` is [`ReadOptions::workspace`].
+pub fn read_format(
+    format: Format,
+    input: &mut dyn BufRead,
+    ev: &mut Evidence,
+    workspace: Option<&str>,
+) -> Result<(), ParseError> {
     match format {
         Format::Kane => kane::read(input, ev),
+        Format::Junit => junit::read(input, ev, workspace),
         Format::PiResult
         | Format::PiSummary
         | Format::PiTriageDiff
@@ -142,8 +153,17 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
     let mut ev = Evidence::new(info, options.limits);
     {
         let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
-        if let Err(err) = read_format(format, &mut input, &mut ev) {
-            ev.observe(Observation::Unparseable { message: err.message, position: err.position });
+        if let Err(err) = read_format(format, &mut input, &mut ev, options.workspace.as_deref()) {
+            let mut position = err.position;
+            // Streaming readers know the byte offset; the line costs a second pass,
+            // paid only here, on the error path.
+            if let (None, Some(offset)) = (position.line, position.byte_offset) {
+                if let Some((line, column)) = line_and_column(path, offset) {
+                    position.line = Some(line);
+                    position.column = Some(column);
+                }
+            }
+            ev.observe(Observation::Unparseable { message: err.message, position });
         }
         // Whatever the reader left unread still belongs to the file's hash.
         let mut sink = std::io::sink();
@@ -152,6 +172,26 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
     ev.info.sha256 = Some(hashing.finish_hex());
     ev.finish();
     ReadOutcome::Report(Box::new(ev))
+}
+
+/// The 1-based line and byte column of `offset` in the file at `path`.
+fn line_and_column(path: &Path, offset: u64) -> Option<(u64, u64)> {
+    let mut input = BufReader::new(File::open(path).ok()?).take(offset);
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    loop {
+        let buf = input.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        for i in memchr::memchr_iter(b'\n', buf) {
+            line += 1;
+            line_start = pos + i as u64 + 1;
+        }
+        let n = buf.len();
+        pos += n as u64;
+        input.consume(n);
+    }
+    (pos == offset).then_some((line, offset - line_start + 1))
 }
 
 fn drain(reader: &mut impl Read) {

@@ -11,6 +11,7 @@ mod conflicting_duplicate;
 mod count_mismatch;
 mod empty_artifact;
 mod exit_code_contradiction;
+mod flaky_test;
 mod no_reports;
 mod nothing_ran;
 mod triage_hides_regression;
@@ -20,6 +21,7 @@ mod unparseable;
 mod waiver;
 
 pub use finding::{Finding, Severity};
+pub use flaky_test::FlakyPolicy;
 
 use chrono::NaiveDate;
 
@@ -62,11 +64,20 @@ pub struct Policy {
     pub max_waiver_days: i64,
     /// A waiver expiring within this many days is a warning.
     pub waiver_warn_days: i64,
+    /// Whether a case that passed only on a retry fails the run (`--flaky`).
+    pub flaky: FlakyPolicy,
 }
 
 impl Policy {
     pub fn new(today: NaiveDate) -> Self {
-        Self { min_tests: 1, exit_code: None, today, max_waiver_days: 30, waiver_warn_days: 3 }
+        Self {
+            min_tests: 1,
+            exit_code: None,
+            today,
+            max_waiver_days: 30,
+            waiver_warn_days: 3,
+            flaky: FlakyPolicy::Pass,
+        }
     }
 }
 
@@ -95,6 +106,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &triage_hides_regression::TriageHidesRegression,
     &exit_code_contradiction::ExitCodeContradiction,
     &conflicting_duplicate::ConflictingDuplicate,
+    &flaky_test::FlakyTest,
     &nothing_ran::NothingRan,
     &waiver::WaiverExpired,
     &waiver::WaiverTooLong,
