@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use quick_xml::XmlVersion;
+use quick_xml::escape::EscapeError;
 use quick_xml::events::BytesStart;
 use quick_xml::events::attributes::Attribute;
 
@@ -85,17 +86,33 @@ pub(super) fn read<'a>(element: &'a BytesStart<'_>) -> Result<Attrs<'a>, String>
 /// The attribute's value as XML defines it: references resolved, whitespace
 /// characters normalized. Borrowed unless something had to change.
 fn value(attr: Attribute<'_>) -> Result<Cow<'_, str>, String> {
-    attr.normalized_value(XmlVersion::Implicit1_0)
-        .map_err(|e| format!("attribute {}: {e}", crate::text::one_line(attr.key.as_ref())))
+    attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| match e {
+        quick_xml::Error::Escape(e) => escape_error(&attr, &e),
+        other => format!("attribute {}: {other}", key(&attr)),
+    })
 }
 
 /// Check the references of a value the reader does not use.
 fn validate(attr: &Attribute<'_>) -> Result<(), String> {
     if memchr::memchr(b'&', attr.value.as_bytes()).is_some() {
-        quick_xml::escape::unescape(&attr.value)
-            .map_err(|e| format!("attribute {}: {e}", crate::text::one_line(attr.key.as_ref())))?;
+        quick_xml::escape::unescape(&attr.value).map_err(|e| escape_error(attr, &e))?;
     }
     Ok(())
+}
+
+fn escape_error(attr: &Attribute<'_>, e: &EscapeError) -> String {
+    match e {
+        EscapeError::UnrecognizedEntity(_, name) => format!(
+            "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
+            crate::text::truncate(&crate::text::one_line(name), 60),
+            key(attr)
+        ),
+        other => format!("attribute {}: {other}", key(attr)),
+    }
+}
+
+fn key(attr: &Attribute<'_>) -> String {
+    crate::text::truncate(&crate::text::one_line(attr.key.as_ref()), 60)
 }
 
 /// A declared count: a non-negative integer, nothing else.

@@ -437,7 +437,7 @@ impl<'w> State<'w> {
                 other => {
                     return Err(ParseError::new(
                         format!(
-                            "unknown entity &{};: entities declared in a DOCTYPE are not expanded",
+                            "unknown entity &{};: in text: entities declared in a DOCTYPE are not expanded",
                             crate::text::truncate(&crate::text::one_line(other), 60)
                         ),
                         Position::offset(offset),
