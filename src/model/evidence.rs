@@ -1,4 +1,4 @@
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +119,14 @@ impl Evidence {
         }
     }
 
+    /// Record passing, blocking cases known by their keys alone: the same as
+    /// [`Evidence::add_case`] with [`CaseOutcome::Passed`] for each. A reader
+    /// can compute the keys elsewhere (another thread) and hand them over here.
+    pub fn add_passed(&mut self, keys: &[PassedKey]) {
+        self.tally.passed += keys.len() as u64;
+        self.keys.extend(keys.iter().map(|k| k.0));
+    }
+
     pub fn add_claim(&mut self, claim: Claim) {
         self.claims.push(claim);
     }
@@ -147,8 +155,9 @@ impl Evidence {
     /// outcomes. Call once, after the reader is done.
     pub fn finish(&mut self) {
         let mut keys = std::mem::take(&mut self.keys);
-        keys.sort_unstable();
+        sort_keys(&mut keys);
         keys.dedup();
+        let mut conflicts: Vec<(u64, Vec<CaseOutcome>)> = Vec::new();
         let mut i = 0;
         while i < keys.len() {
             let identity = keys[i] >> 3;
@@ -157,17 +166,91 @@ impl Evidence {
                 j += 1;
             }
             if j - i > 1 {
-                let outcomes: Vec<CaseOutcome> = keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect();
-                let name = self
-                    .failures
-                    .iter()
-                    .find(|f| case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3 == identity)
-                    .map(|f| qualified_name(f.suite.as_deref(), &f.name))
-                    .unwrap_or_else(|| format!("case #{identity:x}"));
-                self.observe(Observation::ConflictingDuplicate { name, outcomes });
+                conflicts.push((identity, keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect()));
             }
             i = j;
         }
+        drop(keys);
+        if conflicts.is_empty() {
+            return;
+        }
+        // One pass over the kept failures names every conflict (sorted by identity).
+        let mut names: Vec<Option<String>> = vec![None; conflicts.len()];
+        for f in &self.failures {
+            let identity = case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3;
+            if let Ok(at) = conflicts.binary_search_by_key(&identity, |c| c.0) {
+                names[at].get_or_insert_with(|| qualified_name(f.suite.as_deref(), &f.name));
+            }
+        }
+        for ((identity, outcomes), name) in conflicts.into_iter().zip(names) {
+            let name = name.unwrap_or_else(|| format!("case #{identity:x}"));
+            self.observe(Observation::ConflictingDuplicate { name, outcomes });
+        }
+    }
+}
+
+/// Sort case keys in place. They are hashes, so one American-flag pass on the
+/// top byte splits them into 256 even buckets; each is then small enough to
+/// sort in cache, and the two halves are sorted on two threads.
+fn sort_keys(keys: &mut [u64]) {
+    if keys.len() < 1 << 16 {
+        keys.sort_unstable();
+        return;
+    }
+    let bucket = |k: u64| (k >> 56) as usize;
+    let mut ends = [0usize; 256];
+    for &k in keys.iter() {
+        ends[bucket(k)] += 1;
+    }
+    let mut starts = [0usize; 256];
+    let mut sum = 0;
+    for b in 0..256 {
+        starts[b] = sum;
+        sum += ends[b];
+        ends[b] = sum;
+    }
+    let mut next = starts;
+    for b in 0..256 {
+        while next[b] < ends[b] {
+            // Carry the key at the next unsorted slot of bucket `b` to its own
+            // bucket, and the key found there onward, until one belongs in `b`.
+            let mut key = keys[next[b]];
+            let mut home = bucket(key);
+            while home != b {
+                std::mem::swap(&mut key, &mut keys[next[home]]);
+                next[home] += 1;
+                home = bucket(key);
+            }
+            keys[next[b]] = key;
+            next[b] += 1;
+        }
+    }
+    let mid = starts[128];
+    let sort_buckets = |part: &mut [u64], base: usize, buckets: std::ops::Range<usize>| {
+        for b in buckets {
+            part[starts[b] - base..ends[b] - base].sort_unstable();
+        }
+    };
+    let spawned = {
+        let (low, high) = keys.split_at_mut(mid);
+        std::thread::scope(|scope| {
+            let other = std::thread::Builder::new().spawn_scoped(scope, move || sort_buckets(high, mid, 128..256));
+            sort_buckets(low, 0, 0..128);
+            other.is_ok()
+        })
+    };
+    if !spawned {
+        sort_buckets(&mut keys[mid..], mid, 128..256);
+    }
+}
+
+/// The compact key of a passing case, for [`Evidence::add_passed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassedKey(u64);
+
+impl PassedKey {
+    pub fn new(suite: Option<&str>, name: &str) -> Self {
+        Self(case_key(suite, name, CaseOutcome::Passed))
     }
 }
 
@@ -180,10 +263,11 @@ pub fn qualified_name(suite: Option<&str>, name: &str) -> String {
 }
 
 fn case_key(suite: Option<&str>, name: &str, outcome: CaseOutcome) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    suite.unwrap_or("").hash(&mut hasher);
-    name.hash(&mut hasher);
-    (hasher.finish() << 3) | outcome_bits(outcome)
+    // A fast fixed-seed hash, on the path of every case of every report. A
+    // collision can only add a false conflicting duplicate (a discrepancy),
+    // never hide a failure.
+    let hash = foldhash::fast::FixedState::default().hash_one((suite.unwrap_or(""), name));
+    (hash << 3) | outcome_bits(outcome)
 }
 
 fn outcome_bits(outcome: CaseOutcome) -> u64 {
@@ -237,6 +321,41 @@ mod tests {
         ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
         ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
         ev.finish();
+        assert_eq!(
+            ev.observations,
+            vec![Observation::ConflictingDuplicate {
+                name: "s::t1".into(),
+                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
+            }]
+        );
+    }
+
+    #[test]
+    fn key_sort_sorts_large_and_small_inputs() {
+        for n in [0usize, 1, 1000, 70_000, 200_003] {
+            let mut state = 0x9e37_79b9_7f4a_7c15u64;
+            let mut keys: Vec<u64> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state
+                })
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            sort_keys(&mut keys);
+            assert_eq!(keys, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn passed_keys_count_and_conflict_like_passed_cases() {
+        let mut ev = evidence();
+        ev.add_passed(&[PassedKey::new(Some("s"), "t1"), PassedKey::new(Some("s"), "t2")]);
+        ev.add_case(Case::new("t1", CaseOutcome::Failed).suite("s"));
+        ev.finish();
+        assert_eq!(ev.tally.passed, 2);
         assert_eq!(
             ev.observations,
             vec![Observation::ConflictingDuplicate {

@@ -17,7 +17,9 @@ mod position;
 
 pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
-pub use evidence::{ArtifactInfo, Evidence, EvidenceLimits, Provenance, ProvenanceKind, cap_message, qualified_name};
+pub use evidence::{
+    ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, qualified_name,
+};
 pub use format::Format;
 pub use observation::{Observation, WaiverEntry, WaiverKind};
 pub use position::{Position, SourceLocation};

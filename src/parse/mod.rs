@@ -1,9 +1,11 @@
 //! Readers, one module per format, and the driver that runs one over a file.
 //!
 //! The driver reads each file exactly once: a prefix for format detection, then
-//! the whole stream through the reader, hashing every byte on the way. Readers
-//! stream; none of them holds a whole report of test cases in memory.
+//! the whole stream through the reader, hashing every byte on the way (on a
+//! second thread for large files). Readers stream; none of them holds a whole
+//! report of test cases in memory.
 
+mod hashing;
 pub mod json;
 pub mod junit;
 pub mod kane;
@@ -15,8 +17,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use hashing::HashingReader;
 pub use sniff::Sniff;
 
 use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation, Position};
@@ -66,9 +67,12 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 }
 
 /// Run one format's reader over a stream. `workspace` is [`ReadOptions::workspace`].
-pub fn read_format(
+///
+/// Generic over the input so that a reader that wants it (JUnit) can inline
+/// its reads; the others take it as `&mut dyn BufRead`.
+pub fn read_format<R: BufRead>(
     format: Format,
-    input: &mut dyn BufRead,
+    input: &mut R,
     ev: &mut Evidence,
     workspace: Option<&str>,
 ) -> Result<(), ParseError> {
@@ -112,14 +116,18 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
             return ReadOutcome::Report(Box::new(ev));
         }
     };
-    let mut hashing = HashingReader::new(file);
-    let mut prefix = Vec::with_capacity(8 * 1024);
-    if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
-        info.format = options.forced;
-        let mut ev = Evidence::new(info, options.limits);
-        ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
-        return ReadOutcome::Report(Box::new(ev));
-    }
+    let mut hashing = HashingReader::new(file, info.size);
+    // The first chunk holds the prefix unless the file is shorter; nothing is
+    // consumed, so the reader later starts from the first byte.
+    let prefix = match hashing.fill_buf() {
+        Ok(first) => first[..first.len().min(SNIFF_BYTES)].to_vec(),
+        Err(err) => {
+            info.format = options.forced;
+            let mut ev = Evidence::new(info, options.limits);
+            ev.unparseable(format!("cannot read: {err}"), Position::offset(0));
+            return ReadOutcome::Report(Box::new(ev));
+        }
+    };
     let complete = prefix.len() < SNIFF_BYTES;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sniff = Sniff::new(&prefix, complete, &file_name);
@@ -152,8 +160,7 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
     {
-        let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
-        if let Err(err) = read_format(format, &mut input, &mut ev, options.workspace.as_deref()) {
+        if let Err(err) = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref()) {
             let mut position = err.position;
             // Streaming readers know the byte offset; the line costs a second pass,
             // paid only here, on the error path.
@@ -166,8 +173,7 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
             ev.observe(Observation::Unparseable { message: err.message, position });
         }
         // Whatever the reader left unread still belongs to the file's hash.
-        let mut sink = std::io::sink();
-        let _ = std::io::copy(&mut input, &mut sink);
+        drain(&mut hashing);
     }
     ev.info.sha256 = Some(hashing.finish_hex());
     ev.finish();
@@ -196,29 +202,4 @@ fn line_and_column(path: &Path, offset: u64) -> Option<(u64, u64)> {
 
 fn drain(reader: &mut impl Read) {
     let _ = std::io::copy(reader, &mut std::io::sink());
-}
-
-/// Hashes every byte read through it.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> HashingReader<R> {
-    fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new() }
-    }
-
-    fn finish_hex(self) -> String {
-        let digest = self.hasher.finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }

@@ -695,3 +695,39 @@ fn hostile_names_make_inert_replay_commands() {
     let replay = ev.failures[0].replay.as_deref().unwrap_or_default();
     assert_eq!(replay, r#"pytest 't.py::test_$(touch pwned)`id`'\''"'"#);
 }
+
+// ---------------------------------------------------------------- large reports
+
+/// A report big enough that passing testcases are checked on the worker thread.
+fn large_report(n: usize, odd_one: Option<(usize, &str)>) -> String {
+    let mut xml =
+        format!("<testsuites tests=\"{n}\" failures=\"1\">\n<testsuite name=\"big\" tests=\"{n}\" failures=\"1\">\n");
+    for i in 0..n {
+        match odd_one {
+            Some((at, tag)) if at == i => xml.push_str(tag),
+            _ => xml.push_str(&format!("  <testcase classname=\"c{}\" name=\"t{i}\" time=\"0.001\"/>\n", i % 7)),
+        }
+    }
+    xml.push_str("</testsuite>\n</testsuites>\n");
+    xml
+}
+
+#[test]
+fn large_reports_count_every_case_and_find_conflicts() {
+    let failing_twin = "  <testcase classname=\"c3\" name=\"t10\"><failure/></testcase>\n";
+    let ev = read_ok(&large_report(30_000, Some((29_000, failing_twin))));
+    assert!(broken(&ev).is_empty(), "{:?}", broken(&ev));
+    assert_eq!((ev.tally.passed, ev.tally.failed), (29_999, 1));
+    assert_eq!(conflicts(&ev), 1, "t10 passed early and failed late: {:?}", ev.observations);
+}
+
+#[test]
+fn a_bad_attribute_deep_in_a_large_report_stops_at_its_offset() {
+    let bad = "  <testcase classname=\"c\" name=\"t &bogus;\"/>\n";
+    let xml = large_report(30_000, Some((25_000, bad)));
+    let (ev, err) = read_err(&xml);
+    assert!(err.message.contains("unknown entity &bogus;"), "{}", err.message);
+    assert_eq!(err.position.byte_offset, xml.find("<testcase classname=\"c\" name=\"t &bogus;").map(|p| p as u64));
+    assert!(ev.tally.passed >= 24_000, "cases before the error are kept: {}", ev.tally.passed);
+    assert!(ev.claims.is_empty());
+}
