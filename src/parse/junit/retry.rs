@@ -12,8 +12,10 @@
 
 use std::collections::HashMap;
 
-use super::Detail;
-use crate::model::CaseOutcome;
+use super::case::{Detail, emit};
+use super::dialect::Dialect;
+use super::reproduce::{self, CaseFields};
+use crate::model::{CaseOutcome, Evidence};
 
 /// One testcase of a pytest group.
 #[derive(Debug)]
@@ -130,6 +132,107 @@ impl HeldFailures {
         self.index.insert(held.name.clone(), self.items.len());
         self.items.push(held);
     }
+}
+
+/// Record the gotestsum failures held for a suite: flaky when a rerun passed.
+pub(super) fn flush_held(held: Option<HeldFailures>, ev: &mut Evidence) {
+    let Some(held) = held else { return };
+    for h in held.items {
+        let outcome = if h.passed_after { CaseOutcome::Flaky } else { h.outcome };
+        let note = if h.passed_after {
+            format!("passed on a rerun after {} failed attempt(s) (gotestsum --rerun-fails)", h.attempts)
+        } else if h.attempts > 1 {
+            format!("failed all {} attempts (gotestsum --rerun-fails)", h.attempts)
+        } else {
+            String::new()
+        };
+        let mut detail = h.detail;
+        if !note.is_empty() {
+            detail.message = Some(match detail.message {
+                Some(m) => format!("{note}: {m}"),
+                None => note,
+            });
+        }
+        emit(ev, &h.name, h.suite.as_deref(), outcome, h.position, Some(detail));
+    }
+}
+
+/// Record a pytest group of same-named testcases; returns how many distinct
+/// tests it holds (pytest's own count).
+pub(super) fn flush_pytest(
+    group: &mut PytestGroup,
+    dialect: Dialect,
+    workspace: Option<&str>,
+    ev: &mut Evidence,
+) -> u64 {
+    if !group.active {
+        return 0;
+    }
+    group.active = false;
+    let suite = (!group.suite.is_empty()).then_some(group.suite.as_str());
+    let mut attempts = std::mem::take(&mut group.attempts);
+    let logical = match resolve(&attempts) {
+        Resolution::Single | Resolution::Unrecognized => {
+            let n = attempts.len() as u64;
+            for a in attempts.drain(..) {
+                emit(ev, &group.name, suite, a.outcome, a.position, a.detail);
+            }
+            n
+        }
+        Resolution::Retried { reruns, outcome } => {
+            let position = attempts.first().map_or(0, |a| a.position);
+            let total = attempts.len();
+            // The final attempt's failure (the call failure of a failure +
+            // teardown-error pair), with the teardown error appended.
+            let tail: Vec<Attempt> = attempts.drain(reruns..).collect();
+            let mut detail: Option<Detail> = None;
+            let mut messages = Vec::new();
+            for a in tail {
+                if let Some(d) = a.detail {
+                    if let Some(m) = &d.message {
+                        messages.push(m.clone());
+                    }
+                    if detail.is_none() {
+                        detail = Some(d);
+                    }
+                }
+            }
+            let note = (reruns > 0).then(|| match outcome {
+                CaseOutcome::Flaky => {
+                    format!("passed on attempt {total} after {reruns} failed attempt(s) (pytest-rerunfailures)")
+                }
+                _ => format!("failed all {total} attempts (pytest-rerunfailures)"),
+            });
+            let mut detail = match detail {
+                Some(d) => d,
+                None => {
+                    let fields = CaseFields {
+                        name: &group.name,
+                        classname: &group.classname,
+                        file: &group.file,
+                        line: group.line,
+                        ..CaseFields::default()
+                    };
+                    Detail {
+                        message: None,
+                        source: reproduce::source(dialect, &fields, "", workspace),
+                        replay: reproduce::replay(dialect, &fields, "", workspace),
+                    }
+                }
+            };
+            let joined = (!messages.is_empty()).then(|| messages.join("\n-- then, in teardown --\n"));
+            detail.message = match (note, joined) {
+                (Some(n), Some(m)) => Some(format!("{n}: {m}")),
+                (Some(n), None) => Some(n),
+                (None, m) => m,
+            };
+            emit(ev, &group.name, suite, outcome, position, Some(detail));
+            1
+        }
+    };
+    group.attempts = attempts;
+    group.attempts.clear();
+    logical
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{ArtifactInfo, ClaimKind, EvidenceLimits, FailureRecord, Observation};
+use crate::model::{ArtifactInfo, CaseOutcome, ClaimKind, EvidenceLimits, FailureRecord, Observation, SourceLocation};
 
 fn evidence() -> Evidence {
     let info =
