@@ -189,15 +189,52 @@ impl Evidence {
     }
 }
 
-/// Sort case keys in place. They are hashes, so one American-flag pass on the
-/// top byte splits them into 256 even buckets; each is then small enough to
-/// sort in cache, and the two halves are sorted on two threads.
+/// Sort case keys in place. They are hashes, hence evenly spread: one pass
+/// splits them on the top bit, and each half is sorted on its own thread by an
+/// American-flag pass on the next byte, then bucket by bucket, in cache.
 fn sort_keys(keys: &mut [u64]) {
     if keys.len() < 1 << 16 {
         keys.sort_unstable();
         return;
     }
-    let bucket = |k: u64| (k >> 56) as usize;
+    let mid = partition_by_top_bit(keys);
+    let spawned = {
+        let (low, high) = keys.split_at_mut(mid);
+        std::thread::scope(|scope| {
+            let other = std::thread::Builder::new().spawn_scoped(scope, move || flag_sort(high));
+            flag_sort(low);
+            other.is_ok()
+        })
+    };
+    if !spawned {
+        flag_sort(&mut keys[mid..]);
+    }
+}
+
+/// Move keys with the top bit clear before those with it set; returns where
+/// the second group starts.
+fn partition_by_top_bit(keys: &mut [u64]) -> usize {
+    let (mut i, mut j) = (0, keys.len());
+    loop {
+        while i < j && keys[i] >> 63 == 0 {
+            i += 1;
+        }
+        while i < j && keys[j - 1] >> 63 == 1 {
+            j -= 1;
+        }
+        if i + 1 >= j {
+            return i;
+        }
+        keys.swap(i, j - 1);
+        i += 1;
+        j -= 1;
+    }
+}
+
+/// Sort keys that share their top bit: 256 buckets on the next byte, each
+/// then sorted on its own.
+fn flag_sort(keys: &mut [u64]) {
+    let bucket = |k: u64| ((k >> 55) & 0xff) as usize;
     let mut ends = [0usize; 256];
     for &k in keys.iter() {
         ends[bucket(k)] += 1;
@@ -225,22 +262,8 @@ fn sort_keys(keys: &mut [u64]) {
             next[b] += 1;
         }
     }
-    let mid = starts[128];
-    let sort_buckets = |part: &mut [u64], base: usize, buckets: std::ops::Range<usize>| {
-        for b in buckets {
-            part[starts[b] - base..ends[b] - base].sort_unstable();
-        }
-    };
-    let spawned = {
-        let (low, high) = keys.split_at_mut(mid);
-        std::thread::scope(|scope| {
-            let other = std::thread::Builder::new().spawn_scoped(scope, move || sort_buckets(high, mid, 128..256));
-            sort_buckets(low, 0, 0..128);
-            other.is_ok()
-        })
-    };
-    if !spawned {
-        sort_buckets(&mut keys[mid..], mid, 128..256);
+    for b in 0..256 {
+        keys[starts[b]..ends[b]].sort_unstable();
     }
 }
 
@@ -333,6 +356,9 @@ mod tests {
     #[test]
     fn key_sort_sorts_large_and_small_inputs() {
         for n in [0usize, 1, 1000, 70_000, 200_003] {
+            let mut top_bit_only: Vec<u64> = (0..n as u64).map(|i| i << 63 | i).collect();
+            sort_keys(&mut top_bit_only);
+            assert!(top_bit_only.windows(2).all(|w| w[0] <= w[1]), "n = {n}");
             let mut state = 0x9e37_79b9_7f4a_7c15u64;
             let mut keys: Vec<u64> = (0..n)
                 .map(|_| {
