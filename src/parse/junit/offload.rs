@@ -23,7 +23,7 @@ use crate::parse::ParseError;
 
 /// Testcases per batch.
 const BATCH: usize = 4096;
-/// Batches processed in line before the worker is started.
+/// Full batches processed in line before the worker is started.
 const INLINE_BATCHES: u64 = 4;
 /// Batches waiting for the worker; the reader blocks beyond that.
 const IN_FLIGHT: usize = 2;
@@ -151,16 +151,23 @@ impl Offload {
         }
     }
 
-    /// Hand the current batch over: to the worker once the report has proved
-    /// big enough to be worth a thread, else checked here.
+    /// Hand the current batch over: a full one to the worker once the report
+    /// has proved big enough to be worth a thread; anything else (a short
+    /// batch at a suite's end) is checked here, so that many small suites
+    /// cost no thread round trips.
     fn send(&mut self, ev: &mut Evidence) {
         if self.batch.items.is_empty() {
             return;
         }
+        let full = self.batch.items.len() >= BATCH;
         let mut next = self.spare_batches.pop().unwrap_or_default();
         next.reset(self.batch.level_id, self.batch.suite.as_deref(), self.batch.by_classname);
         let batch = std::mem::replace(&mut self.batch, next);
         let keys = self.spare_keys.pop().unwrap_or_default();
+        if !full {
+            self.apply(process(batch, keys), ev);
+            return;
+        }
         self.batches_sent += 1;
         if self.worker.is_none() && self.batches_sent > INLINE_BATCHES {
             self.worker = spawn();
