@@ -25,6 +25,8 @@ use crate::parse::ParseError;
 const BATCH: usize = 4096;
 /// Full batches processed in line before the worker is started.
 const INLINE_BATCHES: u64 = 4;
+/// Testcases below which a batch is checked in line rather than sent.
+const MIN_TRIP: usize = 256;
 /// Batches waiting for the worker; the reader blocks beyond that.
 const IN_FLIGHT: usize = 2;
 
@@ -151,20 +153,22 @@ impl Offload {
         }
     }
 
-    /// Hand the current batch over: a full one to the worker once the report
-    /// has proved big enough to be worth a thread; anything else (a short
-    /// batch at a suite's end) is checked here, so that many small suites
-    /// cost no thread round trips.
+    /// Hand the current batch over: to the worker once the report has proved
+    /// big enough to be worth a thread (after [`INLINE_BATCHES`] full
+    /// batches), else checked here. Batches shorter than [`MIN_TRIP`] are
+    /// always checked here, so that many small suites cost no round trips.
     fn send(&mut self, ev: &mut Evidence) {
         if self.batch.items.is_empty() {
             return;
         }
-        let full = self.batch.items.len() >= BATCH;
+        // A short batch (a small suite, a suite's tail) is not worth a round trip.
+        let worth_a_trip =
+            self.batch.items.len() >= BATCH || (self.worker.is_some() && self.batch.items.len() >= MIN_TRIP);
         let mut next = self.spare_batches.pop().unwrap_or_default();
         next.reset(self.batch.level_id, self.batch.suite.as_deref(), self.batch.by_classname);
         let batch = std::mem::replace(&mut self.batch, next);
         let keys = self.spare_keys.pop().unwrap_or_default();
-        if !full {
+        if !worth_a_trip {
             self.apply(process(batch, keys), ev);
             return;
         }
