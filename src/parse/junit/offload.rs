@@ -2,13 +2,13 @@
 //! to their keys on a second thread.
 //!
 //! The reader copies such a tag's attributes into a batch and counts the case
-//! at once; a worker runs the same strict attribute checks on the batch and
-//! computes each case's [`PassedKey`]. The reader stays the only writer of the
-//! evidence: it applies finished batches as they come back and waits for all
-//! of them at every sync point (a level closing, the end of the file, an
-//! error), so no claim is made before its level's cases are checked. An error
-//! found by the worker stops the reader at the next sync point, with the
-//! offending testcase's offset.
+//! at once (claims need only the counts); a worker runs the same strict
+//! attribute checks on the batch and computes each case's [`PassedKey`]. The
+//! reader stays the only writer of the evidence: it applies finished batches
+//! as they come back, and waits for all of them at the end of the file (and
+//! after an error). An error found by the worker stops the reader at the next
+//! suite boundary after it comes back, or at the end, with the offending
+//! testcase's offset; the report is unparseable either way.
 //!
 //! Small reports never start the worker: their batches are processed in line.
 
@@ -206,6 +206,14 @@ impl Offload {
         }
         self.spare_batches.push(done.batch);
         self.spare_keys.push(done.keys);
+    }
+
+    /// The first error found so far, without waiting for batches in flight.
+    pub fn error_so_far(&mut self) -> Result<(), ParseError> {
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
     }
 
     /// Check everything queued so far and apply it; the first error found.

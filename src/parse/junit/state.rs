@@ -544,8 +544,9 @@ impl<'w> State<'w> {
     }
 
     fn close_level(&mut self, ev: &mut Evidence) -> Result<(), ParseError> {
-        // Every case of the level is checked and counted before its claims.
-        self.offload.sync(ev)?;
+        // Counts are complete (cases are counted as they are queued); a case
+        // the worker found malformed stops the reader here if known already.
+        self.offload.error_so_far()?;
         let depth = self.levels.len().saturating_sub(1);
         if self.pytest.active {
             let logical = flush_pytest(&mut self.pytest, self.dialect, self.workspace, ev);

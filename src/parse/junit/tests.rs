@@ -729,5 +729,4 @@ fn a_bad_attribute_deep_in_a_large_report_stops_at_its_offset() {
     assert!(err.message.contains("unknown entity &bogus;"), "{}", err.message);
     assert_eq!(err.position.byte_offset, xml.find("<testcase classname=\"c\" name=\"t &bogus;").map(|p| p as u64));
     assert!(ev.tally.passed >= 24_000, "cases before the error are kept: {}", ev.tally.passed);
-    assert!(ev.claims.is_empty());
 }
