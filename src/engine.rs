@@ -142,7 +142,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
     let mut reader = Reader::new(&request.read);
     let mut issues = collect_paths(&request.paths, &mut reader);
     for (path, format) in &request.read_as {
-        let options = ReadOptions { forced: Some(*format), ..request.read };
+        let options = ReadOptions { forced: Some(*format), ..request.read.clone() };
         reader.read_with(path, true, &options);
     }
 
@@ -224,7 +224,7 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         });
         return;
     }
-    let options = ReadOptions { forced: Some(Format::TruegreenLedger), ..*reader.options };
+    let options = ReadOptions { forced: Some(Format::TruegreenLedger), ..reader.options.clone() };
     let Some(index) = reader.read_with(ledger, true, &options) else { return };
     let listed: Vec<(String, String)> = reader.artifacts[index]
         .observations

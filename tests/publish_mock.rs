@@ -17,7 +17,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::{FakeGitHub, SHA, Schemas, TOKEN, count, kane_stream, patch_annotation_counts, request_lines};
 use truegreen::engine::{self, CheckRequest};
-use truegreen::model::EvidenceLimits;
 use truegreen::parse::ReadOptions;
 use truegreen::publish::{
     FailOn, GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
@@ -41,7 +40,7 @@ impl Setup {
         let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
         let request = CheckRequest::new(
             vec![report.display().to_string()],
-            ReadOptions { limits: EvidenceLimits::default(), forced: None },
+            ReadOptions::default(),
             Policy::new(today),
             RunContext::default(),
         );

@@ -12,7 +12,7 @@ use truegreen::verdict::{RunContext, Status};
 pub fn check(data: &[u8], forced: Option<Format>, name: &str) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
     let policy = Policy::new(today);
-    let read = ReadOptions { limits: EvidenceLimits { max_message_bytes: 256 }, forced };
+    let read = ReadOptions { limits: EvidenceLimits { max_message_bytes: 256 }, forced, workspace: None };
     let verdict = check_bytes(name, data, &read, &policy, RunContext::default());
 
     // A pass needs executed cases and no failure: the verdict never says pass on nothing.

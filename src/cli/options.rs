@@ -10,7 +10,7 @@ use truegreen::config::{self, LoadedConfig};
 use truegreen::engine::CheckRequest;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::rules::Policy;
+use truegreen::rules::{FlakyPolicy, Policy};
 use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
@@ -66,6 +66,11 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DAYS")]
     pub max_waiver_days: Option<i64>,
 
+    /// What a test that passed only on a retry does: `pass` reports it as a
+    /// warning, `fail` fails the run (exit 1).
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
+    pub flaky: FlakyPolicy,
+
     /// Failure messages longer than this many bytes are cut.
     #[arg(long, value_name = "BYTES", default_value_t = 4096)]
     pub max_message_bytes: usize,
@@ -104,6 +109,12 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("expected an RFC 3339 time such as 2026-11-20T10:00:00Z: {e}"))
 }
 
+/// The checkout the tests ran in: `GITHUB_WORKSPACE`, else the current directory.
+/// Stack frames under it become annotation locations.
+fn workspace() -> Option<String> {
+    super::env_var("GITHUB_WORKSPACE").or_else(|| std::env::current_dir().ok().map(|d| d.display().to_string()))
+}
+
 /// A flag, else an environment variable; an empty value means "none".
 fn flag_or_env(flag: Option<&str>, var: &str) -> Option<String> {
     match flag {
@@ -136,6 +147,7 @@ impl CheckOptions {
         policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
         let exit_code = self.exit_code.or(self.outcome.map(StepOutcome::exit_code));
         policy.exit_code = exit_code;
+        policy.flaky = self.flaky;
         policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
         policy.run.since = self.since;
         policy.run.commit = match self.commit.as_deref() {
@@ -155,8 +167,11 @@ impl CheckOptions {
             ..RunContext::default()
         };
         self.shard.apply(&mut context);
-        let read =
-            ReadOptions { limits: EvidenceLimits { max_message_bytes: self.max_message_bytes }, forced: self.format };
+        let read = ReadOptions {
+            limits: EvidenceLimits { max_message_bytes: self.max_message_bytes },
+            forced: self.format,
+            workspace: workspace(),
+        };
         let mut request = CheckRequest::new(paths, read, policy, context);
         request.expect = self.expect.clone();
         request.config = config;

@@ -1,14 +1,17 @@
 //! Readers, one module per format, and the driver that runs one over a file.
 //!
 //! The driver reads each file exactly once: a prefix for format detection, then
-//! the whole stream through the reader, hashing every byte on the way. Readers
-//! stream; none of them holds a whole report of test cases in memory.
+//! the whole stream through the reader, hashing every byte on the way (on a
+//! second thread for large files). Readers stream; none of them holds a whole
+//! report of test cases in memory.
 
 pub mod counts;
 pub mod ctrf;
 pub mod git_counts;
 pub mod go_test;
+mod hashing;
 pub mod json;
+pub mod junit;
 pub mod kane;
 pub mod ledger;
 pub mod libtest;
@@ -24,8 +27,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use hashing::HashingReader;
 pub use sniff::Sniff;
 
 use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation, Position};
@@ -49,11 +51,15 @@ impl ParseError {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Options for reading artifacts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
     pub limits: EvidenceLimits,
     /// Read every file as this format instead of detecting it.
     pub forced: Option<Format>,
+    /// The checkout the tests ran in (`GITHUB_WORKSPACE` or the current
+    /// directory), resolved by the caller. Stack frames under it become
+    /// source locations relative to it.
+    pub workspace: Option<String>,
 }
 
 /// The outcome of looking at one candidate file.
@@ -70,6 +76,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     kane::detect(sniff)
         .or_else(|| ctrf::detect(sniff))
         .or_else(|| pi::detect(sniff))
+        .or_else(|| junit::detect(sniff))
         .or_else(|| go_test::detect(sniff))
         .or_else(|| libtest::detect(sniff))
         .or_else(|| tap::detect(sniff))
@@ -78,10 +85,19 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
         .or_else(|| counts::detect(sniff))
 }
 
-/// Run one format's reader over a stream.
-pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+/// Run one format's reader over a stream. `workspace` is [`ReadOptions::workspace`].
+///
+/// Generic over the input so that a reader that wants it (JUnit) can inline
+/// its reads; the others take it as `&mut dyn BufRead`.
+pub fn read_format<R: BufRead>(
+    format: Format,
+    input: &mut R,
+    ev: &mut Evidence,
+    workspace: Option<&str>,
+) -> Result<(), ParseError> {
     match format {
         Format::Kane => kane::read(input, ev),
+        Format::Junit => junit::read(input, ev, workspace),
         Format::PiResult
         | Format::PiSummary
         | Format::PiTriageDiff
@@ -119,27 +135,37 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
         size: meta.as_ref().map_or(0, |m| m.len()),
         modified: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
     };
-    match File::open(path) {
+    let outcome = match File::open(path) {
         Ok(file) => read_stream(file, info, explicit, options),
         Err(err) => {
             let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
             ev.unparseable(format!("cannot open: {err}"), Position::default());
-            ReadOutcome::Report(Box::new(ev))
+            return ReadOutcome::Report(Box::new(ev));
         }
+    };
+    if let ReadOutcome::Report(mut ev) = outcome {
+        add_line_numbers(path, &mut ev);
+        return ReadOutcome::Report(ev);
     }
+    outcome
 }
 
 /// Read one artifact from any byte stream (a file, a pipe's capture, memory).
-/// `info.path` names it in findings; its file name breaks detection ties.
+/// `info.path` names it in findings; its file name breaks detection ties;
+/// `info.size`, when known, lets a large input be hashed on a second thread.
 pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, options: &ReadOptions) -> ReadOutcome {
-    let mut hashing = HashingReader::new(input);
-    let mut prefix = Vec::with_capacity(8 * 1024);
-    if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
-        info.format = options.forced;
-        let mut ev = Evidence::new(info, options.limits);
-        ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
-        return ReadOutcome::Report(Box::new(ev));
-    }
+    let mut hashing = HashingReader::new(input, info.size);
+    // The first chunk holds the prefix unless the input is shorter; nothing is
+    // consumed, so the reader later starts from the first byte.
+    let prefix = match hashing.fill_buf() {
+        Ok(first) => first[..first.len().min(SNIFF_BYTES)].to_vec(),
+        Err(err) => {
+            info.format = options.forced;
+            let mut ev = Evidence::new(info, options.limits);
+            ev.unparseable(format!("cannot read: {err}"), Position::offset(0));
+            return ReadOutcome::Report(Box::new(ev));
+        }
+    };
     let complete = prefix.len() < SNIFF_BYTES;
     let file_name = Path::new(&info.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sniff = Sniff::new(&prefix, complete, &file_name);
@@ -154,6 +180,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         info.format = options.forced;
         let mut ev = Evidence::new(info, options.limits);
         ev.observe(Observation::Empty);
+        drain(&mut hashing);
         ev.info.sha256 = Some(hashing.finish_hex());
         return ReadOutcome::Report(Box::new(ev));
     }
@@ -171,44 +198,51 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
-    {
-        let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
-        if let Err(err) = read_format(format, &mut input, &mut ev) {
-            ev.observe(Observation::Unparseable { message: err.message, position: err.position });
-        }
-        // Whatever the reader left unread still belongs to the file's hash.
-        drain(&mut input);
+    if let Err(err) = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref()) {
+        ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
+    // Whatever the reader left unread still belongs to the input's hash.
+    drain(&mut hashing);
     ev.info.sha256 = Some(hashing.finish_hex());
     ev.finish();
     ReadOutcome::Report(Box::new(ev))
 }
 
+/// Streaming readers report a byte offset; the line and column cost a second
+/// pass over the file, paid only on this error path.
+fn add_line_numbers(path: &Path, ev: &mut Evidence) {
+    for obs in &mut ev.observations {
+        if let Observation::Unparseable { position, .. } = obs
+            && position.line.is_none()
+            && let Some(offset) = position.byte_offset
+            && let Some((line, column)) = line_and_column(path, offset)
+        {
+            position.line = Some(line);
+            position.column = Some(column);
+        }
+    }
+}
+
+/// The 1-based line and byte column of `offset` in the file at `path`.
+fn line_and_column(path: &Path, offset: u64) -> Option<(u64, u64)> {
+    let mut input = BufReader::new(File::open(path).ok()?).take(offset);
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    loop {
+        let buf = input.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        for i in memchr::memchr_iter(b'\n', buf) {
+            line += 1;
+            line_start = pos + i as u64 + 1;
+        }
+        let n = buf.len();
+        pos += n as u64;
+        input.consume(n);
+    }
+    (pos == offset).then_some((line, offset - line_start + 1))
+}
+
 fn drain(reader: &mut impl Read) {
     let _ = std::io::copy(reader, &mut std::io::sink());
-}
-
-/// Hashes every byte read through it.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> HashingReader<R> {
-    fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new() }
-    }
-
-    fn finish_hex(self) -> String {
-        let digest = self.hasher.finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }

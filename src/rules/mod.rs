@@ -17,6 +17,7 @@ mod cross_report_conflict;
 mod empty_artifact;
 mod exit_code_contradiction;
 mod expected_report_missing;
+mod flaky_test;
 mod no_reports;
 mod nothing_ran;
 mod protocol;
@@ -49,6 +50,7 @@ mod waiver_unbacked;
 
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
+pub use flaky_test::FlakyPolicy;
 pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, RunRequirements, SuitePolicy};
 
 use chrono::NaiveDate;
@@ -94,6 +96,8 @@ pub struct Policy {
     pub waiver_warn_days: i64,
     /// Freshness and completeness: what must exist, and the run's identity.
     pub run: RunRequirements,
+    /// Whether a case that passed only on a retry fails the run (`--flaky`).
+    pub flaky: FlakyPolicy,
 }
 
 impl Policy {
@@ -105,6 +109,7 @@ impl Policy {
             max_waiver_days: 30,
             waiver_warn_days: 3,
             run: RunRequirements::default(),
+            flaky: FlakyPolicy::Pass,
         }
     }
 }
@@ -147,6 +152,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &exit_code_contradiction::ExitCodeContradiction,
     &conflicting_duplicate::ConflictingDuplicate,
     &artifacts_disagree::ArtifactsDisagree,
+    &flaky_test::FlakyTest,
     &nothing_ran::NothingRan,
     &suite_exit_contradiction::SuiteExitContradiction,
     &suite_without_results::SuiteWithoutResults,

@@ -55,7 +55,11 @@ fn detects_console_and_json_output_but_not_reports_that_quote_it() {
         detected("{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }\n"),
         Some(Format::LibtestJson)
     );
-    assert_eq!(detected("<testsuite>\n<system-out>\nrunning 1 test\n</system-out>\n</testsuite>\n"), None);
+    // A JUnit report quoting libtest output is JUnit, not libtest.
+    assert_eq!(
+        detected("<testsuite>\n<system-out>\nrunning 1 test\n</system-out>\n</testsuite>\n"),
+        Some(Format::Junit)
+    );
     assert_eq!(detected("   Compiling x v0.1.0 (/w)\n    Finished `dev` profile\n"), None);
 }
 
