@@ -9,11 +9,23 @@ use super::{Case, CaseOutcome, Claim, FailureRecord, Format, Observation, Positi
 pub struct EvidenceLimits {
     /// Failure messages longer than this are cut (on a char boundary) and marked.
     pub max_message_bytes: usize,
+    /// An artifact larger than this is not read: it is a discrepancy of its own
+    /// (TG006). Bounds the time spent on one file; readers stream, so memory is
+    /// bounded whatever this is.
+    pub max_file_bytes: u64,
+}
+
+impl EvidenceLimits {
+    /// Default of `--max-message-bytes`.
+    pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
+    /// Default of `--max-file-bytes`: 1 GiB, far above any test report seen in
+    /// practice, and read (hashed and parsed) in seconds.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
 }
 
 impl Default for EvidenceLimits {
     fn default() -> Self {
-        Self { max_message_bytes: 4096 }
+        Self { max_message_bytes: Self::DEFAULT_MAX_MESSAGE_BYTES, max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES }
     }
 }
 
@@ -102,17 +114,24 @@ impl Evidence {
         self.info.format
     }
 
+    /// The caps this artifact was read under.
+    pub fn limits(&self) -> EvidenceLimits {
+        self.limits
+    }
+
     /// Record one raw unit of evidence.
     pub fn add_case(&mut self, case: Case<'_>) {
         self.tally.record(case.outcome, case.blocking);
         self.keys.push(case_key(case.suite, case.name, case.outcome));
         if case.outcome.is_failure() || case.outcome == CaseOutcome::Flaky {
+            // Names are capped like messages: a report can name a test with 10 MB.
+            let max = self.limits.max_message_bytes;
             self.failures.push(FailureRecord {
-                name: case.name.to_owned(),
-                suite: case.suite.map(str::to_owned),
+                name: cap_message(case.name, max),
+                suite: case.suite.map(|s| cap_message(s, max)),
                 outcome: case.outcome,
                 blocking: case.blocking,
-                message: case.message.map(|m| cap_message(m, self.limits.max_message_bytes)),
+                message: case.message.map(|m| cap_message(m, max)),
                 position: case.position,
                 source: case.source,
                 replay: case.replay,
@@ -125,7 +144,20 @@ impl Evidence {
         self.claims.push(claim);
     }
 
-    pub fn observe(&mut self, observation: Observation) {
+    pub fn observe(&mut self, mut observation: Observation) {
+        // Parse errors can quote the input (serde quotes a mistyped string whole).
+        let max = self.limits.max_message_bytes;
+        match &mut observation {
+            Observation::Unparseable { message: text, .. }
+            | Observation::Truncated { detail: text, .. }
+            | Observation::ProtocolViolation { detail: text, .. }
+            | Observation::UnknownFormat { detail: text }
+                if text.len() > max =>
+            {
+                *text = cap_message(text, max);
+            }
+            _ => {}
+        }
         self.observations.push(observation);
     }
 
@@ -251,7 +283,7 @@ mod tests {
 
     fn evidence() -> Evidence {
         let info = ArtifactInfo { path: "x".into(), format: None, sha256: None, size: 0, modified: None };
-        Evidence::new(info, EvidenceLimits { max_message_bytes: 8 })
+        Evidence::new(info, EvidenceLimits { max_message_bytes: 8, ..EvidenceLimits::default() })
     }
 
     #[test]
@@ -285,6 +317,18 @@ mod tests {
         let failed = keys.iter().find(|k| Evidence::key_outcome(**k) == CaseOutcome::Failed).copied().unwrap_or(0);
         assert_eq!(failed >> 3, case_identity(Some("s"), "b"));
         assert_eq!(ev.failure_by_identity(failed >> 3).map(|f| f.name.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn names_and_parse_errors_are_capped_like_messages() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("a very long test name", CaseOutcome::Failed).suite("a very long suite"));
+        ev.unparseable("invalid type: string \"aaaaaaaaaaaa\"", crate::model::Position::default());
+        assert_eq!(ev.failures[0].name, "a very l… [13 bytes cut]");
+        assert_eq!(ev.failures[0].suite.as_deref(), Some("a very l… [9 bytes cut]"));
+        assert!(
+            matches!(&ev.observations[0], Observation::Unparseable { message, .. } if message.starts_with("invalid … ["))
+        );
     }
 
     #[test]

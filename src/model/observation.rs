@@ -16,6 +16,14 @@ pub enum Observation {
     Empty,
     /// Content that no reader recognizes (only for paths named explicitly).
     UnknownFormat { detail: String },
+    /// Larger than `--max-file-bytes`: not read (or not read to the end, for a
+    /// stream whose size is not known in advance).
+    TooLarge {
+        /// The size, when known before reading (a regular file).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        size: Option<u64>,
+        limit: u64,
+    },
     /// The stream stopped before its producer finished it: a run that started
     /// and never reported an end, a summary with no terminal event.
     Truncated { detail: String, position: Position },

@@ -119,6 +119,13 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
         size: meta.as_ref().map_or(0, |m| m.len()),
         modified: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
     };
+    // Never opened, let alone read whole: the size is known before reading.
+    let limit = options.limits.max_file_bytes;
+    if info.size > limit {
+        let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
+        ev.observe(Observation::TooLarge { size: Some(ev.info.size), limit });
+        return ReadOutcome::Report(Box::new(ev));
+    }
     match File::open(path) {
         Ok(file) => read_stream(file, info, explicit, options),
         Err(err) => {
@@ -132,12 +139,17 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
 /// Read one artifact from any byte stream (a file, a pipe's capture, memory).
 /// `info.path` names it in findings; its file name breaks detection ties.
 pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, options: &ReadOptions) -> ReadOutcome {
-    let mut hashing = HashingReader::new(input);
+    let limit = options.limits.max_file_bytes;
+    let mut hashing = HashingReader::new(CappedReader::new(input, limit));
     let mut prefix = Vec::with_capacity(8 * 1024);
     if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
         info.format = options.forced;
         let mut ev = Evidence::new(info, options.limits);
-        ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
+        if hashing.inner.exceeded {
+            ev.observe(Observation::TooLarge { size: None, limit });
+        } else {
+            ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
+        }
         return ReadOutcome::Report(Box::new(ev));
     }
     let complete = prefix.len() < SNIFF_BYTES;
@@ -154,7 +166,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         info.format = options.forced;
         let mut ev = Evidence::new(info, options.limits);
         ev.observe(Observation::Empty);
-        ev.info.sha256 = Some(hashing.finish_hex());
+        finish_hash(&mut ev, hashing);
         return ReadOutcome::Report(Box::new(ev));
     }
 
@@ -162,30 +174,92 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         Some(format) => format,
         None if explicit => {
             let mut ev = Evidence::new(info, options.limits);
-            ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
             drain(&mut hashing);
-            ev.info.sha256 = Some(hashing.finish_hex());
+            if !hashing.inner.exceeded {
+                ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
+            }
+            finish_hash(&mut ev, hashing);
             return ReadOutcome::Report(Box::new(ev));
         }
         None => return ReadOutcome::Ignored,
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
-    {
+    let read = {
         let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
-        if let Err(err) = read_format(format, &mut input, &mut ev) {
-            ev.observe(Observation::Unparseable { message: err.message, position: err.position });
-        }
+        let read = read_format(format, &mut input, &mut ev);
         // Whatever the reader left unread still belongs to the file's hash.
         drain(&mut input);
+        read
+    };
+    if let Err(err) = read
+        && !hashing.inner.exceeded
+    {
+        // Past the cap the reader only met a read error: the size is the finding.
+        ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
-    ev.info.sha256 = Some(hashing.finish_hex());
+    finish_hash(&mut ev, hashing);
     ev.finish();
     ReadOutcome::Report(Box::new(ev))
 }
 
+/// Record the file's hash, or, when the stream went past the cap, that it is
+/// too large: what was read is then only a prefix, whose hash would name no file.
+fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<CappedReader<R>>) {
+    if hashing.inner.exceeded {
+        ev.observe(Observation::TooLarge { size: None, limit: ev.limits().max_file_bytes });
+    } else {
+        ev.info.sha256 = Some(hashing.finish_hex());
+    }
+}
+
 fn drain(reader: &mut impl Read) {
     let _ = std::io::copy(reader, &mut std::io::sink());
+}
+
+/// Lets `limit` bytes through, then fails (and says so in `exceeded`) if the
+/// stream holds more, so that a stream of unknown size (a pipe, a file growing
+/// while read) is never read past the cap.
+struct CappedReader<R> {
+    inner: R,
+    remaining: u64,
+    exceeded: bool,
+}
+
+impl<R: Read> CappedReader<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Self { inner, remaining: limit, exceeded: false }
+    }
+}
+
+impl<R: Read> Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.exceeded {
+            return Err(too_large());
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.remaining == 0 {
+            // At the cap: one more byte means the stream is larger than allowed.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => {
+                    self.exceeded = true;
+                    Err(too_large())
+                }
+            };
+        }
+        let room = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other("larger than --max-file-bytes")
 }
 
 /// Hashes every byte read through it.

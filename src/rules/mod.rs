@@ -17,6 +17,7 @@ mod cross_report_conflict;
 mod empty_artifact;
 mod exit_code_contradiction;
 mod expected_report_missing;
+mod file_too_large;
 mod no_reports;
 mod nothing_ran;
 mod provenance;
@@ -132,6 +133,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unknown_format::UnknownFormat,
     &no_reports::NoReports,
     &truncated_stream::TruncatedStream,
+    &file_too_large::FileTooLarge,
     &tap_plan_missing::TapPlanMissing,
     &tap_plan_misplaced::TapPlanMisplaced,
     &tap_test_number::TapTestNumber,
