@@ -103,7 +103,7 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     };
     let result = gate::run(&request);
     write_outputs(&result, args.json.as_deref(), args.markdown.as_deref())?;
-    print!("{}", render::terminal::render(&result, args.color.enabled()));
+    super::print_report(&render::terminal::render(&result, args.color.enabled()));
     Ok(result.exit_code)
 }
 

@@ -63,12 +63,12 @@ impl PublishArgs {
         let terminal = render::terminal::render(verdict, color);
         if ctx.actions {
             // Test names and messages can hold `::command::` lines.
-            print!("{}", render::github::inert_log(&terminal, &publish::random_hex(16)));
+            super::print_report(&render::github::inert_log(&terminal, &publish::random_hex(16)));
         } else {
-            print!("{terminal}");
+            super::print_report(&terminal);
         }
         let report = publish::publish(verdict, &ctx, &self.options(verdict, json, markdown));
-        print!("{}", report.log);
+        super::print_report(&report.log);
         self.fail_on.exit_code(verdict)
     }
 }
