@@ -470,3 +470,24 @@ fn paths_with_spaces_and_newlines_stay_inert_in_every_output() -> TestResult {
     assert!(!dir.path().join("pwned-path").exists());
     Ok(())
 }
+
+/// Readers that hold a whole document in memory stop at 32 MiB, whatever
+/// `--max-file-bytes` allows, so a dense 40 MiB array cannot take gigabytes.
+#[test]
+fn a_whole_document_over_32_mib_is_not_held_in_memory() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut doc = String::with_capacity(41 << 20);
+    doc.push('[');
+    while doc.len() < 40 << 20 {
+        doc.push_str("0,");
+    }
+    doc.push_str("0]");
+    std::fs::write(dir.path().join("summary.json"), &doc)?;
+    for format in ["pi-summary", "pi-suite-classification"] {
+        let out = check(dir.path(), &["--format", format, "summary.json"]);
+        out.assert_discrepancy(format);
+        let message = finding_text(&out.verdict, "TG001");
+        assert!(message.contains("larger than 33554432 bytes"), "{format}: {message}");
+    }
+    Ok(())
+}
