@@ -298,6 +298,13 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         .take(MAX_CONFIG_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| ParseError::new(format!("cannot read: {e}"), Position::default()))?;
+    // The rest is not read: parsing the first megabyte alone could succeed.
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ParseError::new(
+            format!("larger than {MAX_CONFIG_BYTES} bytes"),
+            Position::offset(MAX_CONFIG_BYTES),
+        ));
+    }
     let config = parse(&text).map_err(|message| ParseError::new(message, Position::default()))?;
     config.record_entries(chrono::Utc::now().date_naive(), ev);
     Ok(())
@@ -449,6 +456,24 @@ pub fn json_schema() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_configuration_read_as_a_report_is_not_cut_to_its_first_megabyte() {
+        let mut text = String::from("min-tests: 1\n");
+        while text.len() <= super::MAX_CONFIG_BYTES as usize {
+            text.push_str("# padding that a cut would turn into a shorter, valid file\n");
+        }
+        let info = crate::model::ArtifactInfo {
+            path: ".truegreen.yml".into(),
+            format: None,
+            sha256: None,
+            size: 0,
+            modified: None,
+        };
+        let mut ev = crate::model::Evidence::new(info, crate::model::EvidenceLimits::default());
+        let err = super::read(&mut text.as_bytes(), &mut ev).err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(err, "larger than 1048576 bytes");
+    }
+
     #[test]
     fn deeply_nested_flow_collections_are_refused_before_parsing() {
         // 100,000 levels of `{"a":` kept the YAML parser busy for minutes.

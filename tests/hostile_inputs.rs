@@ -117,7 +117,7 @@ fn a_file_over_a_lowered_cap_is_refused_though_it_would_pass() -> TestResult {
 /// endless valid kane stream) is read up to the cap and no further.
 #[test]
 fn a_stream_is_read_no_further_than_the_cap() {
-    use truegreen::model::{ArtifactInfo, EvidenceLimits, Observation};
+    use truegreen::model::{ArtifactInfo, EvidenceLimits, Excess, Observation};
     use truegreen::parse::{ReadOptions, ReadOutcome, read_stream};
 
     struct Endless {
@@ -144,7 +144,8 @@ fn a_stream_is_read_no_further_than_the_cap() {
         ReadOptions { limits: EvidenceLimits { max_file_bytes: cap, ..EvidenceLimits::default() }, forced: None };
     let info = ArtifactInfo { path: "pipe.ndjson".into(), format: None, sha256: None, size: 0, modified: None };
     let ReadOutcome::Report(ev) = read_stream(&mut endless, info, true, &options) else { panic!("ignored") };
-    assert!(ev.observations.contains(&Observation::TooLarge { size: None, limit: cap }), "{:?}", ev.observations);
+    let too_large = Observation::TooLarge { what: Excess::FileBytes, size: None, limit: cap };
+    assert!(ev.observations.contains(&too_large), "{:?}", ev.observations);
     assert_eq!(ev.info.sha256, None, "a prefix's hash names no file");
     assert!(endless.served <= cap + 512 * 1024, "read {} bytes past a cap of {cap}", endless.served);
 }

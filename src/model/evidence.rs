@@ -2,7 +2,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Case, CaseOutcome, Claim, FailureRecord, Format, Observation, Position, Tally};
+use super::{Case, CaseOutcome, Claim, Excess, FailureRecord, Format, Observation, Position, Tally};
 
 /// Caps that keep memory bounded whatever the input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,23 @@ impl EvidenceLimits {
     /// Default of `--max-file-bytes`: 1 GiB, far above any test report seen in
     /// practice, and read (hashed and parsed) in seconds.
     pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+}
+
+/// How much one artifact may hold, whatever `--max-file-bytes` lets through.
+/// Past a cap the rest is not kept, and the artifact says so
+/// ([`Observation::TooLarge`], a discrepancy): memory stays bounded, and nothing
+/// that was not kept can turn into a pass. Each is far above real reports.
+pub mod caps {
+    /// Cases keyed for duplicate detection (8 bytes each: 160 MB).
+    pub const CASES: u64 = 20_000_000;
+    /// Failure records (failing and flaky cases) kept for reporting.
+    pub const FAILURES: usize = 100_000;
+    /// Claims the artifact makes about itself.
+    pub const CLAIMS: usize = 200_000;
+    /// Observations and provenance values, each.
+    pub const OBSERVATIONS: usize = 100_000;
+    /// Whole-run replay commands: advisory, so the rest are dropped.
+    pub const REPLAY_COMMANDS: usize = 1_000;
 }
 
 impl Default for EvidenceLimits {
@@ -92,6 +109,18 @@ pub struct Evidence {
     /// 8 bytes per distinct (case, outcome) for as long as the evidence lives.
     #[serde(skip)]
     finished_keys: Vec<u64>,
+    /// What did not fit under [`caps`], reported at [`Evidence::finish`].
+    #[serde(skip)]
+    dropped: Dropped,
+}
+
+/// Counts of what was not kept, per cap.
+#[derive(Clone, Copy, Debug, Default)]
+struct Dropped {
+    cases: u64,
+    failures: u64,
+    claims: u64,
+    observations: u64,
 }
 
 impl Evidence {
@@ -107,6 +136,7 @@ impl Evidence {
             limits,
             keys: Vec::new(),
             finished_keys: Vec::new(),
+            dropped: Dropped::default(),
         }
     }
 
@@ -122,8 +152,16 @@ impl Evidence {
     /// Record one raw unit of evidence.
     pub fn add_case(&mut self, case: Case<'_>) {
         self.tally.record(case.outcome, case.blocking);
-        self.keys.push(case_key(case.suite, case.name, case.outcome));
+        if (self.keys.len() as u64) < caps::CASES {
+            self.keys.push(case_key(case.suite, case.name, case.outcome));
+        } else {
+            self.dropped.cases += 1;
+        }
         if case.outcome.is_failure() || case.outcome == CaseOutcome::Flaky {
+            if self.failures.len() >= caps::FAILURES {
+                self.dropped.failures += 1;
+                return;
+            }
             // Names are capped like messages: a report can name a test with 10 MB.
             let max = self.limits.max_message_bytes;
             self.failures.push(FailureRecord {
@@ -141,7 +179,11 @@ impl Evidence {
     }
 
     pub fn add_claim(&mut self, claim: Claim) {
-        self.claims.push(claim);
+        if self.claims.len() < caps::CLAIMS {
+            self.claims.push(claim);
+        } else {
+            self.dropped.claims += 1;
+        }
     }
 
     pub fn observe(&mut self, mut observation: Observation) {
@@ -158,7 +200,11 @@ impl Evidence {
             }
             _ => {}
         }
-        self.observations.push(observation);
+        if self.observations.len() < caps::OBSERVATIONS {
+            self.observations.push(observation);
+        } else {
+            self.dropped.observations += 1;
+        }
     }
 
     pub fn unparseable(&mut self, message: impl Into<String>, position: Position) {
@@ -166,13 +212,22 @@ impl Evidence {
     }
 
     pub fn add_provenance(&mut self, kind: super::ProvenanceKind, field: &str, value: &str) {
-        if !value.trim().is_empty() {
+        if value.trim().is_empty() {
+            return;
+        }
+        // Dropping a provenance value could hide a mismatch: it counts as a dropped observation.
+        if self.provenance.len() < caps::OBSERVATIONS {
             self.provenance.push(Provenance { kind, value: value.to_owned(), field: field.to_owned() });
+        } else {
+            self.dropped.observations += 1;
         }
     }
 
     pub fn add_replay_command(&mut self, command: &str) {
-        if !command.trim().is_empty() && !self.replay_commands.iter().any(|c| c == command) {
+        if !command.trim().is_empty()
+            && self.replay_commands.len() < caps::REPLAY_COMMANDS
+            && !self.replay_commands.iter().any(|c| c == command)
+        {
             self.replay_commands.push(command.to_owned());
         }
     }
@@ -183,6 +238,9 @@ impl Evidence {
         let mut keys = std::mem::take(&mut self.keys);
         keys.sort_unstable();
         keys.dedup();
+        // Names of conflicting cases come from their failure records, looked up
+        // by identity: built once, as a report can hold a million conflicts.
+        let mut named: Option<std::collections::HashMap<u64, usize>> = None;
         let mut i = 0;
         while i < keys.len() {
             let identity = keys[i] >> 3;
@@ -192,10 +250,17 @@ impl Evidence {
             }
             if j - i > 1 {
                 let outcomes: Vec<CaseOutcome> = keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect();
-                let name = self
-                    .failures
-                    .iter()
-                    .find(|f| case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3 == identity)
+                let failures = &self.failures;
+                let by_identity = named.get_or_insert_with(|| {
+                    let mut map = std::collections::HashMap::new();
+                    for (at, f) in failures.iter().enumerate() {
+                        map.entry(case_identity(f.suite.as_deref(), &f.name)).or_insert(at);
+                    }
+                    map
+                });
+                let name = by_identity
+                    .get(&identity)
+                    .and_then(|at| failures.get(*at))
                     .map(|f| qualified_name(f.suite.as_deref(), &f.name))
                     .unwrap_or_else(|| format!("case #{identity:x}"));
                 self.observe(Observation::ConflictingDuplicate { name, outcomes });
@@ -203,6 +268,23 @@ impl Evidence {
             i = j;
         }
         self.finished_keys = keys;
+        self.report_dropped();
+    }
+
+    /// One [`Observation::TooLarge`] per cap that was exceeded. These bypass the
+    /// observation cap: they are what makes a truncated record a discrepancy.
+    fn report_dropped(&mut self) {
+        let d = std::mem::take(&mut self.dropped);
+        for (what, dropped, limit) in [
+            (Excess::Cases, d.cases, caps::CASES),
+            (Excess::Failures, d.failures, caps::FAILURES as u64),
+            (Excess::Claims, d.claims, caps::CLAIMS as u64),
+            (Excess::Observations, d.observations, caps::OBSERVATIONS as u64),
+        ] {
+            if dropped > 0 {
+                self.observations.push(Observation::TooLarge { what, size: Some(limit + dropped), limit });
+            }
+        }
     }
 
     /// Every distinct (case, outcome) of the artifact, as compact keys, sorted:

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 pub use sniff::Sniff;
 
-use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation, Position};
+use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Excess, Format, Observation, Position};
 
 /// Why a reader stopped. Becomes an [`Observation::Unparseable`]; evidence the
 /// reader recorded before stopping is kept.
@@ -123,7 +123,7 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
     let limit = options.limits.max_file_bytes;
     if info.size > limit {
         let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
-        ev.observe(Observation::TooLarge { size: Some(ev.info.size), limit });
+        ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: Some(ev.info.size), limit });
         return ReadOutcome::Report(Box::new(ev));
     }
     match File::open(path) {
@@ -146,7 +146,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         info.format = options.forced;
         let mut ev = Evidence::new(info, options.limits);
         if hashing.inner.exceeded {
-            ev.observe(Observation::TooLarge { size: None, limit });
+            ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit });
         } else {
             ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
         }
@@ -207,7 +207,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
 /// too large: what was read is then only a prefix, whose hash would name no file.
 fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<CappedReader<R>>) {
     if hashing.inner.exceeded {
-        ev.observe(Observation::TooLarge { size: None, limit: ev.limits().max_file_bytes });
+        ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit: ev.limits().max_file_bytes });
     } else {
         ev.info.sha256 = Some(hashing.finish_hex());
     }

@@ -7,6 +7,7 @@ mod finding;
 mod run_policy;
 
 mod advisory_failure;
+mod artifact_too_large;
 mod artifacts_disagree;
 mod claim_false_green;
 mod claim_false_red;
@@ -17,7 +18,6 @@ mod cross_report_conflict;
 mod empty_artifact;
 mod exit_code_contradiction;
 mod expected_report_missing;
-mod file_too_large;
 mod no_reports;
 mod nothing_ran;
 mod provenance;
@@ -133,7 +133,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unknown_format::UnknownFormat,
     &no_reports::NoReports,
     &truncated_stream::TruncatedStream,
-    &file_too_large::FileTooLarge,
+    &artifact_too_large::ArtifactTooLarge,
     &tap_plan_missing::TapPlanMissing,
     &tap_plan_misplaced::TapPlanMisplaced,
     &tap_test_number::TapTestNumber,
