@@ -194,11 +194,65 @@ fi
 
 # --- arguments, from the inputs ---------------------------------------------
 
+mode=$(trim "${INPUT_MODE:-check}")
+case "$mode" in
+  check | gate) ;;
+  *) die "mode must be check or gate" ;;
+esac
 args=(
   --publish "$(trim "${INPUT_PUBLISH:-auto}")"
-  --check-name "$(trim "${INPUT_CHECK_NAME:-truegreen}")"
   --fail-on "$(trim "${INPUT_FAIL_ON:-failure}")"
 )
+# Empty: the subcommand's own default name (truegreen, or truegreen gate).
+check_name=$(trim "${INPUT_CHECK_NAME:-}")
+[ -z "$check_name" ] || args+=(--check-name "$check_name")
+case "$(trim "${INPUT_COMMIT_STATUS:-false}")" in
+  true) args+=(--commit-status) ;;
+  false | '') ;;
+  *) die "commit-status must be true or false" ;;
+esac
+
+# One path (file, directory or glob) per line; blank lines and comments skipped.
+lines() {
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=$(trim "$line")
+    case "$line" in '' | '#'*) continue ;; esac
+    printf '%s\n' "$line"
+  done <<<"$1"
+}
+paths=()
+while IFS= read -r line; do paths+=("$line"); done < <(lines "${INPUT_PATHS:-}")
+
+out_dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen.XXXXXX")
+
+if [ "$mode" = gate ]; then
+  for input in COMMAND OUTCOME EXIT_CODE SHARD EXPECT CONFIG; do
+    name="INPUT_$input"
+    [ -z "$(trim "${!name:-}")" ] ||
+      die "$(printf '%s' "$input" | tr 'A-Z_' 'a-z-') is a check input; the gate takes the shard verdicts in paths"
+  done
+  expect_matrix=$(trim "${INPUT_EXPECT_MATRIX:-}")
+  workflow=$(trim "${INPUT_WORKFLOW:-}")
+  job=$(trim "${INPUT_JOB:-}")
+  expect_count=$(trim "${INPUT_EXPECT_COUNT:-}")
+  needs=$(trim "${INPUT_NEEDS:-}")
+  [ -z "$expect_matrix" ] || args+=(--expect-matrix "$expect_matrix")
+  [ -z "$workflow" ] || args+=(--workflow "$workflow")
+  [ -z "$job" ] || args+=(--job "$job")
+  [ -z "$expect_count" ] || args+=(--expect-count "$expect_count")
+  [ -z "$needs" ] || [ "$needs" = "{}" ] || args+=(--needs "$needs")
+  while IFS= read -r line; do args+=(--allow-failure "$line"); done < <(lines "${INPUT_ALLOW_FAILURE:-}")
+  while IFS= read -r line; do args+=(--allow-skip "$line"); done < <(lines "${INPUT_ALLOW_SKIP:-}")
+  args+=(--json "$out_dir/gate.json" --markdown "$out_dir/gate.md")
+  exec "$bin" gate "${args[@]}" -- "${paths[@]}"
+fi
+
+for input in EXPECT_MATRIX WORKFLOW JOB EXPECT_COUNT NEEDS ALLOW_FAILURE ALLOW_SKIP; do
+  name="INPUT_$input"
+  [ -z "$(trim "${!name:-}")" ] ||
+    die "$(printf '%s' "$input" | tr 'A-Z_' 'a-z-') is a gate input: set mode: gate"
+done
 command_input=${INPUT_COMMAND:-}
 outcome=$(trim "${INPUT_OUTCOME:-}")
 exit_code=$(trim "${INPUT_EXIT_CODE:-}")
@@ -214,25 +268,9 @@ fi
 [ -z "$exit_code" ] || args+=(--exit-code "$exit_code")
 [ -z "$shard" ] || [ "$shard" = "null" ] || args+=(--shard "$shard")
 [ -z "$config" ] || args+=(--config "$config")
-case "$(trim "${INPUT_COMMIT_STATUS:-false}")" in
-  true) args+=(--commit-status) ;;
-  false | '') ;;
-  *) die "commit-status must be true or false" ;;
-esac
-while IFS= read -r line || [ -n "$line" ]; do
-  line=$(trim "$line")
-  [ -z "$line" ] || args+=(--expect "$line")
-done <<<"${INPUT_EXPECT:-}"
-
-out_dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen.XXXXXX")
+while IFS= read -r line; do args+=(--expect "$line"); done < <(lines "${INPUT_EXPECT:-}")
 args+=(--json "$out_dir/verdict.json" --markdown "$out_dir/verdict.md")
 
-paths=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line=$(trim "$line")
-  case "$line" in '' | '#'*) continue ;; esac
-  paths+=("$line")
-done <<<"${INPUT_PATHS:-}"
 [ ${#paths[@]} -gt 0 ] || die "the paths input is empty: give the report files, directories or globs, one per line"
 
 if [ -n "$(trim "$command_input")" ]; then

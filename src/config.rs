@@ -366,8 +366,12 @@ impl Config {
             }
             let created = w.created.unwrap_or(today);
             let mut invalid = Vec::new();
-            if w.expires < created {
-                invalid.push(format!("expires ({}) is before created ({created})", w.expires));
+            // Only a date the entry states can contradict its expiry; an expiry
+            // before today is TG401's business.
+            if let Some(stated) = w.created
+                && w.expires < stated
+            {
+                invalid.push(format!("expires ({}) is before created ({stated})", w.expires));
             }
             ev.observe(Observation::Waiver(WaiverEntry {
                 kind,
@@ -594,6 +598,7 @@ replay:
         assert_eq!(entries[0].max_days, 14);
         assert_eq!(entries[1].kind, WaiverKind::Quarantine);
         assert_eq!(entries[1].created, Some(day("2026-11-20")), "no created date: counted from today");
+        assert!(entries.iter().all(|e| e.invalid_fields.is_empty()), "{entries:?}");
         assert_eq!(entries[1].position, Position::field("quarantine[0]"));
         Ok(())
     }
@@ -605,6 +610,19 @@ replay:
         let cmd = config.replay_for(Format::KeyValueCounts, &f, "results/vm.results");
         assert_eq!(cmd.as_deref(), Some("bash tests/'vm; rm -rf /'.sh"));
         assert_eq!(config.replay_for(Format::Kane, &f, "x"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn an_expired_waiver_without_created_is_only_expired() -> Result<(), String> {
+        let config = parse(
+            "waivers:\n  - id: cart::discount\n    owner: alice\n    reason: flaky sandbox\n    expires: 2026-11-19\n",
+        )?;
+        let info = ArtifactInfo { path: ".truegreen.yml".into(), format: None, sha256: None, size: 1, modified: None };
+        let mut ev = Evidence::new(info, EvidenceLimits::default());
+        config.record_entries(day("2026-11-20"), &mut ev);
+        let Some(Observation::Waiver(w)) = ev.observations.first() else { return Err("no waiver".into()) };
+        assert!(w.invalid_fields.is_empty() && w.missing_fields.is_empty(), "{w:?}");
         Ok(())
     }
 }

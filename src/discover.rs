@@ -278,6 +278,25 @@ fn push_file(path: &Path, meta: &std::fs::Metadata, explicit: bool, root: usize,
     }
 }
 
+/// A path written with `/`, with `.` and empty segments dropped and `..`
+/// resolved where possible, without touching the file system: two spellings
+/// of one path compare equal.
+pub fn normalize(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if rooted { format!("/{joined}") } else { joined }
+}
+
 fn describe_io(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),

@@ -145,7 +145,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
     let mut reader = Reader::new(&request.read);
     let mut issues = collect_paths(&request.paths, &mut reader, &request.symlinks);
     for (path, format) in &request.read_as {
-        let options = ReadOptions { forced: Some(*format), ..request.read };
+        let options = ReadOptions { forced: Some(*format), ..request.read.clone() };
         reader.read_with(path, true, &options);
     }
 
@@ -227,7 +227,7 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         });
         return;
     }
-    let options = ReadOptions { forced: Some(Format::TruegreenLedger), ..*reader.options };
+    let options = ReadOptions { forced: Some(Format::TruegreenLedger), ..reader.options.clone() };
     let Some(index) = reader.read_with(ledger, true, &options) else { return };
     let listed: Vec<(String, String)> = reader.artifacts[index]
         .observations
@@ -240,6 +240,7 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         if renamed.contains_key(&report) {
             continue;
         }
+        // The ledger reader already resolved the path against the ledger's directory.
         let path = Path::new(&report);
         // The ledger is an artifact too: the paths it lists get the same scrutiny.
         if let Some(issue) = discover::symlink_escape(path, links) {
@@ -248,7 +249,7 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         }
         if !path.is_file() {
             issues.push(DiscoveryIssue {
-                path: report.clone(),
+                path: path.display().to_string(),
                 detail: format!("listed in the ledger as written by suite {suite:?}, and gone"),
             });
             continue;

@@ -61,6 +61,21 @@ pub fn go_test(package: &str, test: &str) -> String {
     format!("go test -run {} {}", shell_quote(&pattern.join("/")), shell_quote(&pkg))
 }
 
+/// `go test` for a whole package: reproduces a build failure, a `TestMain`
+/// failure or anything else that belongs to no single test.
+pub fn go_test_package(package: &str) -> String {
+    let pkg = if package.is_empty() { "./..." } else { package };
+    format!("go test {}", shell_quote(pkg))
+}
+
+/// mocha filtered by full title, in one file when known. `exact` anchors both
+/// ends; otherwise the title is a prefix (a failing hook's `describe` block).
+pub fn mocha(file: Option<&str>, full_title: &str, exact: bool) -> String {
+    let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
+    let pattern = if exact { self::exact(full_title) } else { format!("^{}", regex_escape(full_title)) };
+    format!("npx mocha{file} --grep {}", shell_quote(&pattern))
+}
+
 /// bats filtered to one test name, in one file when known.
 pub fn bats(file: Option<&str>, name: &str) -> String {
     let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
@@ -141,6 +156,10 @@ mod tests {
         assert_eq!(node_test(Some("t.mjs"), "adds"), "node --test --test-name-pattern='^adds$' t.mjs");
         assert_eq!(maven("com.x.ATest", Some("m")), "mvn test -Dtest='com.x.ATest#m'");
         assert_eq!(phpunit(Some("A\\BTest"), "testX"), "phpunit --filter 'A\\\\BTest::testX$'");
+        assert_eq!(go_test_package("example.com/m/broken"), "go test example.com/m/broken");
+        assert_eq!(go_test_package(""), "go test ./...");
+        assert_eq!(mocha(Some("t/a.spec.js"), "math adds", true), "npx mocha t/a.spec.js --grep '^math adds$'");
+        assert_eq!(mocha(None, "math (hooks)", false), "npx mocha --grep '^math \\(hooks\\)'");
     }
 
     #[test]

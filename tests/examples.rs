@@ -15,6 +15,8 @@ fn each_example_gets_its_documented_verdict() {
         ("honest-failure", 1, &[]),
         ("kane-readonly-fallback", 3, &["TG101"]),
         ("pi-blocking-skip", 3, &["TG101"]),
+        ("crashed-shell-suite", 3, &["TG221"]),
+        ("stale-result", 3, &["TG005", "TG103", "TG306"]),
     ];
     for (name, code, rules) in cases {
         let run = check(&[&example(name)]);

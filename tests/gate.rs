@@ -410,9 +410,13 @@ fn markdown_summary_and_links() {
 
 /// The fenced block after `<!-- NAME -->` in docs/gate.md.
 fn doc_block(name: &str) -> String {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gate.md")).expect("docs/gate.md");
-    let start = doc.find(&format!("<!-- {name} -->")).unwrap_or_else(|| panic!("no {name} block in docs/gate.md"));
+    block_in("docs/gate.md", name)
+}
+
+/// The fenced block after `<!-- NAME -->` in a file of the repository.
+fn block_in(file: &str, name: &str) -> String {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect(file);
+    let start = doc.find(&format!("<!-- {name} -->")).unwrap_or_else(|| panic!("no {name} block in {file}"));
     let rest = &doc[start..];
     let open = rest.find("```").expect("fence");
     let body_start = rest[open..].find('\n').expect("fence line") + open + 1;
@@ -422,7 +426,15 @@ fn doc_block(name: &str) -> String {
 
 #[test]
 fn the_documented_local_example_works_as_written() {
-    let script = doc_block("gate-local-example");
+    run_local_example(&doc_block("gate-local-example"));
+}
+
+#[test]
+fn the_readme_matrix_example_works_as_written() {
+    run_local_example(&block_in("README.md", "readme-gate-example"));
+}
+
+fn run_local_example(script: &str) {
     let bin = assert_cmd::cargo::cargo_bin("truegreen");
     let bin_dir = bin.parent().expect("bin dir");
     let work = tempfile::tempdir().expect("tempdir");
@@ -432,7 +444,7 @@ fn the_documented_local_example_works_as_written() {
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(example), work.path().join(example)).expect("copy");
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let mut cmd = std::process::Command::new("bash");
-    cmd.arg("-c").arg(&script).current_dir(work.path()).env("PATH", path);
+    cmd.arg("-c").arg(script).current_dir(work.path()).env("PATH", path);
     for var in GITHUB_VARS {
         cmd.env_remove(var);
     }

@@ -140,8 +140,11 @@ fn a_stream_is_read_no_further_than_the_cap() {
     let line = kane_stream(1, 0).into_bytes();
     let mut endless = Endless { line, at: 0, served: 0 };
     let cap = 8 << 20;
-    let options =
-        ReadOptions { limits: EvidenceLimits { max_file_bytes: cap, ..EvidenceLimits::default() }, forced: None };
+    let options = ReadOptions {
+        limits: EvidenceLimits { max_file_bytes: cap, ..EvidenceLimits::default() },
+        forced: None,
+        workspace: None,
+    };
     let info = ArtifactInfo { path: "pipe.ndjson".into(), format: None, sha256: None, size: 0, modified: None };
     let ReadOutcome::Report(ev) = read_stream(&mut endless, info, true, &options) else { panic!("ignored") };
     let too_large = Observation::TooLarge { what: Excess::FileBytes, size: None, limit: cap };

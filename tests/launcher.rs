@@ -21,10 +21,7 @@ fn a_verified_release_binary_is_downloaded_cached_and_run() {
     let out = sb.run(&[paths()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let printed = stdout(&out);
-    assert!(
-        printed.starts_with("release-binary check --publish auto --check-name truegreen --fail-on failure --json "),
-        "{printed}"
-    );
+    assert!(printed.starts_with("release-binary check --publish auto --fail-on failure --json "), "{printed}");
     assert!(printed.trim_end().ends_with("-- reports/a.xml reports/b/**/*.xml"), "{printed}");
     assert_eq!(sb.calls(), [format!("curl https://github.com/o/truegreen/releases/download/v0.1.0/truegreen-{LINUX}")]);
     let sha = sha256_hex(RELEASE_BINARY.as_bytes());
@@ -202,9 +199,9 @@ fn inputs_become_flags() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let printed = stdout(&out);
     for expected in [
-        "check --publish summary --check-name tests, all --fail-on discrepancy --outcome failure",
+        "check --publish summary --fail-on discrepancy --check-name tests, all --commit-status --outcome failure",
         r#"--shard {"os":"ubuntu-latest","node":20}"#,
-        "--config ci/truegreen.yml --commit-status --expect reports/unit/*.xml --expect reports/e2e.xml --json ",
+        "--config ci/truegreen.yml --expect reports/unit/*.xml --expect reports/e2e.xml --json ",
     ] {
         assert!(printed.contains(expected), "{expected:?} in {printed}");
     }
@@ -222,6 +219,41 @@ fn a_command_runs_through_truegreen_run() {
         printed.trim_end().ends_with("reports/a.xml reports/b/**/*.xml -- bash -c cargo nextest run --profile ci"),
         "{printed}"
     );
+}
+
+#[test]
+fn gate_mode_runs_truegreen_gate_with_its_inputs() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[
+        ("INPUT_MODE", "gate"),
+        ("INPUT_PATHS", "verdicts/\n"),
+        ("INPUT_EXPECT_MATRIX", r#"{"os":["linux","macos"]}"#),
+        ("INPUT_NEEDS", r#"{"lint":{"result":"success"}}"#),
+        ("INPUT_ALLOW_SKIP", "docs\nbench"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.contains("gate --publish auto --fail-on failure --expect-matrix"), "{printed}");
+    assert!(
+        printed.contains(r#"--needs {"lint":{"result":"success"}} --allow-skip docs --allow-skip bench --json "#),
+        "{printed}"
+    );
+    assert!(printed.trim_end().ends_with("gate.md -- verdicts/"), "{printed}");
+    assert!(!printed.contains("--check-name"), "the gate's own default name applies: {printed}");
+}
+
+#[test]
+fn check_and_gate_inputs_do_not_mix() {
+    let sb = Sandbox::new();
+    for (inputs, message) in [
+        (vec![("INPUT_MODE", "gate"), ("INPUT_PATHS", "v/"), ("INPUT_COMMAND", "make")], "command is a check input"),
+        (vec![paths(), ("INPUT_EXPECT_MATRIX", "{}")], "expect-matrix is a gate input"),
+        (vec![paths(), ("INPUT_MODE", "both")], "mode must be check or gate"),
+    ] {
+        let out = sb.run(&inputs);
+        assert_eq!(out.status.code(), Some(2), "{inputs:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{message:?}: {}", stderr(&out));
+    }
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn artifact(lane: u8, gates: &[Gate], c: &Claims) -> (String, Value) {
 
 fn exit_code(file_name: &str, doc: &Value) -> i32 {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
-    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None };
+    let read = ReadOptions::default();
     engine::check_bytes(file_name, doc.to_string().as_bytes(), &read, &Policy::new(today), RunContext::default())
         .exit_code
 }
@@ -204,6 +204,6 @@ proptest! {
         let format = pi_formats[which % pi_formats.len()];
         let info = ArtifactInfo { path: "x".into(), format: Some(format), sha256: None, size: 0, modified: None };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
-        let _ = read_format(format, &mut bytes.as_slice(), &mut ev);
+        let _ = read_format(format, &mut bytes.as_slice(), &mut ev, None);
     }
 }

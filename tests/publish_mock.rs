@@ -17,7 +17,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::{FakeGitHub, SHA, Schemas, TOKEN, count, kane_stream, patch_annotation_counts, request_lines};
 use truegreen::engine::{self, CheckRequest};
-use truegreen::model::EvidenceLimits;
 use truegreen::parse::ReadOptions;
 use truegreen::publish::{
     FailOn, GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
@@ -41,7 +40,7 @@ impl Setup {
         let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
         let request = CheckRequest::new(
             vec![report.display().to_string()],
-            ReadOptions { limits: EvidenceLimits::default(), forced: None },
+            ReadOptions::default(),
             Policy::new(today),
             RunContext::default(),
         );
@@ -560,4 +559,58 @@ fn the_shared_schemas_are_where_the_tests_expect_them() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/github").join(name);
         assert!(path.is_file(), "{} is missing", path.display());
     }
+}
+
+/// The gate publishes one combined check run through the same publisher: same
+/// lookup-then-create lifecycle, schema-valid requests, findings as annotations.
+#[tokio::test]
+async fn the_gate_publishes_one_combined_check_run() {
+    use truegreen::gate::matrix::MatrixDef;
+    use truegreen::gate::ordered::Ordered;
+    use truegreen::gate::{self, Expectation, ExpectedSource, GateRequest, Provenance};
+
+    let setup = Setup::new(3, 2);
+    let verdicts = setup.dir.path().join("verdicts");
+    std::fs::create_dir_all(&verdicts).unwrap_or_else(|e| panic!("{e}"));
+    for os in ["linux", "macos"] {
+        let mut verdict = setup.verdict.clone();
+        verdict.context.shard = Some(json!({ "os": os }));
+        verdict.context.commit = Some(SHA.to_owned());
+        verdict.context.run_id = Some("77".to_owned());
+        verdict.context.run_attempt = Some("1".to_owned());
+        let doc = truegreen::render::json::to_string(&verdict);
+        std::fs::write(verdicts.join(format!("{os}.json")), doc).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let matrix = Ordered::from_json(r#"{"os": ["linux", "macos", "windows"]}"#).unwrap_or_else(|e| panic!("{e}"));
+    let cells = MatrixDef::parse(matrix, "--expect-matrix").and_then(|d| d.expand()).unwrap_or_else(|e| panic!("{e}"));
+    let request = GateRequest {
+        verdicts: vec![verdicts.display().to_string()],
+        expectation: Expectation::cells(ExpectedSource::Matrix, cells),
+        provenance: Provenance { commit: Some(SHA.to_owned()), run_id: Some("77".to_owned()) },
+        jobs: Vec::new(),
+        links: None,
+    };
+    let result = gate::run(&request);
+    assert_eq!(result.exit_code, 3, "a cell is missing");
+
+    let (server, fake) = server_with_fake("").await;
+    let clock = VirtualClock::new(1_700_000_000);
+    let opts = PublishOptions { check_name: "truegreen gate".to_owned(), ..options() };
+    let report = publish_with(&result, &setup.context(&server.uri()), &opts, &clock).await;
+    let reqs = requests(&server).await;
+    assert_eq!(
+        request_lines(&reqs)[..2],
+        [format!("GET /repos/o/r/commits/{SHA}/check-runs"), "POST /repos/o/r/check-runs".to_owned()]
+    );
+    assert!(Schemas::load().assert_requests_valid(&reqs) >= 2);
+    let runs = fake.check_runs();
+    assert_eq!(runs.len(), 1, "one combined check run");
+    assert_eq!(runs[0]["name"], "truegreen gate");
+    assert_eq!(runs[0]["conclusion"], "failure");
+    let title = runs[0]["output"]["title"].as_str().unwrap_or_default().to_owned();
+    assert!(title.contains("missing"), "{title}");
+    assert!(report.check_run.as_ref().is_some_and(|d| d.annotations_sent >= 1), "the missing cell is annotated");
+    assert!(setup.summary().contains("os=windows"), "{}", setup.summary());
+    assert!(setup.outputs().contains("missing-cells<<"), "{}", setup.outputs());
+    assert_eq!(FailOn::Failure.exit_code(&result), 3, "publishing leaves the gate's exit code");
 }

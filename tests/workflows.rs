@@ -215,8 +215,17 @@ fn every_action_output_is_one_the_binary_writes() {
     let action = load(&root().join("action.yml"));
     let outputs = action["outputs"].as_object().cloned().unwrap_or_default();
     let verdict = truegreen::verdict::decide(Vec::new(), Vec::new(), Vec::new(), Default::default());
+    let gate = truegreen::gate::run(&truegreen::gate::GateRequest {
+        verdicts: Vec::new(),
+        expectation: truegreen::gate::Expectation::count(1),
+        provenance: truegreen::gate::Provenance { commit: None, run_id: None },
+        jobs: Vec::new(),
+        links: None,
+    });
+    // Both subcommands the action runs (check and gate) write only declared outputs.
     let written: BTreeSet<String> = truegreen::render::github::step_outputs(&verdict, None, None, None)
         .into_iter()
+        .chain(truegreen::render::gate::check_run::step_outputs(&gate, None, None, None))
         .map(|(name, _)| name.to_owned())
         .collect();
     let declared: BTreeSet<String> = outputs.keys().cloned().collect();
@@ -225,4 +234,51 @@ fn every_action_output_is_one_the_binary_writes() {
         assert_eq!(output["value"], format!("${{{{ steps.truegreen.outputs.{name} }}}}"), "{name}");
     }
     assert_eq!(action["runs"]["steps"][0]["id"], "truegreen");
+}
+
+/// The fenced YAML block between `<!-- NAME -->` and `<!-- /NAME -->` in a doc.
+fn doc_yaml(doc: &str, name: &str) -> String {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    let start = text.find(&format!("<!-- {name} -->")).unwrap_or_else(|| panic!("no {name} block in {doc}"));
+    let rest = &text[start..];
+    let body = rest.find("```yaml\n").map(|i| i + "```yaml\n".len()).unwrap_or_else(|| panic!("{name}: no yaml"));
+    let end = rest[body..].find("```").unwrap_or_else(|| panic!("{name}: unclosed block"));
+    rest[body..body + end].to_owned()
+}
+
+/// Every step of every job that uses the truegreen action.
+fn action_steps(workflow: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    for job in workflow["jobs"].as_object().into_iter().flat_map(|j| j.values()) {
+        for step in job["steps"].as_array().into_iter().flatten() {
+            if step["uses"].as_str().is_some_and(|u| u.contains("/truegreen@")) {
+                out.push(step.clone());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_documented_matrix_workflow_uses_real_inputs_and_a_readable_matrix() {
+    let yaml = doc_yaml("docs/action.md", "action-matrix-example");
+    let workflow: Value = yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("the example is not YAML: {e}"));
+    let inputs = load(&root().join("action.yml"))["inputs"].as_object().cloned().unwrap_or_default();
+    let steps = action_steps(&workflow);
+    assert_eq!(steps.len(), 2, "one check step per cell and one gate step");
+    for step in &steps {
+        for key in step["with"].as_object().into_iter().flat_map(|w| w.keys()) {
+            assert!(inputs.contains_key(key), "`{key}` is not an input of action.yml");
+        }
+    }
+    let gates = steps.iter().filter(|s| s["with"]["mode"] == "gate").count();
+    assert_eq!(gates, 1, "exactly one step runs the gate");
+    assert_eq!(workflow["jobs"]["gate"]["if"], "${{ always() }}", "a skipped required check counts as passing");
+    // The gate reads the expected cells from this very workflow, as the example says.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("ci.yml");
+    std::fs::write(&path, &yaml).unwrap_or_else(|e| panic!("{e}"));
+    let matrix = truegreen::gate::workflow::read_matrix(&path, "test").unwrap_or_else(|e| panic!("{e}"));
+    let cells = matrix.expand().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cells.cells.len(), 6, "3 systems × 2 node versions");
 }

@@ -34,7 +34,8 @@ pub fn check_as(id: &str, data: &[u8], name: &str) {
 pub fn check(data: &[u8], forced: Option<Format>, name: &str) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
     let policy = Policy::new(today);
-    let read = ReadOptions { limits: EvidenceLimits { max_message_bytes: 256, ..EvidenceLimits::default() }, forced };
+    let limits = EvidenceLimits { max_message_bytes: 256, ..EvidenceLimits::default() };
+    let read = ReadOptions { limits, forced, workspace: None };
     let verdict = check_bytes(name, data, &read, &policy, RunContext::default());
     verdict_is_backed(&verdict);
     outputs_are_inert(&verdict);

@@ -1,14 +1,13 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{ArgGroup, Args};
 
 use truegreen::gate::matrix::MatrixDef;
 use truegreen::gate::ordered::Ordered;
-use truegreen::gate::{self, Expectation, ExpectedSource, GateRequest, GateResult, LinkBase, Provenance, needs};
+use truegreen::gate::{self, Expectation, ExpectedSource, GateRequest, LinkBase, Provenance, needs};
 use truegreen::render::gate as render;
 
-use super::options::ColorChoice;
 use super::{env_var, inline_or_file};
 
 #[derive(Debug, Args)]
@@ -57,17 +56,9 @@ pub struct GateArgs {
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
 
-    /// Write the gate document (JSON, schema truegreen.gate.v1) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-
-    /// Write the markdown report (for a job summary) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-
-    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// The documents to write, the terminal report, and publishing (one combined check run).
+    #[command(flatten)]
+    pub output: super::publish::OutputArgs,
 }
 
 pub fn run(args: GateArgs) -> anyhow::Result<i32> {
@@ -102,9 +93,7 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
         links,
     };
     let result = gate::run(&request);
-    write_outputs(&result, args.json.as_deref(), args.markdown.as_deref())?;
-    super::print_report(&render::terminal::render(&result, args.color.enabled()));
-    Ok(result.exit_code)
+    args.output.report(&result, render::check_run::NAME)
 }
 
 fn expectation(args: &GateArgs) -> anyhow::Result<Expectation> {
@@ -130,16 +119,4 @@ fn expectation(args: &GateArgs) -> anyhow::Result<Expectation> {
         );
     }
     Ok(Expectation::none())
-}
-
-fn write_outputs(result: &GateResult, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {
-    if let Some(path) = json {
-        std::fs::write(path, render::json::to_string(result))
-            .with_context(|| format!("writing the gate document to {}", path.display()))?;
-    }
-    if let Some(path) = markdown {
-        std::fs::write(path, render::markdown::render_bounded(result, render::markdown::MAX_JOB_SUMMARY_BYTES))
-            .with_context(|| format!("writing the markdown report to {}", path.display()))?;
-    }
-    Ok(())
 }

@@ -1,10 +1,8 @@
 //! Flags shared by `check` and `run` (flattened into both), and how they resolve
 //! against the configuration and the environment.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
@@ -13,16 +11,11 @@ use truegreen::discover::SymlinkPolicy;
 use truegreen::engine::CheckRequest;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::render;
-use truegreen::rules::Policy;
+use truegreen::rules::{FlakyPolicy, Policy};
 use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
-    /// Where and how to publish the verdict on GitHub.
-    #[command(flatten)]
-    pub publish: super::publish::PublishArgs,
-
     /// The matrix cell and run attempt, recorded in the verdict for `truegreen gate`.
     #[command(flatten)]
     pub shard: super::shard::ShardArgs,
@@ -74,6 +67,11 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DAYS")]
     pub max_waiver_days: Option<i64>,
 
+    /// What a test that passed only on a retry does: `pass` reports it as a
+    /// warning, `fail` fails the run (exit 1).
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
+    pub flaky: FlakyPolicy,
+
     /// Failure messages longer than this many bytes are cut (and marked as cut).
     #[arg(long, value_name = "BYTES", default_value_t = EvidenceLimits::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
@@ -93,17 +91,9 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DATE")]
     pub today: Option<chrono::NaiveDate>,
 
-    /// Write the verdict document (JSON, schema truegreen.verdict.v1) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-
-    /// Write the markdown report (for a job summary) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-
-    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// The documents to write, the terminal report, and publishing.
+    #[command(flatten)]
+    pub output: super::publish::OutputArgs,
 }
 
 /// A GitHub Actions step outcome (`steps.<id>.outcome`).
@@ -121,23 +111,6 @@ impl StepOutcome {
         match self {
             Self::Success => 0,
             Self::Failure | Self::Cancelled | Self::Skipped => 1,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    pub fn enabled(self) -> bool {
-        match self {
-            Self::Always => true,
-            Self::Never => false,
-            Self::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
         }
     }
 }
@@ -163,6 +136,12 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("expected an RFC 3339 time such as 2026-11-20T10:00:00Z: {e}"))
+}
+
+/// The checkout the tests ran in: `GITHUB_WORKSPACE`, else the current directory.
+/// Stack frames under it become annotation locations.
+fn workspace() -> Option<String> {
+    super::env_var("GITHUB_WORKSPACE").or_else(|| std::env::current_dir().ok().map(|d| d.display().to_string()))
 }
 
 /// A flag, else an environment variable; an empty value means "none".
@@ -197,6 +176,7 @@ impl CheckOptions {
         policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
         let exit_code = self.exit_code.or(self.outcome.map(StepOutcome::exit_code));
         policy.exit_code = exit_code;
+        policy.flaky = self.flaky;
         policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
         policy.run.since = self.since;
         policy.run.commit = match self.commit.as_deref() {
@@ -217,7 +197,7 @@ impl CheckOptions {
         };
         self.shard.apply(&mut context);
         let limits = EvidenceLimits { max_message_bytes: self.max_message_bytes, max_file_bytes: self.max_file_bytes };
-        let read = ReadOptions { limits, forced: self.format };
+        let read = ReadOptions { limits, forced: self.format, workspace: workspace() };
         let mut request = CheckRequest::new(paths, read, policy, context);
         request.symlinks = SymlinkPolicy {
             workspace: super::env_var("GITHUB_WORKSPACE").map(PathBuf::from),
@@ -228,27 +208,8 @@ impl CheckOptions {
         request
     }
 
-    /// Write `--json` and `--markdown`, print the terminal report, publish to
-    /// GitHub as asked, and return the exit code (publishing never changes it).
+    /// Write the documents, print the terminal report, publish, and return the exit code.
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
-        write_outputs(verdict, self.json.as_deref(), self.markdown.as_deref())?;
-        Ok(self.publish.report_and_publish(
-            verdict,
-            self.color.enabled(),
-            self.json.as_deref(),
-            self.markdown.as_deref(),
-        ))
+        self.output.report(verdict, "truegreen")
     }
-}
-
-fn write_outputs(verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> anyhow::Result<()> {
-    if let Some(path) = json {
-        std::fs::write(path, render::json::to_string(verdict))
-            .with_context(|| format!("writing the verdict document to {}", path.display()))?;
-    }
-    if let Some(path) = markdown {
-        std::fs::write(path, render::markdown::render(verdict))
-            .with_context(|| format!("writing the markdown report to {}", path.display()))?;
-    }
-    Ok(())
 }

@@ -5,11 +5,87 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use std::io::IsTerminal;
 
-use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
 use truegreen::render;
-use truegreen::verdict::Verdict;
+
+/// What every judging subcommand (`check`, `run`, `gate`) writes, prints and
+/// publishes once its verdict is decided.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the JSON document to FILE: the verdict (schema truegreen.verdict.v1), or for `gate`
+    /// the gate document (truegreen.gate.v1).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Write the markdown report (for a job summary) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Color the terminal report. `auto` colors a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Where and how to publish on GitHub.
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+impl OutputArgs {
+    /// Write `--json` and `--markdown`, print the terminal report, publish as
+    /// asked, and return the exit code (publishing never changes it).
+    pub fn report<'a>(&self, subject: impl Into<Subject<'a>>, default_name: &str) -> anyhow::Result<i32> {
+        let subject = subject.into();
+        let (document, markdown, terminal) = match subject {
+            Subject::Verdict(v) => (
+                render::json::to_string(v),
+                render::markdown::render(v),
+                render::terminal::render(v, self.color.enabled()),
+            ),
+            Subject::Gate(g) => (
+                render::gate::json::to_string(g),
+                render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES),
+                render::gate::terminal::render(g, self.color.enabled()),
+            ),
+        };
+        if let Some(path) = &self.json {
+            std::fs::write(path, document)
+                .with_context(|| format!("writing the JSON document to {}", path.display()))?;
+        }
+        if let Some(path) = &self.markdown {
+            std::fs::write(path, markdown)
+                .with_context(|| format!("writing the markdown report to {}", path.display()))?;
+        }
+        Ok(self.publish.report_and_publish(
+            subject,
+            &terminal,
+            default_name,
+            self.json.as_deref(),
+            self.markdown.as_deref(),
+        ))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
@@ -20,9 +96,10 @@ pub struct PublishArgs {
     #[arg(long, value_enum, default_value_t = PublishMode::Auto, help_heading = "GitHub")]
     pub publish: PublishMode,
 
-    /// The check run's name; with --shard, the matrix values are added as GitHub labels jobs.
-    #[arg(long, value_name = "NAME", default_value = "truegreen", help_heading = "GitHub")]
-    pub check_name: String,
+    /// The check run's name [default: `truegreen`, or `truegreen gate` for the gate]; with --shard,
+    /// the matrix values are added as GitHub labels jobs.
+    #[arg(long, value_name = "NAME", help_heading = "GitHub")]
+    pub check_name: Option<String>,
 
     /// What fails the step. failure: honest failures (1) and discrepancies (3). discrepancy: only
     /// discrepancies (3); an honest failure exits 0 and its check run is neutral.
@@ -36,13 +113,23 @@ pub struct PublishArgs {
 }
 
 impl PublishArgs {
-    /// The shard comes from the verdict (`--shard`, recorded in its context), so
-    /// the check run and the gate see the same matrix cell.
-    pub fn options(&self, verdict: &Verdict, json: Option<&Path>, markdown: Option<&Path>) -> PublishOptions {
+    /// Publishing settings. The shard comes from the verdict (`--shard`,
+    /// recorded in its context), so the check run and the gate see the same cell.
+    pub fn options(
+        &self,
+        subject: Subject<'_>,
+        default_name: &str,
+        json: Option<&Path>,
+        markdown: Option<&Path>,
+    ) -> PublishOptions {
+        let shard = match subject {
+            Subject::Verdict(v) => v.context.shard.clone().filter(|s| !s.is_null()),
+            Subject::Gate(_) => None,
+        };
         PublishOptions {
             mode: self.publish,
-            check_name: self.check_name.clone(),
-            shard: verdict.context.shard.clone().filter(|s| !s.is_null()),
+            check_name: self.check_name.clone().unwrap_or_else(|| default_name.to_owned()),
+            shard,
             fail_on: self.fail_on,
             commit_status: self.commit_status,
             json_path: json.map(absolute),
@@ -52,24 +139,25 @@ impl PublishArgs {
     }
 
     /// Print the terminal report, publish, and return the step's exit code.
-    pub fn report_and_publish(
+    pub fn report_and_publish<'a>(
         &self,
-        verdict: &Verdict,
-        color: bool,
+        subject: impl Into<Subject<'a>>,
+        terminal: &str,
+        default_name: &str,
         json: Option<&Path>,
         markdown: Option<&Path>,
     ) -> i32 {
+        let subject = subject.into();
         let ctx = github_context();
-        let terminal = render::terminal::render(verdict, color);
         if ctx.actions {
             // Test names and messages can hold `::command::` lines.
-            super::print_report(&render::github::inert_log(&terminal, &publish::random_hex(16)));
+            super::print_report(&render::github::inert_log(terminal, &publish::random_hex(16)));
         } else {
-            super::print_report(&terminal);
+            super::print_report(terminal);
         }
-        let report = publish::publish(verdict, &ctx, &self.options(verdict, json, markdown));
+        let report = publish::publish(subject, &ctx, &self.options(subject, default_name, json, markdown));
         super::print_report(&report.log);
-        self.fail_on.exit_code(verdict)
+        self.fail_on.exit_code(subject)
     }
 }
 

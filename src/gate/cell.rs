@@ -145,32 +145,7 @@ fn json_string(s: &str) -> String {
 fn canonical(value: &Value, out: &mut String) {
     match value {
         Value::Number(n) => out.push_str(&canonical_number(n)),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&json_string(k));
-                out.push(':');
-                if let Some(v) = map.get(*k) {
-                    canonical(v, out);
-                }
-            }
-            out.push('}');
-        }
+        Value::Array(_) | Value::Object(_) => containers(value, out, canonical),
         other => {
             let _ = write!(out, "{other}");
         }
@@ -184,13 +159,20 @@ fn loose(value: &Value, out: &mut String) {
         Value::Number(n) => out.push_str(&json_string(&canonical_number(n))),
         Value::Bool(b) => out.push_str(&json_string(&b.to_string())),
         Value::Null => out.push_str("\"\""),
+        Value::Array(_) | Value::Object(_) => containers(value, out, loose),
+    }
+}
+
+/// Arrays in order and objects with sorted keys, their items written by `item`.
+fn containers(value: &Value, out: &mut String, item: fn(&Value, &mut String)) {
+    match value {
         Value::Array(items) => {
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
+            for (i, v) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                loose(item, out);
+                item(v, out);
             }
             out.push(']');
         }
@@ -205,11 +187,12 @@ fn loose(value: &Value, out: &mut String) {
                 out.push_str(&json_string(k));
                 out.push(':');
                 if let Some(v) = map.get(*k) {
-                    loose(v, out);
+                    item(v, out);
                 }
             }
             out.push('}');
         }
+        scalar => item(scalar, out),
     }
 }
 

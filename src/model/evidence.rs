@@ -1,4 +1,4 @@
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +80,10 @@ pub struct Provenance {
     pub kind: ProvenanceKind,
     pub value: String,
     pub field: String,
+    /// The value identifies the run of every artifact under this artifact's
+    /// directory too, as pi's `environment.json` does for its run folder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub covers_directory: bool,
 }
 
 /// Everything read from one artifact. Readers write into it; rules read it.
@@ -144,7 +148,7 @@ impl Evidence {
         self.info.format
     }
 
-    /// The caps this artifact was read under.
+    /// The caps this evidence applies, so a reader can bound what it buffers.
     pub fn limits(&self) -> EvidenceLimits {
         self.limits
     }
@@ -176,6 +180,17 @@ impl Evidence {
                 waived: None,
             });
         }
+    }
+
+    /// Record passing, blocking cases known by their keys alone: the same as
+    /// [`Evidence::add_case`] with [`CaseOutcome::Passed`] for each. A reader
+    /// can compute the keys elsewhere (another thread) and hand them over here.
+    pub fn add_passed(&mut self, keys: &[PassedKey]) {
+        self.tally.passed += keys.len() as u64;
+        let room = usize::try_from(caps::CASES.saturating_sub(self.keys.len() as u64)).unwrap_or(usize::MAX);
+        let kept = keys.len().min(room);
+        self.keys.extend(keys[..kept].iter().map(|k| k.0));
+        self.dropped.cases += (keys.len() - kept) as u64;
     }
 
     pub fn add_claim(&mut self, claim: Claim) {
@@ -217,9 +232,22 @@ impl Evidence {
         }
         // Dropping a provenance value could hide a mismatch: it counts as a dropped observation.
         if self.provenance.len() < caps::OBSERVATIONS {
-            self.provenance.push(Provenance { kind, value: value.to_owned(), field: field.to_owned() });
+            self.provenance.push(Provenance {
+                kind,
+                value: value.to_owned(),
+                field: field.to_owned(),
+                covers_directory: false,
+            });
         } else {
             self.dropped.observations += 1;
+        }
+    }
+
+    /// Declare that this artifact's provenance identifies the run of its whole
+    /// directory (a run manifest), so artifacts below it must agree with it.
+    pub fn provenance_covers_directory(&mut self) {
+        for p in &mut self.provenance {
+            p.covers_directory = true;
         }
     }
 
@@ -236,11 +264,9 @@ impl Evidence {
     /// outcomes. Call once, after the reader is done.
     pub fn finish(&mut self) {
         let mut keys = std::mem::take(&mut self.keys);
-        keys.sort_unstable();
+        sort_keys(&mut keys);
         keys.dedup();
-        // Names of conflicting cases come from their failure records, looked up
-        // by identity: built once, as a report can hold a million conflicts.
-        let mut named: Option<std::collections::HashMap<u64, usize>> = None;
+        let mut conflicts: Vec<(u64, Vec<CaseOutcome>)> = Vec::new();
         let mut i = 0;
         while i < keys.len() {
             let identity = keys[i] >> 3;
@@ -249,25 +275,27 @@ impl Evidence {
                 j += 1;
             }
             if j - i > 1 {
-                let outcomes: Vec<CaseOutcome> = keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect();
-                let failures = &self.failures;
-                let by_identity = named.get_or_insert_with(|| {
-                    let mut map = std::collections::HashMap::new();
-                    for (at, f) in failures.iter().enumerate() {
-                        map.entry(case_identity(f.suite.as_deref(), &f.name)).or_insert(at);
-                    }
-                    map
-                });
-                let name = by_identity
-                    .get(&identity)
-                    .and_then(|at| failures.get(*at))
-                    .map(|f| qualified_name(f.suite.as_deref(), &f.name))
-                    .unwrap_or_else(|| format!("case #{identity:x}"));
-                self.observe(Observation::ConflictingDuplicate { name, outcomes });
+                conflicts.push((identity, keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect()));
             }
             i = j;
         }
+        // Kept for cross-artifact comparison; the sort is done once.
+        keys.shrink_to_fit();
         self.finished_keys = keys;
+        if !conflicts.is_empty() {
+            // One pass over the kept failures names every conflict (sorted by identity).
+            let mut names: Vec<Option<String>> = vec![None; conflicts.len()];
+            for f in &self.failures {
+                let identity = case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3;
+                if let Ok(at) = conflicts.binary_search_by_key(&identity, |c| c.0) {
+                    names[at].get_or_insert_with(|| qualified_name(f.suite.as_deref(), &f.name));
+                }
+            }
+            for ((identity, outcomes), name) in conflicts.into_iter().zip(names) {
+                let name = name.unwrap_or_else(|| format!("case #{identity:x}"));
+                self.observe(Observation::ConflictingDuplicate { name, outcomes });
+            }
+        }
         self.report_dropped();
     }
 
@@ -305,6 +333,94 @@ impl Evidence {
     }
 }
 
+/// Sort case keys in place. They are hashes, hence evenly spread: one pass
+/// splits them on the top bit, and each half is sorted on its own thread by an
+/// American-flag pass on the next byte, then bucket by bucket, in cache.
+fn sort_keys(keys: &mut [u64]) {
+    if keys.len() < 1 << 16 {
+        keys.sort_unstable();
+        return;
+    }
+    let mid = partition_by_top_bit(keys);
+    let spawned = {
+        let (low, high) = keys.split_at_mut(mid);
+        std::thread::scope(|scope| {
+            let other = std::thread::Builder::new().spawn_scoped(scope, move || flag_sort(high));
+            flag_sort(low);
+            other.is_ok()
+        })
+    };
+    if !spawned {
+        flag_sort(&mut keys[mid..]);
+    }
+}
+
+/// Move keys with the top bit clear before those with it set; returns where
+/// the second group starts.
+fn partition_by_top_bit(keys: &mut [u64]) -> usize {
+    let (mut i, mut j) = (0, keys.len());
+    loop {
+        while i < j && keys[i] >> 63 == 0 {
+            i += 1;
+        }
+        while i < j && keys[j - 1] >> 63 == 1 {
+            j -= 1;
+        }
+        if i + 1 >= j {
+            return i;
+        }
+        keys.swap(i, j - 1);
+        i += 1;
+        j -= 1;
+    }
+}
+
+/// Sort keys that share their top bit: 256 buckets on the next byte, each
+/// then sorted on its own.
+fn flag_sort(keys: &mut [u64]) {
+    let bucket = |k: u64| ((k >> 55) & 0xff) as usize;
+    let mut ends = [0usize; 256];
+    for &k in keys.iter() {
+        ends[bucket(k)] += 1;
+    }
+    let mut starts = [0usize; 256];
+    let mut sum = 0;
+    for b in 0..256 {
+        starts[b] = sum;
+        sum += ends[b];
+        ends[b] = sum;
+    }
+    let mut next = starts;
+    for b in 0..256 {
+        while next[b] < ends[b] {
+            // Carry the key at the next unsorted slot of bucket `b` to its own
+            // bucket, and the key found there onward, until one belongs in `b`.
+            let mut key = keys[next[b]];
+            let mut home = bucket(key);
+            while home != b {
+                std::mem::swap(&mut key, &mut keys[next[home]]);
+                next[home] += 1;
+                home = bucket(key);
+            }
+            keys[next[b]] = key;
+            next[b] += 1;
+        }
+    }
+    for b in 0..256 {
+        keys[starts[b]..ends[b]].sort_unstable();
+    }
+}
+
+/// The compact key of a passing case, for [`Evidence::add_passed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassedKey(u64);
+
+impl PassedKey {
+    pub fn new(suite: Option<&str>, name: &str) -> Self {
+        Self(case_key(suite, name, CaseOutcome::Passed))
+    }
+}
+
 /// The 61-bit identity of a case (suite and name) used by the compact keys.
 pub fn case_identity(suite: Option<&str>, name: &str) -> u64 {
     case_key(suite, name, CaseOutcome::Passed) >> 3
@@ -319,10 +435,11 @@ pub fn qualified_name(suite: Option<&str>, name: &str) -> String {
 }
 
 fn case_key(suite: Option<&str>, name: &str, outcome: CaseOutcome) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    suite.unwrap_or("").hash(&mut hasher);
-    name.hash(&mut hasher);
-    (hasher.finish() << 3) | outcome_bits(outcome)
+    // A fast fixed-seed hash, on the path of every case of every report. A
+    // collision can only add a false conflicting duplicate (a discrepancy),
+    // never hide a failure.
+    let hash = foldhash::fast::FixedState::default().hash_one((suite.unwrap_or(""), name));
+    (hash << 3) | outcome_bits(outcome)
 }
 
 fn outcome_bits(outcome: CaseOutcome) -> u64 {
@@ -376,6 +493,44 @@ mod tests {
         ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
         ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
         ev.finish();
+        assert_eq!(
+            ev.observations,
+            vec![Observation::ConflictingDuplicate {
+                name: "s::t1".into(),
+                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
+            }]
+        );
+    }
+
+    #[test]
+    fn key_sort_sorts_large_and_small_inputs() {
+        for n in [0usize, 1, 1000, 70_000, 200_003] {
+            let mut top_bit_only: Vec<u64> = (0..n as u64).map(|i| i << 63 | i).collect();
+            sort_keys(&mut top_bit_only);
+            assert!(top_bit_only.windows(2).all(|w| w[0] <= w[1]), "n = {n}");
+            let mut state = 0x9e37_79b9_7f4a_7c15u64;
+            let mut keys: Vec<u64> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state
+                })
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            sort_keys(&mut keys);
+            assert_eq!(keys, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn passed_keys_count_and_conflict_like_passed_cases() {
+        let mut ev = evidence();
+        ev.add_passed(&[PassedKey::new(Some("s"), "t1"), PassedKey::new(Some("s"), "t2")]);
+        ev.add_case(Case::new("t1", CaseOutcome::Failed).suite("s"));
+        ev.finish();
+        assert_eq!(ev.tally.passed, 2);
         assert_eq!(
             ev.observations,
             vec![Observation::ConflictingDuplicate {

@@ -54,6 +54,8 @@ pub enum Format {
     TruegreenConfig,
     /// truegreen's suite ledger, appended by `truegreen run --ledger` (`truegreen.ledger.v1`).
     TruegreenLedger,
+    /// JUnit XML in every common dialect (Surefire, pytest, jest, nextest, go, mocha, node, PHPUnit, bats, ...).
+    Junit,
 }
 
 impl Format {
@@ -82,6 +84,7 @@ impl Format {
         Self::GitTestCounts,
         Self::TruegreenConfig,
         Self::TruegreenLedger,
+        Self::Junit,
     ];
 
     /// The stable id, as `--format` takes it.
@@ -111,6 +114,7 @@ impl Format {
             Self::GitTestCounts => "git-test-counts",
             Self::TruegreenConfig => "truegreen-config",
             Self::TruegreenLedger => "truegreen-ledger",
+            Self::Junit => "junit",
         }
     }
 

@@ -18,7 +18,7 @@ mod position;
 pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{
-    ArtifactInfo, Evidence, EvidenceLimits, Provenance, ProvenanceKind, cap_message, caps, case_identity,
+    ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
     qualified_name,
 };
 pub use format::Format;

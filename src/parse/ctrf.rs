@@ -486,11 +486,16 @@ impl State {
         let attempts = self.retry_attempts(object, &path);
         let flaky_flag = object.get("flaky").and_then(Value::as_bool) == Some(true);
         let failed_attempts = attempts.iter().filter(|(_, s)| *s == "failed").count();
+        // The last attempt is the rawest evidence of how a retried test ended; the
+        // status is the reporter's claim about it (compared below).
+        let last_attempt = attempts.iter().max_by_key(|(n, _)| *n).map(|(_, s)| s.as_str());
         let mut detail = None;
         let outcome = match status_str {
             Some("passed") => {
                 self.counts.passed += 1;
-                if flaky_flag || failed_attempts > 0 {
+                if last_attempt == Some("failed") {
+                    CaseOutcome::Failed
+                } else if flaky_flag || failed_attempts > 0 {
                     self.counts.flaky += 1;
                     CaseOutcome::Flaky
                 } else {
@@ -499,7 +504,7 @@ impl State {
             }
             Some("failed") => {
                 self.counts.failed += 1;
-                CaseOutcome::Failed
+                if last_attempt == Some("passed") { CaseOutcome::Flaky } else { CaseOutcome::Failed }
             }
             Some("skipped") => {
                 self.counts.skipped += 1;

@@ -33,6 +33,12 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         }
         let mut run = record.run;
         run.position = at;
+        // Stored relative to the ledger; resolved here, so every reader of the
+        // observation sees paths as discovery spells them.
+        let ledger = std::path::Path::new(&ev.info.path);
+        for report in &mut run.reports {
+            *report = crate::ledger::resolve_report(ledger, report);
+        }
         ev.observe(Observation::SuiteRun(run));
     }
     Ok(())

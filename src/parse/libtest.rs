@@ -808,7 +808,9 @@ enum TestResult {
 /// (`--nocapture` with one thread: the test's output follows on the same line).
 fn parse_test_line(line: &str) -> Option<(&str, Option<TestResult>)> {
     let rest = line.strip_prefix("test ")?;
-    let (name, result) = rest.split_once(" ... ")?;
+    // A line cut right after the separator (the process died, or the line was
+    // trimmed) is a start with no result.
+    let (name, result) = rest.split_once(" ... ").or_else(|| rest.strip_suffix(" ...").map(|name| (name, "")))?;
     let name = name.strip_suffix(" - should panic").unwrap_or(name);
     if name.is_empty() {
         return None;

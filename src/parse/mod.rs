@@ -1,14 +1,17 @@
 //! Readers, one module per format, and the driver that runs one over a file.
 //!
 //! The driver reads each file exactly once: a prefix for format detection, then
-//! the whole stream through the reader, hashing every byte on the way. Readers
-//! stream; none of them holds a whole report of test cases in memory.
+//! the whole stream through the reader, hashing every byte on the way (on a
+//! second thread for large files). Readers stream; none of them holds a whole
+//! report of test cases in memory.
 
 pub mod counts;
 pub mod ctrf;
 pub mod git_counts;
 pub mod go_test;
+mod hashing;
 pub mod json;
+pub mod junit;
 pub mod kane;
 pub mod ledger;
 pub mod libtest;
@@ -24,8 +27,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use hashing::HashingReader;
 pub use sniff::Sniff;
 
 use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Excess, Format, Observation, Position};
@@ -49,11 +51,15 @@ impl ParseError {
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Options for reading artifacts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
     pub limits: EvidenceLimits,
     /// Read every file as this format instead of detecting it.
     pub forced: Option<Format>,
+    /// The checkout the tests ran in (`GITHUB_WORKSPACE` or the current
+    /// directory), resolved by the caller. Stack frames under it become
+    /// source locations relative to it.
+    pub workspace: Option<String>,
 }
 
 /// The outcome of looking at one candidate file.
@@ -70,6 +76,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     kane::detect(sniff)
         .or_else(|| ctrf::detect(sniff))
         .or_else(|| pi::detect(sniff))
+        .or_else(|| junit::detect(sniff))
         .or_else(|| go_test::detect(sniff))
         .or_else(|| libtest::detect(sniff))
         .or_else(|| tap::detect(sniff))
@@ -78,10 +85,19 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
         .or_else(|| counts::detect(sniff))
 }
 
-/// Run one format's reader over a stream.
-pub fn read_format(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+/// Run one format's reader over a stream. `workspace` is [`ReadOptions::workspace`].
+///
+/// Generic over the input so that a reader that wants it (JUnit) can inline
+/// its reads; the others take it as `&mut dyn BufRead`.
+pub fn read_format<R: BufRead>(
+    format: Format,
+    input: &mut R,
+    ev: &mut Evidence,
+    workspace: Option<&str>,
+) -> Result<(), ParseError> {
     match format {
         Format::Kane => kane::read(input, ev),
+        Format::Junit => junit::read(input, ev, workspace),
         Format::PiResult
         | Format::PiSummary
         | Format::PiTriageDiff
@@ -126,32 +142,44 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
         ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: Some(ev.info.size), limit });
         return ReadOutcome::Report(Box::new(ev));
     }
-    match File::open(path) {
+    let outcome = match File::open(path) {
         Ok(file) => read_stream(file, info, explicit, options),
         Err(err) => {
             let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
             ev.unparseable(format!("cannot open: {err}"), Position::default());
-            ReadOutcome::Report(Box::new(ev))
+            return ReadOutcome::Report(Box::new(ev));
         }
+    };
+    if let ReadOutcome::Report(mut ev) = outcome {
+        add_line_numbers(path, &mut ev);
+        return ReadOutcome::Report(ev);
     }
+    outcome
 }
 
 /// Read one artifact from any byte stream (a file, a pipe's capture, memory).
-/// `info.path` names it in findings; its file name breaks detection ties.
+/// `info.path` names it in findings; its file name breaks detection ties;
+/// `info.size`, when known, lets a large input be hashed on a second thread.
 pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, options: &ReadOptions) -> ReadOutcome {
     let limit = options.limits.max_file_bytes;
-    let mut hashing = HashingReader::new(CappedReader::new(input, limit));
-    let mut prefix = Vec::with_capacity(8 * 1024);
-    if let Err(err) = (&mut hashing).take(SNIFF_BYTES as u64).read_to_end(&mut prefix) {
-        info.format = options.forced;
-        let mut ev = Evidence::new(info, options.limits);
-        if hashing.inner.exceeded {
-            ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit });
-        } else {
-            ev.unparseable(format!("cannot read: {err}"), Position::offset(prefix.len() as u64));
+    let capped = CappedReader::new(input, limit);
+    let exceeded = capped.exceeded();
+    let mut hashing = HashingReader::new(capped, info.size);
+    // The first chunk holds the prefix unless the input is shorter; nothing is
+    // consumed, so the reader later starts from the first byte.
+    let prefix = match hashing.fill_buf() {
+        Ok(first) => first[..first.len().min(SNIFF_BYTES)].to_vec(),
+        Err(err) => {
+            info.format = options.forced;
+            let mut ev = Evidence::new(info, options.limits);
+            if exceeded.get() {
+                ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit });
+            } else {
+                ev.unparseable(format!("cannot read: {err}"), Position::offset(0));
+            }
+            return ReadOutcome::Report(Box::new(ev));
         }
-        return ReadOutcome::Report(Box::new(ev));
-    }
+    };
     let complete = prefix.len() < SNIFF_BYTES;
     let file_name = Path::new(&info.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sniff = Sniff::new(&prefix, complete, &file_name);
@@ -166,7 +194,8 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         info.format = options.forced;
         let mut ev = Evidence::new(info, options.limits);
         ev.observe(Observation::Empty);
-        finish_hash(&mut ev, hashing);
+        drain(&mut hashing);
+        finish_hash(&mut ev, hashing, &exceeded);
         return ReadOutcome::Report(Box::new(ev));
     }
 
@@ -175,66 +204,73 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         None if explicit => {
             let mut ev = Evidence::new(info, options.limits);
             drain(&mut hashing);
-            if !hashing.inner.exceeded {
+            if !exceeded.get() {
                 ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
             }
-            finish_hash(&mut ev, hashing);
+            finish_hash(&mut ev, hashing, &exceeded);
             return ReadOutcome::Report(Box::new(ev));
         }
         None => return ReadOutcome::Ignored,
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
-    let read = {
-        let mut input = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(&prefix[..]).chain(&mut hashing));
-        let read = read_format(format, &mut input, &mut ev);
-        // Whatever the reader left unread still belongs to the file's hash.
-        drain(&mut input);
-        read
-    };
+    let read = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref());
+    // Whatever the reader left unread still belongs to the input's hash.
+    drain(&mut hashing);
     if let Err(err) = read
-        && !hashing.inner.exceeded
+        && !exceeded.get()
     {
         // Past the cap the reader only met a read error: the size is the finding.
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
-    finish_hash(&mut ev, hashing);
+    finish_hash(&mut ev, hashing, &exceeded);
     ev.finish();
     ReadOutcome::Report(Box::new(ev))
 }
 
-/// Record the file's hash, or, when the stream went past the cap, that it is
+/// Record the input's hash, or, when the stream went past the cap, that it is
 /// too large: what was read is then only a prefix, whose hash would name no file.
-fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<CappedReader<R>>) {
-    if hashing.inner.exceeded {
+fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<R>, exceeded: &Exceeded) {
+    if exceeded.get() {
         ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit: ev.limits().max_file_bytes });
     } else {
         ev.info.sha256 = Some(hashing.finish_hex());
     }
 }
 
-fn drain(reader: &mut impl Read) {
-    let _ = std::io::copy(reader, &mut std::io::sink());
+/// Whether a [`CappedReader`] met more bytes than its cap; shared, because the
+/// reader itself is owned by the [`HashingReader`] around it.
+#[derive(Clone, Default)]
+struct Exceeded(std::rc::Rc<std::cell::Cell<bool>>);
+
+impl Exceeded {
+    fn get(&self) -> bool {
+        self.0.get()
+    }
 }
 
-/// Lets `limit` bytes through, then fails (and says so in `exceeded`) if the
+/// Lets `limit` bytes through, then fails (and says so in [`Exceeded`]) if the
 /// stream holds more, so that a stream of unknown size (a pipe, a file growing
 /// while read) is never read past the cap.
 struct CappedReader<R> {
     inner: R,
     remaining: u64,
-    exceeded: bool,
+    exceeded: Exceeded,
 }
 
 impl<R: Read> CappedReader<R> {
     fn new(inner: R, limit: u64) -> Self {
-        Self { inner, remaining: limit, exceeded: false }
+        Self { inner, remaining: limit, exceeded: Exceeded::default() }
+    }
+
+    fn exceeded(&self) -> Exceeded {
+        self.exceeded.clone()
     }
 }
 
 impl<R: Read> Read for CappedReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.exceeded {
+        if self.exceeded.get() {
             return Err(too_large());
         }
         if buf.is_empty() {
@@ -246,7 +282,7 @@ impl<R: Read> Read for CappedReader<R> {
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
                 _ => {
-                    self.exceeded = true;
+                    self.exceeded.0.set(true);
                     Err(too_large())
                 }
             };
@@ -262,27 +298,41 @@ fn too_large() -> std::io::Error {
     std::io::Error::other("larger than --max-file-bytes")
 }
 
-/// Hashes every byte read through it.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> HashingReader<R> {
-    fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new() }
-    }
-
-    fn finish_hex(self) -> String {
-        let digest = self.hasher.finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+/// Streaming readers report a byte offset; the line and column cost a second
+/// pass over the file, paid only on this error path.
+fn add_line_numbers(path: &Path, ev: &mut Evidence) {
+    for obs in &mut ev.observations {
+        if let Observation::Unparseable { position, .. } = obs
+            && position.line.is_none()
+            && let Some(offset) = position.byte_offset
+            && let Some((line, column)) = line_and_column(path, offset)
+        {
+            position.line = Some(line);
+            position.column = Some(column);
+        }
     }
 }
 
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
+/// The 1-based line and byte column of `offset` in the file at `path`.
+fn line_and_column(path: &Path, offset: u64) -> Option<(u64, u64)> {
+    let mut input = BufReader::new(File::open(path).ok()?).take(offset);
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    loop {
+        let buf = input.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        for i in memchr::memchr_iter(b'\n', buf) {
+            line += 1;
+            line_start = pos + i as u64 + 1;
+        }
+        let n = buf.len();
+        pos += n as u64;
+        input.consume(n);
     }
+    (pos == offset).then_some((line, offset - line_start + 1))
+}
+
+fn drain(reader: &mut impl Read) {
+    let _ = std::io::copy(reader, &mut std::io::sink());
 }

@@ -13,7 +13,7 @@ pub fn read(format: Format, text: &str) -> Evidence {
     let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
     let mut input = text.as_bytes();
-    if let Err(err) = read_format(format, &mut input, &mut ev) {
+    if let Err(err) = read_format(format, &mut input, &mut ev, None) {
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
     ev.finish();

@@ -21,8 +21,100 @@ pub use files::random_hex;
 
 use serde_json::{Value, json};
 
+use crate::gate::GateResult;
+use crate::render::gate as gate_render;
 use crate::render::github::{self as gh, WORKFLOW_ANNOTATIONS_PER_LEVEL};
 use crate::verdict::{Status, Verdict, exit_code};
+
+/// What is published: one check's verdict, or the gate over a matrix. The
+/// delivery (check run, retries, fallback, job summary, outputs) is the same.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject<'a> {
+    Verdict(&'a Verdict),
+    Gate(&'a GateResult),
+}
+
+impl<'a> From<&'a Verdict> for Subject<'a> {
+    fn from(verdict: &'a Verdict) -> Self {
+        Self::Verdict(verdict)
+    }
+}
+
+impl<'a> From<&'a GateResult> for Subject<'a> {
+    fn from(gate: &'a GateResult) -> Self {
+        Self::Gate(gate)
+    }
+}
+
+impl Subject<'_> {
+    pub fn status(self) -> Status {
+        match self {
+            Self::Verdict(v) => v.status,
+            Self::Gate(g) => g.status,
+        }
+    }
+
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Verdict(v) => v.exit_code,
+            Self::Gate(g) => g.exit_code,
+        }
+    }
+
+    fn title(self) -> String {
+        match self {
+            Self::Verdict(v) => gh::check_run_title(v),
+            Self::Gate(g) => gate_render::check_run::title(g),
+        }
+    }
+
+    fn summary(self) -> String {
+        match self {
+            Self::Verdict(v) => gh::check_run_summary(v),
+            Self::Gate(g) => gate_render::check_run::summary(g),
+        }
+    }
+
+    fn text(self) -> String {
+        match self {
+            Self::Verdict(v) => gh::check_run_text(v),
+            Self::Gate(g) => gate_render::check_run::text(g),
+        }
+    }
+
+    fn annotations(self, paths: &gh::RepoPaths) -> Vec<gh::Annotation> {
+        match self {
+            Self::Verdict(v) => gh::annotations(v, paths),
+            Self::Gate(g) => gate_render::check_run::annotations(g, paths),
+        }
+    }
+
+    fn job_summary(self, label: Option<&str>, budget: usize) -> String {
+        match self {
+            Self::Verdict(v) => gh::job_summary(v, label, budget),
+            Self::Gate(g) => gh::labelled(label, |max| gate_render::markdown::render_bounded(g, max), budget),
+        }
+    }
+
+    fn commit_status_description(self) -> String {
+        match self {
+            Self::Verdict(v) => gh::commit_status_description(v),
+            Self::Gate(g) => gate_render::check_run::commit_status_description(g),
+        }
+    }
+
+    fn outputs(
+        self,
+        check_run_url: Option<&str>,
+        json: Option<&str>,
+        markdown: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Verdict(v) => gh::step_outputs(v, check_run_url, json, markdown),
+            Self::Gate(g) => gate_render::check_run::step_outputs(g, check_run_url, json, markdown),
+        }
+    }
+}
 
 /// Where the verdict goes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -55,18 +147,19 @@ pub enum FailOn {
 impl FailOn {
     /// The process exit code under this policy. The verdict (and the
     /// `exit-code` output) keep the verdict's own code.
-    pub fn exit_code(self, verdict: &Verdict) -> i32 {
+    pub fn exit_code<'a>(self, subject: impl Into<Subject<'a>>) -> i32 {
+        let subject = subject.into();
         match self {
-            Self::Failure => verdict.exit_code,
-            Self::Discrepancy if verdict.status == Status::Discrepancy => verdict.exit_code,
+            Self::Failure => subject.exit_code(),
+            Self::Discrepancy if subject.status() == Status::Discrepancy => subject.exit_code(),
             Self::Discrepancy => exit_code::PASS,
         }
     }
 
     /// The check run's conclusion: `neutral` for an honest failure the policy
     /// lets through, so a required check does not block on it.
-    pub fn conclusion(self, verdict: &Verdict) -> &'static str {
-        match (verdict.status, self) {
+    pub fn conclusion<'a>(self, subject: impl Into<Subject<'a>>) -> &'static str {
+        match (subject.into().status(), self) {
             (Status::Pass, _) => "success",
             (Status::Fail, Self::Discrepancy) => "neutral",
             _ => "failure",
@@ -156,8 +249,8 @@ fn route(mode: PublishMode, ctx: &GitHubContext) -> Route {
 }
 
 /// Publish with real time. Never fails; see [`PublishReport::log`].
-pub fn publish(verdict: &Verdict, ctx: &GitHubContext, opts: &PublishOptions) -> PublishReport {
-    let mut job = Job::prepare(verdict, ctx, opts);
+pub fn publish<'a>(subject: impl Into<Subject<'a>>, ctx: &GitHubContext, opts: &PublishOptions) -> PublishReport {
+    let mut job = Job::prepare(subject.into(), ctx, opts);
     if job.route == Route::CheckRun {
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(runtime) => {
@@ -172,13 +265,13 @@ pub fn publish(verdict: &Verdict, ctx: &GitHubContext, opts: &PublishOptions) ->
 
 /// Publish with the given clock (tests pass a [`VirtualClock`]). Must run
 /// inside a Tokio runtime.
-pub async fn publish_with(
-    verdict: &Verdict,
+pub async fn publish_with<'a>(
+    subject: impl Into<Subject<'a>>,
     ctx: &GitHubContext,
     opts: &PublishOptions,
     clock: &dyn Clock,
 ) -> PublishReport {
-    let mut job = Job::prepare(verdict, ctx, opts);
+    let mut job = Job::prepare(subject.into(), ctx, opts);
     if job.route == Route::CheckRun {
         job.check_run(clock).await;
     }
@@ -188,7 +281,7 @@ pub async fn publish_with(
 /// One publication, in three steps: local files first (they cannot fail for
 /// network reasons), then the API, then the outputs that name its result.
 struct Job<'a> {
-    verdict: &'a Verdict,
+    subject: Subject<'a>,
     ctx: &'a GitHubContext,
     opts: &'a PublishOptions,
     route: Route,
@@ -198,13 +291,12 @@ struct Job<'a> {
 }
 
 impl<'a> Job<'a> {
-    fn prepare(verdict: &'a Verdict, ctx: &'a GitHubContext, opts: &'a PublishOptions) -> Self {
+    fn prepare(subject: Subject<'a>, ctx: &'a GitHubContext, opts: &'a PublishOptions) -> Self {
         let route = route(opts.mode, ctx);
         let name = gh::check_run_name(&opts.check_name, opts.shard.as_ref());
-        let annotations =
-            if route == Route::Nothing { Vec::new() } else { gh::annotations(verdict, &ctx.repo_paths()) };
+        let annotations = if route == Route::Nothing { Vec::new() } else { subject.annotations(&ctx.repo_paths()) };
         let mut job = Self {
-            verdict,
+            subject,
             ctx,
             opts,
             route,
@@ -248,7 +340,7 @@ impl<'a> Job<'a> {
         }
         // The default name repeats the report's own heading; any other labels it.
         let label = (self.name != "truegreen").then_some(self.name.as_str());
-        let summary = gh::job_summary(self.verdict, label, budget);
+        let summary = self.subject.job_summary(label, budget);
         match files::append(&path, &summary) {
             Ok(()) => self.report.job_summary_written = true,
             Err(e) => self.warning(&format!("could not write the job summary: {e}")),
@@ -287,16 +379,16 @@ impl<'a> Job<'a> {
                 return;
             }
         };
-        let title = gh::check_run_title(self.verdict);
-        let summary = gh::check_run_summary(self.verdict);
-        let text = gh::check_run_text(self.verdict);
+        let title = self.subject.title();
+        let summary = self.subject.summary();
+        let text = self.subject.text();
         let external_id = check_run::external_id(&self.opts.check_name, self.opts.shard.as_ref());
         let plan = check_run::CheckRunPlan {
             repository,
             head_sha: sha,
             name: &self.name,
             external_id: &external_id,
-            conclusion: self.opts.fail_on.conclusion(self.verdict),
+            conclusion: self.opts.fail_on.conclusion(self.subject),
             title: &title,
             summary: &summary,
             text: &text,
@@ -334,14 +426,14 @@ impl<'a> Job<'a> {
     }
 
     async fn commit_status(&mut self, api: &mut api::Api<'_>, repository: &Repository, sha: &str) {
-        let state = match self.opts.fail_on.exit_code(self.verdict) {
+        let state = match self.opts.fail_on.exit_code(self.subject) {
             exit_code::PASS => "success",
             _ => "failure",
         };
         let mut body = json!({
             "state": state,
             "context": self.name,
-            "description": gh::commit_status_description(self.verdict),
+            "description": self.subject.commit_status_description(),
         });
         if let Some(url) = self.ctx.run_url() {
             body["target_url"] = Value::String(url);
@@ -358,8 +450,7 @@ impl<'a> Job<'a> {
 
     fn finish(mut self) -> PublishReport {
         if let Some(path) = self.ctx.output.clone() {
-            let outputs = gh::step_outputs(
-                self.verdict,
+            let outputs = self.subject.outputs(
                 self.report.check_run_url(),
                 self.opts.json_path.as_deref(),
                 self.opts.markdown_path.as_deref(),

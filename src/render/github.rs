@@ -94,19 +94,19 @@ impl RepoPaths {
     /// the workspace is unknown.
     pub fn relative(&self, path: &str) -> String {
         let path = slashes(path);
-        let Some(ws) = &self.workspace else { return normalize(&path) };
+        let Some(ws) = &self.workspace else { return crate::discover::normalize(&path) };
         let absolute = match &self.cwd {
             Some(cwd) if !is_absolute(&path) => format!("{}/{path}", cwd.trim_end_matches('/')),
             _ => path.clone(),
         };
-        let normalized = normalize(&absolute);
-        let ws = normalize(ws);
+        let normalized = crate::discover::normalize(&absolute);
+        let ws = crate::discover::normalize(ws);
         match normalized.strip_prefix(ws.trim_end_matches('/')) {
             Some("") => ".".to_owned(),
             Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/').to_owned(),
             _ if is_absolute(&path) => normalized,
             // Relative to a directory outside the workspace: keep it as given.
-            _ => normalize(&path),
+            _ => crate::discover::normalize(&path),
         }
     }
 
@@ -126,23 +126,6 @@ fn is_absolute(path: &str) -> bool {
     let bytes = path.as_bytes();
     path.starts_with('/')
         || (bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/')
-}
-
-/// Drop `.` and empty segments and resolve `..` where possible.
-fn normalize(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    if rooted { format!("/{joined}") } else { joined }
 }
 
 /// Every finding and every failure as an annotation: discrepancies first, then
@@ -183,7 +166,7 @@ pub fn annotations(verdict: &Verdict, paths: &RepoPaths) -> Vec<Annotation> {
     out
 }
 
-fn finding_annotation(f: &Finding, paths: &RepoPaths, fallback: &str) -> Annotation {
+pub(crate) fn finding_annotation(f: &Finding, paths: &RepoPaths, fallback: &str) -> Annotation {
     let (path, line) = match (&f.source, &f.artifact) {
         (Some(src), _) => (src.file.clone(), src.line.map(u64::from)),
         (None, Some(artifact)) => (paths.relative(artifact), f.position.as_ref().and_then(|p| p.line)),
@@ -231,7 +214,9 @@ fn failure_annotation(a: &ArtifactReport, f: &FailureRecord, paths: &RepoPaths, 
     annotation(path, line, level, &format!("{kind}: {name}"), &message, replay)
 }
 
-fn annotation(
+/// One annotation from untrusted parts: every text is made inert and cut to
+/// GitHub's limits, and the line is a valid 1-based line.
+pub(crate) fn annotation(
     path: String,
     line: Option<u64>,
     level: Level,
@@ -347,11 +332,16 @@ pub fn check_run_text(verdict: &Verdict) -> String {
 /// The job summary: the markdown report, labelled with the check run's name,
 /// within `max_bytes`.
 pub fn job_summary(verdict: &Verdict, label: Option<&str>, max_bytes: usize) -> String {
+    labelled(label, |max| markdown::render_bounded(verdict, max), max_bytes)
+}
+
+/// A bounded markdown body under a bold label line, all within `max_bytes`.
+pub fn labelled(label: Option<&str>, body: impl FnOnce(usize) -> String, max_bytes: usize) -> String {
     let prefix = match label {
         Some(l) if !l.trim().is_empty() => format!("**{}**\n\n", markdown_inline(l)),
         _ => String::new(),
     };
-    let body = markdown::render_bounded(verdict, max_bytes.saturating_sub(prefix.len()));
+    let body = body(max_bytes.saturating_sub(prefix.len()));
     format!("{prefix}{body}")
 }
 

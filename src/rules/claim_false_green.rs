@@ -1,5 +1,4 @@
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
-use crate::model::ClaimKind;
 
 pub struct ClaimFalseGreen;
 
@@ -35,24 +34,7 @@ impl Rule for ClaimFalseGreen {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for ev in cx.artifacts {
-            for claim in &ev.claims {
-                if let ClaimKind::Status { claimed, claimed_raw, derived, evidence } = &claim.kind
-                    && claimed.rank() < derived.rank()
-                {
-                    out.push(
-                        META.finding(format!(
-                            "{} says {} = {claimed_raw:?}, but its evidence says {}: {evidence}",
-                            claim.scope,
-                            claim.field,
-                            derived.as_str()
-                        ))
-                        .artifact(&ev.info.path)
-                        .from_claim(claim),
-                    );
-                }
-            }
-        }
+        super::status_claims::report(cx, &META, |claimed, derived| claimed.rank() < derived.rank(), out);
     }
 }
 

@@ -18,14 +18,17 @@ mod cross_report_conflict;
 mod empty_artifact;
 mod exit_code_contradiction;
 mod expected_report_missing;
+mod flaky_test;
 mod no_reports;
 mod nothing_ran;
+mod protocol;
 mod provenance;
 mod provenance_disagreement;
 mod run_id_mismatch;
 mod schema_violation;
 mod stale_report;
 mod stale_timestamp;
+mod status_claims;
 mod suite_below_min_tests;
 mod suite_exit_contradiction;
 mod suite_not_run;
@@ -48,6 +51,7 @@ mod waiver_unbacked;
 
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
+pub use flaky_test::FlakyPolicy;
 pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, RunRequirements, SuitePolicy};
 
 use chrono::NaiveDate;
@@ -93,6 +97,8 @@ pub struct Policy {
     pub waiver_warn_days: i64,
     /// Freshness and completeness: what must exist, and the run's identity.
     pub run: RunRequirements,
+    /// Whether a case that passed only on a retry fails the run (`--flaky`).
+    pub flaky: FlakyPolicy,
 }
 
 impl Policy {
@@ -104,6 +110,7 @@ impl Policy {
             max_waiver_days: 30,
             waiver_warn_days: 3,
             run: RunRequirements::default(),
+            flaky: FlakyPolicy::Pass,
         }
     }
 }
@@ -147,6 +154,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &exit_code_contradiction::ExitCodeContradiction,
     &conflicting_duplicate::ConflictingDuplicate,
     &artifacts_disagree::ArtifactsDisagree,
+    &flaky_test::FlakyTest,
     &nothing_ran::NothingRan,
     &suite_exit_contradiction::SuiteExitContradiction,
     &suite_without_results::SuiteWithoutResults,

@@ -14,6 +14,11 @@ work tree; no `--run-id` or `GITHUB_RUN_ID`), compares the artifacts with each o
 commits (by prefix) and CI run ids must agree across all of them. When the reference is
 known, TG302 and TG303 compare each artifact with it instead.
 
+An artifact that identifies the run of its whole directory (pi's `environment.json`, written at
+the top of the run folder) is also compared with every artifact below it, on commit, run id
+and correlation id: a `result.json` naming another correlation id than its run folder's
+`environment.json` was left there by an earlier run (the stale-state flake of fbi PR 6).
+
 ## Why it matters
 Evidence checked together is judged as one run. Two commits or two run ids among the
 artifacts mean at least one of them is left over from another run, even when truegreen
@@ -33,16 +38,60 @@ impl Rule for ProvenanceDisagreement {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let same_id = |a: &str, b: &str| Some(a.trim() == b.trim());
         if cx.policy.run.commit.is_none() {
             self.compare(cx, ProvenanceKind::Commit, "commits", provenance::same_commit, out);
+            self.within_run_directories(cx, ProvenanceKind::Commit, "commit", provenance::same_commit, out);
         }
         if cx.policy.run.run_id.is_none() {
-            self.compare(cx, ProvenanceKind::RunId, "CI run ids", |a, b| Some(a.trim() == b.trim()), out);
+            self.compare(cx, ProvenanceKind::RunId, "CI run ids", same_id, out);
+            self.within_run_directories(cx, ProvenanceKind::RunId, "run id", same_id, out);
+        }
+        if cx.policy.run.correlation_id.is_none() {
+            self.within_run_directories(cx, ProvenanceKind::CorrelationId, "correlation id", same_id, out);
         }
     }
 }
 
 impl ProvenanceDisagreement {
+    /// Every artifact below a run manifest's directory must agree with it.
+    fn within_run_directories(
+        &self,
+        cx: &RuleContext<'_>,
+        kind: ProvenanceKind,
+        label: &str,
+        same: impl Fn(&str, &str) -> Option<bool>,
+        out: &mut Vec<Finding>,
+    ) {
+        for manifest in cx.artifacts {
+            let Some(run) = manifest.provenance.iter().find(|p| p.kind == kind && p.covers_directory) else {
+                continue;
+            };
+            let manifest_path = crate::discover::normalize(&manifest.info.path);
+            let dir = manifest_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            for ev in cx.artifacts {
+                let path = crate::discover::normalize(&ev.info.path);
+                let below = if dir.is_empty() { path != manifest_path } else { path.starts_with(&format!("{dir}/")) };
+                if !below || path == manifest_path {
+                    continue;
+                }
+                if let Some(stale) =
+                    ev.provenance.iter().find(|p| p.kind == kind && same(&run.value, &p.value) == Some(false))
+                {
+                    out.push(
+                        META.finding(format!(
+                            "{} names {label} {}, but {} says its folder is run {}: the artifact is left over from another run",
+                            ev.info.path, stale.value, manifest.info.path, run.value
+                        ))
+                        .artifact(&ev.info.path)
+                        .position(&crate::model::Position::field(stale.field.clone()))
+                        .side_by_side(format!("{} {}", stale.field, stale.value), format!("{label} {} ({})", run.value, manifest.info.path)),
+                    );
+                }
+            }
+        }
+    }
+
     fn compare(
         &self,
         cx: &RuleContext<'_>,
@@ -86,6 +135,23 @@ mod tests {
         let mut ev = evidence(path, Format::PiDropinVerdict);
         ev.add_provenance(ProvenanceKind::Commit, "git_commit", sha);
         ev
+    }
+
+    #[test]
+    fn an_artifact_below_a_run_manifest_must_name_the_same_run() {
+        let mut env = evidence("e2e/20261120/environment.json", Format::PiEnvironment);
+        env.add_provenance(ProvenanceKind::CorrelationId, "correlation_id", "20261120-linux");
+        env.provenance_covers_directory();
+        let mut stale = evidence("e2e/20261120/rpc/result.json", Format::PiResult);
+        stale.add_provenance(ProvenanceKind::CorrelationId, "correlation_id", "20261119-linux");
+        let mut fresh = evidence("e2e/20261120/tui/result.json", Format::PiResult);
+        fresh.add_provenance(ProvenanceKind::CorrelationId, "correlation_id", "20261120-linux");
+        let mut elsewhere = evidence("e2e/20261119/rpc/result.json", Format::PiResult);
+        elsewhere.add_provenance(ProvenanceKind::CorrelationId, "correlation_id", "20261119-linux");
+        let found = run(&ProvenanceDisagreement, &[env, stale, fresh, elsewhere], &policy());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].artifact.as_deref(), Some("e2e/20261120/rpc/result.json"));
+        assert!(found[0].message.contains("left over from another run"), "{}", found[0].message);
     }
 
     #[test]

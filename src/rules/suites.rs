@@ -16,7 +16,8 @@ pub fn runs<'a>(cx: &'a RuleContext<'_>) -> impl Iterator<Item = (&'a Evidence, 
 
 /// The artifacts read whose path is one of `paths`.
 pub fn artifacts_at<'a>(cx: &'a RuleContext<'_>, paths: &'a [String]) -> impl Iterator<Item = &'a Evidence> {
-    cx.artifacts.iter().filter(move |ev| paths.contains(&ev.info.path))
+    let wanted: Vec<String> = paths.iter().map(|p| crate::discover::normalize(p)).collect();
+    cx.artifacts.iter().filter(move |ev| wanted.contains(&crate::discover::normalize(&ev.info.path)))
 }
 
 /// The configuration of a suite, if the configuration declares it.

@@ -1,5 +1,5 @@
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
-use crate::model::{Observation, Violation};
+use crate::model::Violation;
 
 pub struct TapPlanMisplaced;
 
@@ -38,45 +38,16 @@ impl Rule for TapPlanMisplaced {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for ev in cx.artifacts {
-            for obs in &ev.observations {
-                if let Observation::ProtocolViolation { violation: Violation::PlanMisplaced, detail, position } = obs {
-                    out.push(META.finding(detail.clone()).artifact(&ev.info.path).position(position));
-                }
-            }
-        }
+        super::protocol::report(cx, Violation::PlanMisplaced, &META, out);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Format, Position};
-    use crate::rules::testing::{evidence, policy, run};
-
-    fn with(violation: Violation) -> Vec<Finding> {
-        let mut ev = evidence("r", Format::Tap);
-        ev.observe(Observation::ProtocolViolation {
-            violation,
-            detail: "the TAP stream: a second plan; the first is at line 1".into(),
-            position: Position::line(4),
-        });
-        run(&TapPlanMisplaced, &[ev], &policy())
-    }
 
     #[test]
-    fn reports_its_violation_with_position() {
-        let found = with(Violation::PlanMisplaced);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].rule, "TG021");
-        assert_eq!(found[0].severity, Severity::Discrepancy);
-        assert_eq!(found[0].position, Some(Position::line(4)));
-        assert_eq!(found[0].message, "the TAP stream: a second plan; the first is at line 1");
-    }
-
-    #[test]
-    fn ignores_other_violations() {
-        let other = if Violation::PlanMisplaced == Violation::Schema { Violation::BailOut } else { Violation::Schema };
-        assert!(with(other).is_empty());
+    fn reports_its_violation_and_no_other() {
+        super::super::protocol::assert_reports_only(&TapPlanMisplaced, Violation::PlanMisplaced);
     }
 }

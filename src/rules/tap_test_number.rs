@@ -1,5 +1,5 @@
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
-use crate::model::{Observation, Violation};
+use crate::model::Violation;
 
 pub struct TapTestNumber;
 
@@ -38,45 +38,16 @@ impl Rule for TapTestNumber {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for ev in cx.artifacts {
-            for obs in &ev.observations {
-                if let Observation::ProtocolViolation { violation: Violation::TestNumber, detail, position } = obs {
-                    out.push(META.finding(detail.clone()).artifact(&ev.info.path).position(position));
-                }
-            }
-        }
+        super::protocol::report(cx, Violation::TestNumber, &META, out);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Format, Position};
-    use crate::rules::testing::{evidence, policy, run};
-
-    fn with(violation: Violation) -> Vec<Finding> {
-        let mut ev = evidence("r", Format::Tap);
-        ev.observe(Observation::ProtocolViolation {
-            violation,
-            detail: "the TAP stream: test number 3 where 2 was expected (out of order or repeated)".into(),
-            position: Position::line(4),
-        });
-        run(&TapTestNumber, &[ev], &policy())
-    }
 
     #[test]
-    fn reports_its_violation_with_position() {
-        let found = with(Violation::TestNumber);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].rule, "TG022");
-        assert_eq!(found[0].severity, Severity::Discrepancy);
-        assert_eq!(found[0].position, Some(Position::line(4)));
-        assert_eq!(found[0].message, "the TAP stream: test number 3 where 2 was expected (out of order or repeated)");
-    }
-
-    #[test]
-    fn ignores_other_violations() {
-        let other = if Violation::TestNumber == Violation::Schema { Violation::BailOut } else { Violation::Schema };
-        assert!(with(other).is_empty());
+    fn reports_its_violation_and_no_other() {
+        super::super::protocol::assert_reports_only(&TapTestNumber, Violation::TestNumber);
     }
 }

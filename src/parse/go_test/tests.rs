@@ -31,7 +31,8 @@ fn detects_events_and_the_plain_build_failure_line() {
     assert_eq!(detected("FAIL\texample.com/x [setup failed]\n"), Some(Format::GoTestJson));
     let kane_like = "{\"type\":\"step_end\",\"Action\":\"x\"}\n";
     assert_eq!(detect(&Sniff::new(kane_like.as_bytes(), true, "x")), None);
-    assert_eq!(detected("<testsuites>\nFAIL\tpkg [build failed]\n</testsuites>\n"), None);
+    // A JUnit report quoting go's build-failure line is JUnit, not test2json.
+    assert_eq!(detected("<testsuites>\nFAIL\tpkg [build failed]\n</testsuites>\n"), Some(Format::Junit));
     assert_eq!(detected("FAIL\tpkg\t0.01s\n"), None);
 }
 

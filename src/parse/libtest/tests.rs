@@ -55,7 +55,11 @@ fn detects_console_and_json_output_but_not_reports_that_quote_it() {
         detected("{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }\n"),
         Some(Format::LibtestJson)
     );
-    assert_eq!(detected("<testsuite>\n<system-out>\nrunning 1 test\n</system-out>\n</testsuite>\n"), None);
+    // A JUnit report quoting libtest output is JUnit, not libtest.
+    assert_eq!(
+        detected("<testsuite>\n<system-out>\nrunning 1 test\n</system-out>\n</testsuite>\n"),
+        Some(Format::Junit)
+    );
     assert_eq!(detected("   Compiling x v0.1.0 (/w)\n    Finished `dev` profile\n"), None);
 }
 
@@ -283,4 +287,14 @@ fn started_tests_are_matched_by_name_whatever_the_order() {
     let incomplete: Vec<&str> =
         ev.failures.iter().filter(|f| f.outcome == CaseOutcome::Incomplete).map(|f| f.name.as_str()).collect();
     assert_eq!(incomplete, ["b"]);
+}
+
+#[test]
+fn a_test_cut_right_after_its_separator_is_incomplete() {
+    // The process was killed while `rpc::cancel` ran: its line ends at " ... ".
+    let ev = console(
+        "     Running tests/rpc.rs (target/debug/deps/rpc-0123456789abcdef)\n\nrunning 2 tests\ntest rpc::ping ... ok\ntest rpc::cancel ... \n",
+    );
+    assert_eq!((ev.tally.passed, ev.tally.incomplete), (1, 1));
+    assert_eq!(ev.failures[0].name, "rpc::cancel");
 }

@@ -1,88 +1,120 @@
-//! What a publisher needs to post the gate as one check run: its name,
-//! conclusion, title, summary and annotations, within GitHub's limits. The
-//! shapes follow the Checks API (`output.title`, `output.summary`,
-//! `output.annotations[]`), so a publisher can send them as they are.
+//! The gate as one check run: its title, summary, text and annotations, and
+//! the step outputs. `crate::publish` delivers them with the same lifecycle,
+//! retries and fallbacks as a single check's verdict.
 
-use serde::Serialize;
+use std::fmt::Write as _;
 
 use super::{cells_sentence, markdown};
-use crate::gate::GateResult;
-use crate::text::{one_line, terminal_safe, truncate};
-use crate::verdict::Status;
+use crate::gate::{ExpectedSource, GateResult};
+use crate::render::github::{self as gh, Annotation, Level, RepoPaths};
+use crate::text::{markdown_code_block, markdown_code_span, one_line, truncate};
 
-/// The check run's name: one stable required check.
+/// The check run's default name: one stable required check.
 pub const NAME: &str = "truegreen gate";
-/// GitHub rejects an `output.summary` longer than this.
-pub const MAX_SUMMARY_BYTES: usize = 65_535;
-/// GitHub caps an annotation's title at 255 characters and its message and
-/// raw details at 64 KB.
-const MAX_TITLE: usize = 255;
-const MAX_DETAIL: usize = 64 * 1024 - 1;
-/// Annotations produced at most (a publisher sends them 50 per request).
+/// Annotations produced at most; the summary and the JSON hold everything.
 pub const MAX_ANNOTATIONS: usize = 500;
 
-/// One annotation, as `output.annotations[]` takes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Annotation {
-    pub path: String,
-    pub start_line: u32,
-    pub end_line: u32,
-    /// `failure`, `warning` or `notice`.
-    pub annotation_level: &'static str,
-    pub title: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub raw_details: Option<String>,
+/// The cells and counts, in one line.
+pub fn title(result: &GateResult) -> String {
+    truncate(&one_line(&cells_sentence(result)), gh::ANNOTATION_TITLE_LIMIT)
 }
 
-/// The gate as one check run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CheckRunOutput {
-    pub name: &'static str,
-    /// `success` only when the gate passed; `failure` otherwise.
-    pub conclusion: &'static str,
-    pub title: String,
-    pub summary: String,
-    pub annotations: Vec<Annotation>,
-    /// Annotations not produced because of [`MAX_ANNOTATIONS`].
-    pub annotations_left_out: usize,
+/// The cell table and the findings, within GitHub's cap.
+pub fn summary(result: &GateResult) -> String {
+    markdown::render_bounded(result, gh::CHECK_RUN_TEXT_LIMIT)
 }
 
-pub fn check_run(result: &GateResult) -> CheckRunOutput {
-    let conclusion = if result.status == Status::Pass { "success" } else { "failure" };
-    let mut annotations = Vec::new();
-    let mut left_out = 0usize;
+/// The replay commands of every failing cell, within GitHub's cap.
+pub fn text(result: &GateResult) -> String {
+    let mut out = String::from("## Replay the failing cells\n\n");
+    let mut any = false;
     for row in result.failing_cells() {
-        let Some(v) = row.counted() else { continue };
-        for failure in &v.failures {
-            let Some(source) = &failure.source else { continue };
-            if annotations.len() >= MAX_ANNOTATIONS {
-                left_out += 1;
-                continue;
-            }
-            let line = source.line.unwrap_or(1).max(1);
-            annotations.push(Annotation {
-                path: one_line(&source.file),
-                start_line: line,
-                end_line: line,
-                annotation_level: "failure",
-                title: truncate(&one_line(&format!("{}: {}", row.label, failure.name)), MAX_TITLE),
-                message: truncate(
-                    &terminal_safe(
-                        failure.message.as_deref().unwrap_or(&format!("{} in cell {}", failure.outcome, row.label)),
-                    ),
-                    MAX_DETAIL,
-                ),
-                raw_details: failure.replay.as_deref().map(|r| truncate(&one_line(r), MAX_DETAIL)),
-            });
+        let Some(verdict) = row.counted() else { continue };
+        let commands: Vec<&str> = verdict
+            .failures
+            .iter()
+            .filter_map(|f| f.replay.as_deref())
+            .chain(verdict.replay.iter().map(String::as_str))
+            .collect();
+        if commands.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(out, "### {}\n", markdown_code_span(&row.label));
+        for cmd in commands {
+            out.push_str(&markdown_code_block(cmd, "sh"));
+        }
+        out.push('\n');
+        if out.len() > gh::CHECK_RUN_TEXT_LIMIT {
+            break;
         }
     }
-    CheckRunOutput {
-        name: NAME,
-        conclusion,
-        title: truncate(&one_line(&cells_sentence(result)), MAX_TITLE),
-        summary: markdown::render_bounded(result, MAX_SUMMARY_BYTES),
-        annotations,
-        annotations_left_out: left_out,
+    if !any {
+        out.push_str("_No failing cell carries a replay command._\n");
     }
+    truncate(&out, gh::CHECK_RUN_TEXT_LIMIT)
+}
+
+/// The gate's findings (placed on the workflow file when the matrix came from
+/// it), then every failure of a failing cell that names a source location.
+pub fn annotations(result: &GateResult, paths: &RepoPaths) -> Vec<Annotation> {
+    let fallback = match &result.expected.source {
+        ExpectedSource::Workflow { path, .. } => paths.relative(path),
+        _ => ".".to_owned(),
+    };
+    let mut out: Vec<Annotation> =
+        result.findings.iter().map(|f| gh::finding_annotation(&f.finding, paths, &fallback)).collect();
+    for row in result.failing_cells() {
+        let Some(verdict) = row.counted() else { continue };
+        for failure in &verdict.failures {
+            let Some(source) = &failure.source else { continue };
+            out.push(gh::annotation(
+                source.file.clone(),
+                source.line.map(u64::from),
+                Level::Failure,
+                &format!("{}: {} ({})", row.label, failure.name, failure.outcome),
+                failure.message.as_deref().unwrap_or(&failure.outcome),
+                failure.replay.as_deref(),
+            ));
+        }
+    }
+    out.truncate(MAX_ANNOTATIONS);
+    out
+}
+
+/// A commit status description: the gate's sentence, at most 140 characters.
+pub fn commit_status_description(result: &GateResult) -> String {
+    truncate(&one_line(&cells_sentence(result)), gh::COMMIT_STATUS_DESCRIPTION_LIMIT)
+}
+
+/// The gate's step outputs.
+pub fn step_outputs(
+    result: &GateResult,
+    check_run_url: Option<&str>,
+    json_path: Option<&str>,
+    markdown_path: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let t = &result.totals;
+    vec![
+        ("verdict", result.status.as_str().to_owned()),
+        ("exit-code", result.exit_code.to_string()),
+        ("cells", t.expected.to_string()),
+        ("passed-cells", t.passed.to_string()),
+        ("failed-cells", t.failed.to_string()),
+        ("missing-cells", t.missing.to_string()),
+        ("tests", t.tests.to_string()),
+        ("failed", t.failed_tests.to_string()),
+        (
+            "discrepancies",
+            result
+                .findings
+                .iter()
+                .filter(|f| f.finding.severity == crate::rules::Severity::Discrepancy)
+                .count()
+                .to_string(),
+        ),
+        ("check-run-url", check_run_url.unwrap_or("").to_owned()),
+        ("json", json_path.unwrap_or("").to_owned()),
+        ("markdown", markdown_path.unwrap_or("").to_owned()),
+    ]
 }

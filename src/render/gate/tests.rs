@@ -122,14 +122,16 @@ fn json_round_trips() {
 
 #[test]
 fn check_run_output() {
-    let out = super::check_run::check_run(&sample());
-    assert_eq!(out.name, "truegreen gate");
-    assert_eq!(out.conclusion, "failure");
+    use super::check_run;
+    let result = sample();
     assert_eq!(
-        out.title,
+        check_run::title(&result),
         "5 of 6 expected cell(s) did not pass: 1 missing, 1 duplicate, 1 stale, 1 discrepancy, 1 failed, 1 unexpected; 1 of 2 needed job(s) did not succeed."
     );
-    assert!(out.summary.len() <= super::check_run::MAX_SUMMARY_BYTES);
-    assert_eq!(out.summary, super::markdown::render(&sample()));
-    insta::assert_json_snapshot!(out.annotations);
+    let summary = check_run::summary(&result);
+    assert!(summary.len() <= crate::render::github::CHECK_RUN_TEXT_LIMIT);
+    assert_eq!(summary, super::markdown::render(&result));
+    assert!(check_run::text(&result).starts_with("## Replay the failing cells"));
+    let paths = crate::render::github::RepoPaths::new(Some("/ws"), Some("/ws"));
+    insta::assert_json_snapshot!(check_run::annotations(&result, &paths));
 }

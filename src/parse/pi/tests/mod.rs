@@ -30,7 +30,7 @@ pub(super) fn read(format: Format, path: &str, text: &str) -> Evidence {
     let info =
         ArtifactInfo { path: path.into(), format: Some(format), sha256: None, size: text.len() as u64, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
-    if let Err(err) = crate::parse::read_format(format, &mut text.as_bytes(), &mut ev) {
+    if let Err(err) = crate::parse::read_format(format, &mut text.as_bytes(), &mut ev, None) {
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
     ev.finish();

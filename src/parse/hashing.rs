@@ -1,0 +1,160 @@
+//! Reading a file (or any byte stream) exactly once while hashing every byte read.
+//!
+//! [`HashingReader`] is a `BufRead` over the source in large chunks. Each chunk
+//! is hashed as it is read: on the reading thread for small files, on a second
+//! thread for large ones, so that sha256 runs beside the parser instead of
+//! before it. Chunks are shared with the hashing thread, not copied, and
+//! reused once it is done with them; at most [`IN_FLIGHT`] wait to be hashed.
+
+use std::io::{BufRead, Read};
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use sha2::{Digest, Sha256};
+
+/// Bytes read from the file at a time.
+const CHUNK: usize = 256 * 1024;
+/// Files larger than this are hashed on a second thread.
+const BACKGROUND_ABOVE: u64 = 4 * 1024 * 1024;
+/// Chunks waiting for the hashing thread; the reader blocks beyond that.
+const IN_FLIGHT: usize = 4;
+
+enum Hasher {
+    Inline(Sha256),
+    Background { chunks: SyncSender<Arc<Vec<u8>>>, worker: JoinHandle<Sha256> },
+}
+
+pub(super) struct HashingReader<R> {
+    source: R,
+    chunk: Arc<Vec<u8>>,
+    pos: usize,
+    eof: bool,
+    hasher: Hasher,
+}
+
+impl<R: Read> HashingReader<R> {
+    /// `size` is the source's size as far as known; it only picks the strategy.
+    pub fn new(source: R, size: u64) -> Self {
+        let hasher = if size > BACKGROUND_ABOVE { background().unwrap_or_else(inline) } else { inline() };
+        Self { source, chunk: Arc::new(Vec::new()), pos: 0, eof: false, hasher }
+    }
+
+    /// Lower-case hex sha256 of every byte read so far.
+    pub fn finish_hex(self) -> String {
+        let hasher = match self.hasher {
+            Hasher::Inline(h) => h,
+            Hasher::Background { chunks, worker } => {
+                drop(chunks);
+                match worker.join() {
+                    Ok(h) => h,
+                    // The worker only hashes; if it died, say so in the hash field
+                    // rather than invent one.
+                    Err(_) => return "unavailable: the hashing thread failed".to_owned(),
+                }
+            }
+        };
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[cold]
+    fn refill(&mut self) -> std::io::Result<()> {
+        // Reuse the last chunk's memory when the hashing thread is done with it.
+        let last = std::mem::replace(&mut self.chunk, Arc::new(Vec::new()));
+        let mut buf = Arc::try_unwrap(last).unwrap_or_default();
+        buf.clear();
+        buf.reserve(CHUNK);
+        (&mut self.source).take(CHUNK as u64).read_to_end(&mut buf)?;
+        self.eof = buf.len() < CHUNK;
+        let chunk = Arc::new(buf);
+        match &mut self.hasher {
+            Hasher::Inline(h) => h.update(chunk.as_slice()),
+            Hasher::Background { chunks, .. } => {
+                if chunks.send(Arc::clone(&chunk)).is_err() {
+                    return Err(std::io::Error::other("the hashing thread stopped"));
+                }
+            }
+        }
+        self.chunk = chunk;
+        self.pos = 0;
+        Ok(())
+    }
+}
+
+fn inline() -> Hasher {
+    Hasher::Inline(Sha256::new())
+}
+
+fn background() -> Option<Hasher> {
+    let (chunks, rx) = sync_channel::<Arc<Vec<u8>>>(IN_FLIGHT);
+    let worker = std::thread::Builder::new()
+        .name("sha256".into())
+        .spawn(move || {
+            let mut hasher = Sha256::new();
+            for chunk in rx {
+                hasher.update(chunk.as_slice());
+            }
+            hasher
+        })
+        .ok()?;
+    Some(Hasher::Background { chunks, worker })
+}
+
+impl<R: Read> BufRead for HashingReader<R> {
+    #[inline]
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos >= self.chunk.len() && !self.eof {
+            self.refill()?;
+        }
+        Ok(&self.chunk[self.pos..])
+    }
+
+    #[inline]
+    fn consume(&mut self, amount: usize) {
+        self.pos = (self.pos + amount).min(self.chunk.len());
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::File;
+
+    fn sha_of(bytes: &[u8]) -> String {
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn hashes_every_byte_inline_and_in_the_background() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("f");
+        let bytes: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        for size_hint in [0, u64::MAX] {
+            let mut r = HashingReader::new(File::open(&path).expect("open"), size_hint);
+            let mut read = Vec::new();
+            r.read_to_end(&mut read).expect("read");
+            assert_eq!(read, bytes);
+            assert_eq!(r.finish_hex(), sha_of(&bytes));
+        }
+    }
+
+    #[test]
+    fn hashes_only_what_was_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("f");
+        std::fs::write(&path, b"abc").expect("write");
+        let r = HashingReader::new(File::open(&path).expect("open"), 3);
+        assert_eq!(r.finish_hex(), sha_of(b""));
+    }
+}

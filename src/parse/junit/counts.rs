@@ -1,0 +1,425 @@
+//! The second witness: the counts a report declares at every level
+//! (`<testsuites>`, each `<testsuite>`, node's summary comments), each paired
+//! with the count derived from the testcases enumerated below that level.
+//!
+//! Every producer counts its own way; [`derive`] knows each dialect's rule, so
+//! that an honest report yields no false discrepancy while a real one (a
+//! declared failure no testcase shows, tests that vanished beyond what the
+//! dialect explains) is reported with both numbers.
+
+use super::dialect::Dialect;
+
+/// What the testcases below one level show. Levels add their children's
+/// counters when they close, so a parent counts every descendant testcase once,
+/// whatever its own attributes say (PHPUnit parents sum their children).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Counters {
+    /// `<testcase>` elements.
+    pub cases: u64,
+    /// Testcases with a `<failure>` (or only `rerunFailure`/`rerunError`).
+    pub failure: u64,
+    /// Testcases with an `<error>`.
+    pub error: u64,
+    /// Testcases with a `<skipped>`.
+    pub skipped: u64,
+    /// Testcases that passed after failed attempts (`flakyFailure`/`flakyError`).
+    pub flaky: u64,
+    /// Testcases that passed.
+    pub passed: u64,
+    /// Testcases with no result child at all.
+    pub pass_looking: u64,
+    /// node: testcases marked todo (`<skipped type="todo">`), failing or not.
+    pub todo: u64,
+    /// node: testcases that failed, not todo, not cancelled.
+    pub fail_plain: u64,
+    /// node: testcases cancelled (by their parent or a timeout).
+    pub cancelled: u64,
+    /// node: skipped testcases that are not todo.
+    pub skipped_plain: u64,
+    /// mocha: pseudo testcases of failing hooks.
+    pub hook: u64,
+    /// gotestsum: the `TestMain` pseudo testcase, which it does not count.
+    pub pseudo: u64,
+    /// pytest: distinct tests once a test's attempts and its call-failure +
+    /// teardown-error pair are merged.
+    pub logical: u64,
+    /// `<testsuite>` elements.
+    pub suites: u64,
+    /// mocha: tests the producer counts but never writes (pending tests, tests
+    /// a failing hook stopped), as far as the dialect explains them.
+    pub explained: u64,
+    /// mocha: the part of `explained` attributed to pending tests.
+    pub pending_explained: u64,
+    /// Declared failures no testcase shows, already recorded as cases.
+    pub hidden: u64,
+}
+
+impl Counters {
+    pub fn add(&mut self, o: &Counters) {
+        self.cases += o.cases;
+        self.failure += o.failure;
+        self.error += o.error;
+        self.skipped += o.skipped;
+        self.flaky += o.flaky;
+        self.passed += o.passed;
+        self.pass_looking += o.pass_looking;
+        self.todo += o.todo;
+        self.fail_plain += o.fail_plain;
+        self.cancelled += o.cancelled;
+        self.skipped_plain += o.skipped_plain;
+        self.hook += o.hook;
+        self.pseudo += o.pseudo;
+        self.logical += o.logical;
+        self.suites += o.suites;
+        self.explained += o.explained;
+        self.pending_explained += o.pending_explained;
+        self.hidden += o.hidden;
+    }
+
+    /// Testcases with a failure or error child, as producers count them.
+    pub fn failing_elements(&self) -> u64 {
+        self.failure + self.error
+    }
+}
+
+/// node's suite counts are over direct children (a nested suite counts once).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct DirectChildren {
+    pub children: u64,
+    pub failing: u64,
+    pub skipped: u64,
+    /// node before 22 counted a nested suite with failures as skipped too.
+    pub skipped_legacy: u64,
+}
+
+/// The counts one element declares.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Declared {
+    pub tests: Option<u64>,
+    pub failures: Option<u64>,
+    pub errors: Option<u64>,
+    pub skipped: Option<u64>,
+    pub disabled: Option<u64>,
+    pub flakes: Option<u64>,
+}
+
+impl Declared {
+    /// Declared failures and errors together.
+    pub fn failing(&self) -> Option<u64> {
+        match (self.failures, self.errors) {
+            (None, None) => None,
+            (f, e) => Some(f.unwrap_or(0) + e.unwrap_or(0)),
+        }
+    }
+}
+
+/// One `<testsuites>` or `<testsuite>` being read.
+#[derive(Debug)]
+pub(super) struct Level {
+    pub root: bool,
+    pub element: &'static str,
+    pub name: Option<String>,
+    /// The suite's `file` attribute (mocha writes the spec file there).
+    pub file: Option<String>,
+    /// 1-based index among all suites, for suites without a name.
+    pub index: u64,
+    pub offset: u64,
+    pub declared: Declared,
+    pub has_errors_attr: bool,
+    pub counts: Counters,
+    pub direct: DirectChildren,
+}
+
+impl Level {
+    /// How a finding names this level: `<testsuite name="math">`.
+    pub fn scope(&self) -> String {
+        match &self.name {
+            Some(name) => format!("<{} name=\"{}\">", self.element, crate::text::truncate(name, 120)),
+            None if self.root => format!("<{}>", self.element),
+            None => format!("<{} #{}>", self.element, self.index),
+        }
+    }
+}
+
+/// State that spans levels: budgets and totals only the root declares.
+#[derive(Debug, Default)]
+pub(super) struct Context {
+    /// mocha: pending tests the root declares as `skipped`, not yet attributed
+    /// to a suite whose testcases fall short of its `tests`.
+    pub mocha_pending_budget: u64,
+}
+
+/// A declared count with the count derived for it.
+pub(super) struct Derived {
+    pub field: &'static str,
+    pub claimed: u64,
+    pub derived: u64,
+    pub evidence: String,
+}
+
+/// The value in `[base, base + slack]` closest to `claimed`: how far a
+/// dialect's known omissions can explain a declared count.
+fn explain(base: u64, slack: u64, claimed: u64) -> u64 {
+    claimed.clamp(base, base.saturating_add(slack))
+}
+
+/// Derive every count `level` declares. Updates `level.counts` with what the
+/// dialect explains (mocha's unwritten tests) so that the parent sees it.
+pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> Vec<Derived> {
+    let d = level.declared;
+    let c = level.counts;
+    let mut out = Vec::new();
+    let mut push = |field: &'static str, claimed: Option<u64>, derived: u64, evidence: String| {
+        if let Some(claimed) = claimed {
+            out.push(Derived { field, claimed, derived, evidence });
+        }
+    };
+    let cases = c.cases - c.pseudo;
+    match dialect {
+        Dialect::Node if !level.root => {
+            let dc = level.direct;
+            push("tests", d.tests, dc.children, "direct children (testcases and nested suites), as node counts".into());
+            push(
+                "failures",
+                d.failures,
+                dc.failing,
+                "direct children with a <failure> (node counts failing todo tests too)".into(),
+            );
+            let skipped = match d.skipped {
+                Some(s) if s == dc.skipped_legacy && s != dc.skipped => dc.skipped_legacy,
+                _ => dc.skipped,
+            };
+            push("skipped", d.skipped, skipped, "direct children with a <skipped>".into());
+            push("errors", d.errors, c.error, "testcases with <error>".into());
+        }
+        Dialect::Mocha => {
+            let tests = d.tests.unwrap_or(0);
+            let base = c.cases - c.hook + c.explained;
+            if level.root {
+                push(
+                    "tests",
+                    d.tests,
+                    base,
+                    format!(
+                        "{} testcases (not counting {} hook failure(s)) + {} tests the suites count but mocha does not write (pending, or stopped by a failing hook)",
+                        c.cases - c.hook,
+                        c.hook,
+                        c.explained
+                    ),
+                );
+                push(
+                    "skipped",
+                    d.skipped,
+                    c.skipped + c.pending_explained,
+                    format!(
+                        "{} testcases with <skipped> + {} pending tests mocha counts but does not write",
+                        c.skipped, c.pending_explained
+                    ),
+                );
+            } else if c.hook > 0 {
+                // A failing hook stops the tests after it; mocha still counts them.
+                let derived = explain(base, u64::MAX, tests);
+                level.counts.explained += derived - base;
+                push(
+                    "tests",
+                    d.tests,
+                    derived,
+                    format!(
+                        "{} testcases besides the failing hook; a failing hook stops the tests after it, which mocha counts but does not write",
+                        c.cases - c.hook
+                    ),
+                );
+            } else {
+                let derived = explain(base, cx.mocha_pending_budget, tests);
+                let pending = derived - base;
+                cx.mocha_pending_budget -= pending;
+                level.counts.explained += pending;
+                level.counts.pending_explained += pending;
+                push(
+                    "tests",
+                    d.tests,
+                    derived,
+                    format!(
+                        "{} testcases + {pending} pending tests (mocha does not write pending tests; the root's skipped count is what explains them)",
+                        c.cases - c.hook
+                    ),
+                );
+            }
+            push("failures", d.failures, c.failure, "testcases with <failure>, hook failures included".into());
+            push("errors", d.errors, c.error, "testcases with <error>".into());
+        }
+        _ => {
+            let (tests, evidence) = match dialect {
+                Dialect::Pytest if d.tests == Some(c.cases) => (c.cases, format!("{} <testcase> elements", c.cases)),
+                Dialect::Pytest => (
+                    c.logical,
+                    format!(
+                        "{} distinct tests in {} testcases (pytest writes a call failure and its teardown error, and each pytest-rerunfailures attempt, as separate testcases)",
+                        c.logical, c.cases
+                    ),
+                ),
+                Dialect::Jest => {
+                    let derived = explain(c.cases - c.pass_looking, c.pass_looking, d.tests.unwrap_or(0));
+                    (
+                        derived,
+                        format!(
+                            "{} testcases, {} of them without a result child; jest-junit writes todo tests as such testcases and leaves them out of tests",
+                            c.cases, c.pass_looking
+                        ),
+                    )
+                }
+                Dialect::Libtest => {
+                    let absent = d.skipped.unwrap_or(0);
+                    (
+                        cases + absent,
+                        format!(
+                            "{cases} testcases + {absent} ignored tests (libtest counts ignored tests but does not write them)"
+                        ),
+                    )
+                }
+                Dialect::Gotestsum if c.pseudo > 0 => {
+                    (cases, format!("{cases} testcases besides the TestMain pseudo testcase"))
+                }
+                _ => (cases, format!("{cases} <testcase> elements below")),
+            };
+            push("tests", d.tests, tests, evidence);
+            let failures = c.failure - c.pseudo;
+            push("failures", d.failures, failures, "testcases with <failure>".into());
+            push("errors", d.errors, c.error, "testcases with <error>".into());
+            let skipped = match dialect {
+                Dialect::Libtest => {
+                    let absent = d.tests.map_or(0, |t| t.saturating_sub(cases));
+                    (
+                        c.skipped + absent,
+                        format!(
+                            "{} testcases with <skipped> + {absent} tests counted but not written (ignored)",
+                            c.skipped
+                        ),
+                    )
+                }
+                _ => (c.skipped, "testcases with <skipped>".to_owned()),
+            };
+            push("skipped", d.skipped, skipped.0, skipped.1);
+        }
+    }
+    if let Some(disabled) = d.disabled {
+        push(
+            "disabled",
+            Some(disabled),
+            explain(0, c.skipped, disabled),
+            format!("disabled tests can only show as skipped: {} testcases with <skipped>", c.skipped),
+        );
+    }
+    push("flakes", d.flakes, c.flaky, "testcases with flakyFailure/flakyError and no failure".into());
+    out
+}
+
+/// node writes its run totals only as comments at the end of the root:
+/// `<!-- tests 6 -->`, `<!-- pass 2 -->`, ...
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct NodeTotals {
+    pub tests: Option<u64>,
+    pub suites: Option<u64>,
+    pub pass: Option<u64>,
+    pub fail: Option<u64>,
+    pub cancelled: Option<u64>,
+    pub skipped: Option<u64>,
+    pub todo: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+impl NodeTotals {
+    /// Record `tests 6`-style comment text; false when it is not a total.
+    pub fn record(&mut self, text: &str, offset: u64) -> bool {
+        let mut parts = text.split_whitespace();
+        let (Some(key), Some(value), None) = (parts.next(), parts.next(), parts.next()) else { return false };
+        let Ok(value) = value.parse::<u64>() else { return false };
+        let slot = match key {
+            "tests" => &mut self.tests,
+            "suites" => &mut self.suites,
+            "pass" => &mut self.pass,
+            "fail" => &mut self.fail,
+            "cancelled" => &mut self.cancelled,
+            "skipped" => &mut self.skipped,
+            "todo" => &mut self.todo,
+            _ => return false,
+        };
+        *slot = Some(value);
+        self.offset.get_or_insert(offset);
+        true
+    }
+
+    pub fn any(&self) -> bool {
+        self.tests.is_some() || self.pass.is_some() || self.fail.is_some()
+    }
+
+    /// Declared failures (node's `fail` + `cancelled`).
+    pub fn failing(&self) -> Option<u64> {
+        match (self.fail, self.cancelled) {
+            (None, None) => None,
+            (f, c) => Some(f.unwrap_or(0) + c.unwrap_or(0)),
+        }
+    }
+
+    /// Derive node's totals from the root's counters. A test with subtests is
+    /// written as a `<testsuite>` yet counted as a test, so suites beyond the
+    /// declared `suites` may be tests of either outcome.
+    pub fn derive(&self, c: &Counters) -> Vec<Derived> {
+        let extra = match self.suites {
+            Some(s) => c.suites.saturating_sub(s),
+            None => c.suites,
+        };
+        let mut out = Vec::new();
+        let mut push = |field: &'static str, claimed: Option<u64>, derived: u64, evidence: String| {
+            if let Some(claimed) = claimed {
+                out.push(Derived { field, claimed, derived, evidence });
+            }
+        };
+        let note = if extra > 0 {
+            format!(" (+ up to {extra} tests with subtests, written as suites)")
+        } else {
+            String::new()
+        };
+        push(
+            "tests",
+            self.tests,
+            explain(c.cases, extra, self.tests.unwrap_or(0)),
+            format!("{} testcases{note}", c.cases),
+        );
+        push(
+            "suites",
+            self.suites,
+            self.suites.unwrap_or(0).min(c.suites),
+            format!("{} <testsuite> elements", c.suites),
+        );
+        push("pass", self.pass, explain(c.passed, extra, self.pass.unwrap_or(0)), format!("passing testcases{note}"));
+        push(
+            "fail",
+            self.fail,
+            explain(c.fail_plain, extra, self.fail.unwrap_or(0)),
+            format!("testcases with <failure>, not todo, not cancelled{note}"),
+        );
+        push(
+            "cancelled",
+            self.cancelled,
+            c.cancelled,
+            "testcases with a cancellation <failure> (cancelledByParent, testTimeoutFailure)".into(),
+        );
+        push("skipped", self.skipped, c.skipped_plain, "testcases with <skipped>, not todo".into());
+        push("todo", self.todo, c.todo, "testcases with <skipped type=\"todo\">".into());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_clamps_into_the_explained_range() {
+        assert_eq!(explain(2, 3, 4), 4);
+        assert_eq!(explain(2, 3, 9), 5);
+        assert_eq!(explain(2, 3, 0), 2);
+        assert_eq!(explain(2, u64::MAX, 9), 9);
+    }
+}

@@ -1,0 +1,131 @@
+//! Which tool wrote the report. JUnit has no normative spec; each producer
+//! counts, nests and retries its own way, and the reader must know which way to
+//! tell an honest report from a lying one.
+//!
+//! The dialect is decided from content as the stream goes: root attributes
+//! (nextest's `uuid`, the default `name` of jest-junit, mocha and pytest),
+//! suite attributes (PHPUnit's `assertions`, libtest's `package="test"`),
+//! properties (gotestsum's `go.version`), and structure (node's testcases
+//! directly under `<testsuites>`). The first strong sign wins.
+
+use super::attrs::Attrs;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Dialect {
+    /// Ant, Jenkins, Gradle and anything unrecognized: `tests` counts every
+    /// testcase, `failures`/`errors`/`skipped` the testcases with that child.
+    Generic,
+    /// Maven Surefire/Failsafe: Generic plus `flakes`.
+    Surefire,
+    /// pytest `--junitxml` (xunit1 and xunit2).
+    Pytest,
+    /// jest-junit.
+    Jest,
+    /// cargo-nextest.
+    Nextest,
+    /// libtest's own `--format junit` (`cargo test -- -Z unstable-options --format junit`).
+    Libtest,
+    /// go-junit-report v2.
+    GoJunitReport,
+    /// gotestsum `--junitfile`.
+    Gotestsum,
+    /// mocha-junit-reporter.
+    Mocha,
+    /// `node --test --test-reporter=junit`.
+    Node,
+    /// PHPUnit `--log-junit`.
+    Phpunit,
+    /// `bats --formatter junit`.
+    Bats,
+}
+
+impl Dialect {
+    /// Whether a case is identified by its `classname` (a module or class path)
+    /// rather than by its suite. pytest puts every test in one suite named
+    /// `pytest`; jest and mocha repeat the test title in `classname`.
+    pub fn identity_from_classname(self) -> bool {
+        matches!(self, Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest)
+    }
+}
+
+/// A sign from the root element.
+pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
+    let name = a.name.as_deref().unwrap_or("");
+    if a.uuid || name == "nextest-run" {
+        return Some(Dialect::Nextest);
+    }
+    match name {
+        "jest tests" => return Some(Dialect::Jest),
+        "Mocha Tests" => return Some(Dialect::Mocha),
+        "pytest tests" => return Some(Dialect::Pytest),
+        _ => {}
+    }
+    if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {
+        return Some(Dialect::Surefire);
+    }
+    None
+}
+
+/// A sign from a `<testsuite>` start tag. `bare_root`: the root has no attributes.
+pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
+    let name = a.name.as_deref().unwrap_or("");
+    if name == "pytest" {
+        return Some(Dialect::Pytest);
+    }
+    if a.assertions {
+        return Some(Dialect::Phpunit);
+    }
+    if name.ends_with(".bats") {
+        return Some(Dialect::Bats);
+    }
+    if name == "test" && a.package.as_deref() == Some("test") {
+        return Some(Dialect::Libtest);
+    }
+    if name == "Root Suite" {
+        return Some(Dialect::Mocha);
+    }
+    // node writes `disabled` and `hostname` on suites under a root with no attributes.
+    if bare_root && a.disabled.is_some() && a.hostname {
+        return Some(Dialect::Node);
+    }
+    None
+}
+
+/// A sign from a `<property>` inside a suite's `<properties>`.
+/// `suite_has_errors`: the enclosing suite declares `errors`.
+pub(super) fn from_property(name: &str, suite_has_errors: bool) -> Option<Dialect> {
+    if name == "go.version" {
+        // gotestsum never writes `errors` on a suite; go-junit-report does.
+        return Some(if suite_has_errors { Dialect::GoJunitReport } else { Dialect::Gotestsum });
+    }
+    if name.starts_with("surefire.") || name.starts_with("maven.") {
+        return Some(Dialect::Surefire);
+    }
+    None
+}
+
+/// A sign from a testcase: go's naming (`TestX` in a package named like its
+/// classname, or go-junit-report's build-failure case).
+pub(super) fn from_case(name: &str, classname: &str, suite: Option<&str>, suite_has_errors: bool) -> Option<Dialect> {
+    let go_name = ["Test", "Example", "Fuzz", "Benchmark"].iter().any(|p| name.starts_with(p))
+        || name == "[build failed]"
+        || name == "[setup failed]";
+    let package_like = !classname.is_empty()
+        && suite == Some(classname)
+        && !classname.contains(' ')
+        && (classname.contains('/') || !classname.contains('.'));
+    (go_name && package_like).then_some(if suite_has_errors { Dialect::GoJunitReport } else { Dialect::Gotestsum })
+}
+
+/// mocha-junit-reporter's pseudo testcase for a failing hook.
+pub(super) fn is_mocha_hook(name: &str) -> bool {
+    ["\"before all\" hook", "\"before each\" hook", "\"after all\" hook", "\"after each\" hook"]
+        .iter()
+        .any(|h| name.contains(h))
+}
+
+/// node `--test` failure types of a test that was cancelled rather than failed
+/// (node counts those under `cancelled`).
+pub(super) fn is_node_cancellation(kind: &str) -> bool {
+    matches!(kind, "cancelledByParent" | "testTimeoutFailure")
+}

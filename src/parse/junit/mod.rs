@@ -1,0 +1,167 @@
+//! JUnit XML, every common dialect, in one streaming reader over quick-xml
+//! events (never a DOM).
+//!
+//! First witness: every `<testcase>` anywhere below the root (node puts them
+//! directly under `<testsuites>`, PHPUnit nests suites), its outcome from its
+//! result children: `<failure>` failed, `<error>` errored, `<skipped>`
+//! skipped, `flakyFailure`/`flakyError` alone flaky (passed on a retry), any
+//! `rerunFailure`/`rerunError` failed. Second witness: the counts declared on
+//! `<testsuites>` and on each `<testsuite>` (and node's summary comments), each
+//! paired with the count derived from the testcases below, by the producer's
+//! own counting rule ([`counts`]). A declared failure no testcase shows becomes
+//! a case of its own, so the run is red whichever witness shows the failure.
+//!
+//! Strict XML: a truncated or malformed file, an unknown entity reference
+//! (entities declared in a DOCTYPE are never expanded, external ones never
+//! fetched) or content after the root element stops the reader with a
+//! [`ParseError`] at its byte offset; cases read before it are kept.
+//!
+//! Memory: passing testcases cost only the compact key in [`Evidence`];
+//! names are borrowed from quick-xml's buffer, failure text is buffered (up to
+//! a cap) only inside result elements, and buffers are reused.
+
+mod attrs;
+mod case;
+mod counts;
+mod dialect;
+mod offload;
+mod reproduce;
+mod retry;
+mod state;
+
+use std::io::BufRead;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use self::state::State;
+use super::{ParseError, Sniff};
+use crate::model::{Evidence, Format, Position};
+
+/// Recognize a JUnit report by its root element, after any BOM, XML
+/// declaration, comments, processing instructions and DOCTYPE.
+pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
+    let bytes = sniff.bytes();
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    loop {
+        rest = trim_start(rest);
+        if let Some(after) = rest.strip_prefix(b"<?") {
+            rest = &after[find(after, b"?>")? + 2..];
+        } else if let Some(after) = rest.strip_prefix(b"<!--") {
+            rest = &after[find(after, b"-->")? + 3..];
+        } else if rest.starts_with(b"<!DOCTYPE") {
+            rest = &rest[doctype_len(rest)?..];
+        } else {
+            break;
+        }
+    }
+    for root in [&b"<testsuites"[..], b"<testsuite"] {
+        if let Some(after) = rest.strip_prefix(root) {
+            let next = after.first().copied();
+            if matches!(next, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')) {
+                return Some(Format::Junit);
+            }
+        }
+    }
+    None
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let n = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[n..]
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
+}
+
+/// Length of a DOCTYPE declaration, internal subset included.
+fn doctype_len(bytes: &[u8]) -> Option<usize> {
+    let mut in_subset = false;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[') => in_subset = true,
+            (None, b']') => in_subset = false,
+            (None, b'>') if !in_subset => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The name given to a testcase without one (Surefire writes `name=""` for a
+/// failing `@BeforeAll`).
+const UNNAMED: &str = "(unnamed testcase)";
+
+/// The event buffer's starting size; one testcase with its failure fits.
+const BUF_BYTES: usize = 64 * 1024;
+/// A buffer grown beyond this by one huge text node is dropped, not kept.
+const MAX_RETAINED_BUF: usize = 1024 * 1024;
+/// Failure text kept for the message and the stack-frame search, at least.
+const MIN_CAPTURE_BYTES: usize = 64 * 1024;
+
+/// Read a JUnit report. `workspace` resolves absolute stack frames and `file`
+/// attributes to source locations.
+///
+/// Generic over the input so that quick-xml's many small reads from it are
+/// inlined, not dynamic calls: they are on the path of every event.
+pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+    let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.allow_unmatched_ends = false;
+    config.allow_dangling_amp = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    // Whitespace between elements then yields no event at all: half the events
+    // of a report. Turned off while failure text is captured, whose leading
+    // whitespace (after `&lt;`, say) is content.
+    config.trim_text_start = true;
+    let mut state = State::new(ev.limits().max_message_bytes.max(MIN_CAPTURE_BYTES), workspace);
+    let mut buf = Vec::with_capacity(BUF_BYTES);
+    let result = loop {
+        let before = reader.buffer_position();
+        let step = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => break state.end_of_input(before, ev),
+            Ok(event) => {
+                let offset = element_start(&event, reader.buffer_position()).unwrap_or(before);
+                state.event(event, offset, ev)
+            }
+            Err(err) => Err(ParseError::new(
+                format!("malformed XML: {err}"),
+                Position::offset(reader.error_position().max(before)),
+            )),
+        };
+        if let Err(err) = step {
+            break Err(err);
+        }
+        reader.config_mut().trim_text_start = !state.capturing();
+        if buf.capacity() > MAX_RETAINED_BUF {
+            buf = Vec::with_capacity(BUF_BYTES);
+        } else {
+            buf.clear();
+        }
+    };
+    if result.is_err() {
+        state.abandon(ev);
+    }
+    result
+}
+
+/// The offset of a tag's (or comment's) `<`, from the offset just after it:
+/// whitespace the reader skipped before it is not part of it.
+fn element_start(event: &Event<'_>, end: u64) -> Option<u64> {
+    match event {
+        Event::Start(e) => end.checked_sub(e.len() as u64 + 2),
+        Event::Empty(e) => end.checked_sub(e.len() as u64 + 3),
+        Event::Comment(c) => end.checked_sub(c.len() as u64 + 7),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

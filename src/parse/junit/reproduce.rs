@@ -1,0 +1,247 @@
+//! For each failing testcase: the command that reruns it and the place in the
+//! code under test it points at. Commands come from the builders in
+//! [`crate::replay`], which quote every argument.
+
+use super::dialect::Dialect;
+use crate::model::SourceLocation;
+use crate::parse::location::first_workspace_frame;
+use crate::replay;
+
+/// The testcase as the report names it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct CaseFields<'a> {
+    pub name: &'a str,
+    pub classname: &'a str,
+    /// The testcase's `file` attribute, or "".
+    pub file: &'a str,
+    pub line: Option<u32>,
+    /// PHPUnit's `class` attribute, or "".
+    pub class: &'a str,
+    /// The enclosing `<testsuite>`'s name.
+    pub suite: Option<&'a str>,
+    /// The enclosing `<testsuite>`'s `file` attribute (mocha), or "".
+    pub suite_file: &'a str,
+}
+
+/// go-junit-report and gotestsum names for failures that belong to a package,
+/// not to one test.
+fn is_go_package_failure(name: &str) -> bool {
+    matches!(name, "[build failed]" | "[setup failed]" | "Failure" | "TestMain")
+}
+
+/// The command that reruns this one testcase, when the dialect has a runner.
+pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace: Option<&str>) -> Option<String> {
+    let name = f.name;
+    let package = || f.suite.filter(|s| !s.is_empty()).unwrap_or(f.classname);
+    Some(match dialect {
+        Dialect::Nextest => replay::nextest(f.suite, name),
+        Dialect::Libtest => {
+            // libtest names unit tests by module path (`crate` at the root) and
+            // integration tests `integration`; doc tests by file and line.
+            if f.classname.contains('/') || f.classname.ends_with(".rs") {
+                return None;
+            }
+            let full = match f.classname {
+                "" | "crate" | "integration" => name.to_owned(),
+                module => format!("{module}::{name}"),
+            };
+            replay::cargo_test(None, &full)
+        }
+        Dialect::Pytest => replay::pytest(&pytest_node_id(f.classname, name, f.file)),
+        Dialect::Jest => replay::jest(non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(), name.trim()),
+        Dialect::GoJunitReport | Dialect::Gotestsum => {
+            if is_go_package_failure(name) {
+                replay::go_test_package(package())
+            } else {
+                replay::go_test(package(), name)
+            }
+        }
+        Dialect::Bats => {
+            let file = bats_location(text).map(|l| l.file).or_else(|| f.suite.map(str::to_owned));
+            replay::bats(file.as_deref(), name)
+        }
+        Dialect::Node => replay::node_test(non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(), name),
+        Dialect::Mocha => {
+            let file = non_empty(f.suite_file).and_then(|p| relative(p, workspace));
+            match mocha_hook_scope(name) {
+                Some(scope) => replay::mocha(file.as_deref(), scope, false),
+                None => replay::mocha(file.as_deref(), name, true),
+            }
+        }
+        Dialect::Surefire => {
+            let class = non_empty(f.classname)?;
+            replay::maven(class, non_empty(method_name(name)))
+        }
+        Dialect::Phpunit => {
+            let class = match non_empty(f.class) {
+                Some(c) => c.to_owned(),
+                None => f.classname.replace('.', "\\"),
+            };
+            let method = name.split(" with data set").next().unwrap_or(name);
+            replay::phpunit(non_empty(&class), method)
+        }
+        Dialect::Generic => return None,
+    })
+}
+
+/// The command that reruns the tests of a level whose declared failures no
+/// testcase shows, when the dialect makes one obvious.
+pub(super) fn replay_level(dialect: Dialect, suite: Option<&str>) -> Option<String> {
+    match dialect {
+        Dialect::GoJunitReport | Dialect::Gotestsum => Some(replay::go_test_package(suite.unwrap_or("./..."))),
+        _ => None,
+    }
+}
+
+/// Where the failure points in the code under test: bats' own `(in test file
+/// X, line N)`, else the first workspace frame of the failure text, else the
+/// testcase's `file`/`line` attributes.
+pub(super) fn source(
+    dialect: Dialect,
+    f: &CaseFields<'_>,
+    text: &str,
+    workspace: Option<&str>,
+) -> Option<SourceLocation> {
+    if dialect == Dialect::Bats
+        && let Some(loc) = bats_location(text)
+    {
+        return Some(loc);
+    }
+    if let Some(loc) = first_workspace_frame(text, workspace) {
+        return Some(loc);
+    }
+    let file = relative(non_empty(f.file)?, workspace)?;
+    // pytest writes the 0-based line of the test's `def`.
+    let line = f.line.map(|l| if dialect == Dialect::Pytest { l + 1 } else { l });
+    Some(SourceLocation { file, line })
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// A path relative to the workspace; absolute paths elsewhere are not ours.
+fn relative(path: &str, workspace: Option<&str>) -> Option<String> {
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    if path.starts_with('/') {
+        let ws = workspace?.trim_end_matches('/');
+        let rest = path.strip_prefix(ws)?.strip_prefix('/')?;
+        return (!rest.is_empty()).then(|| rest.to_owned());
+    }
+    let rel = path.strip_prefix("./").unwrap_or(path);
+    (!rel.is_empty() && !rel.starts_with("..")).then(|| rel.to_owned())
+}
+
+/// bats: `(in test file tests/sample.bats, line 9)`.
+fn bats_location(text: &str) -> Option<SourceLocation> {
+    let start = text.find("(in test file ")? + "(in test file ".len();
+    let rest = &text[start..];
+    let (file, rest) = rest.split_once(", line ")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if file.is_empty() || file.contains('\n') {
+        return None;
+    }
+    Some(SourceLocation { file: file.to_owned(), line: digits.parse().ok() })
+}
+
+/// mocha: `suite title "before all" hook for "test"` → `suite title`, the
+/// part of the title a `--grep` can select.
+fn mocha_hook_scope(name: &str) -> Option<&str> {
+    let idx = ["\"before all\" hook", "\"before each\" hook", "\"after all\" hook", "\"after each\" hook"]
+        .iter()
+        .filter_map(|h| name.find(h))
+        .min()?;
+    let scope = name[..idx].trim_end();
+    (!scope.is_empty()).then_some(scope)
+}
+
+/// A Java method name without JUnit 5's parameter list or display suffix.
+fn method_name(name: &str) -> &str {
+    name.split(['(', '[']).next().unwrap_or(name).trim()
+}
+
+/// pytest's node id (`path/to/test_x.py::TestClass::test_name[param]`) from the
+/// report's dotted `classname` and, in xunit1, the `file` attribute.
+pub(super) fn pytest_node_id(classname: &str, name: &str, file: &str) -> String {
+    if classname.is_empty() {
+        // A collection error: pytest names the module, dotted, as the test.
+        if !file.is_empty() {
+            return file.to_owned();
+        }
+        return format!("{}.py", name.replace('.', "/"));
+    }
+    let segments: Vec<&str> = classname.split('.').collect();
+    let file_parts = file.trim_end_matches(".py").split('/').filter(|s| !s.is_empty()).count();
+    let (module, classes): (String, &[&str]) = if !file.is_empty()
+        && file_parts <= segments.len()
+        && segments[..file_parts].join("/") == file.trim_end_matches(".py")
+    {
+        (file.to_owned(), &segments[file_parts..])
+    } else {
+        // Without `file`: the module ends where pytest's `Test*` classes begin.
+        let split = segments.iter().position(|s| s.starts_with("Test")).unwrap_or(segments.len());
+        (format!("{}.py", segments[..split].join("/")), &segments[split..])
+    };
+    let mut id = module;
+    for class in classes {
+        id.push_str("::");
+        id.push_str(class);
+    }
+    id.push_str("::");
+    id.push_str(name);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pytest_node_ids_from_classname_and_file() {
+        assert_eq!(pytest_node_id("test_sample", "test_param[2]", ""), "test_sample.py::test_param[2]");
+        assert_eq!(pytest_node_id("tests.unit.test_x.TestA", "test_b", ""), "tests/unit/test_x.py::TestA::test_b");
+        assert_eq!(
+            pytest_node_id("tests.unit.test_x.TestA", "test_b", "tests/unit/test_x.py"),
+            "tests/unit/test_x.py::TestA::test_b"
+        );
+        assert_eq!(pytest_node_id("", "test_collect_error", ""), "test_collect_error.py");
+        assert_eq!(pytest_node_id("", "pkg.test_broken", ""), "pkg/test_broken.py");
+    }
+
+    #[test]
+    fn bats_locations_and_mocha_hook_scopes() {
+        let text = "(in test file tests/sample.bats, line 9)\n  `[ 1 -eq 2 ]' failed";
+        assert_eq!(bats_location(text), Some(SourceLocation { file: "tests/sample.bats".into(), line: Some(9) }));
+        assert_eq!(
+            mocha_hook_scope("math with failing hook \"before all\" hook for \"x\""),
+            Some("math with failing hook")
+        );
+        assert_eq!(mocha_hook_scope("math adds"), None);
+    }
+
+    #[test]
+    fn relative_paths_stay_inside_the_workspace() {
+        assert_eq!(relative("/w/app/t/a.js", Some("/w/app/")), Some("t/a.js".into()));
+        assert_eq!(relative("/elsewhere/a.js", Some("/w/app")), None);
+        assert_eq!(relative("/w/app/t/a.js", None), None);
+        assert_eq!(relative("./t/a.js", None), Some("t/a.js".into()));
+        assert_eq!(relative("../a.js", None), None);
+    }
+
+    #[test]
+    fn go_package_failures_rerun_the_package() {
+        let f = CaseFields {
+            name: "[build failed]",
+            classname: "ex.com/m/b",
+            suite: Some("ex.com/m/b"),
+            ..Default::default()
+        };
+        assert_eq!(replay(Dialect::GoJunitReport, &f, "", None).as_deref(), Some("go test ex.com/m/b"));
+        let f =
+            CaseFields { name: "TestX/sub", classname: "ex.com/m/b", suite: Some("ex.com/m/b"), ..Default::default() };
+        assert_eq!(
+            replay(Dialect::Gotestsum, &f, "", None).as_deref(),
+            Some("go test -run '^TestX$/^sub$' ex.com/m/b")
+        );
+    }
+}
