@@ -67,3 +67,8 @@ w("preflight_verdict.json", json.dumps({"schema":"pi.ci.preflight_lane.v1","lane
 # ledger: N records
 rec=lambda i: {"schema":"truegreen.ledger.v1","suite":f"s{i}","argv":["bash"],"exit_status":0,"started":"2026-11-20T10:00:00Z","ended":"2026-11-20T10:01:00Z","reports":[]}
 w("ledger.jsonl", lines(rec(i) for i in range(N)))
+# junit: N failing testcases in one suite; N suites of one passing testcase
+cases="".join(f'<testcase classname="c" name="t{i}"><failure message="m">boom</failure></testcase>' for i in range(N))
+w("junit-failures.xml", f'<testsuites><testsuite name="s" tests="{N}" failures="{N}">{cases}</testsuite></testsuites>')
+suites="".join(f'<testsuite name="s{i}" tests="1"><testcase classname="c{i}" name="t"/></testsuite>' for i in range(N))
+w("junit-suites.xml", f'<testsuites tests="{N}">{suites}</testsuites>')

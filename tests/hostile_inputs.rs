@@ -18,6 +18,7 @@ const HANG_GUARD: Duration = Duration::from_secs(300);
 
 /// Every format id that reads test results, plus the two truegreen reads itself.
 const FORMATS: &[&str] = &[
+    "junit",
     "kane",
     "ctrf",
     "tap",
@@ -192,6 +193,34 @@ fn nesting_100000_levels_deep_is_unparseable_not_a_stack_overflow() -> TestResul
         assert_eq!(config.status.code(), Some(2), "{kind}");
         let stderr = String::from_utf8_lossy(&config.stderr);
         assert!(stderr.contains("nested more than 64 levels deep"), "{kind}: {stderr}");
+    }
+    Ok(())
+}
+
+/// XML nested 100,000 levels deep: suites in suites, and unknown elements in
+/// a testcase. The reader is a stream over quick-xml events with no recursion;
+/// billion laughs and external entities are in tests/junit_hostile.rs.
+#[test]
+fn xml_nested_100000_levels_deep_is_never_green() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let depth = 100_000;
+    let suites = format!(
+        "<testsuites>{}<testcase name=\"t\"/>{}</testsuites>\n",
+        "<testsuite name=\"s\">".repeat(depth),
+        "</testsuite>".repeat(depth)
+    );
+    let inside = format!(
+        "<testsuites><testsuite name=\"s\" tests=\"1\"><testcase name=\"t\">{}{}</testcase></testsuite></testsuites>\n",
+        "<x>".repeat(depth),
+        "</x>".repeat(depth)
+    );
+    let unclosed = format!("<testsuites>{}\n", "<testsuite name=\"s\">".repeat(depth));
+    for (what, xml) in [("nested suites", suites), ("nested elements", inside), ("unclosed", unclosed)] {
+        std::fs::write(dir.path().join("deep.xml"), xml)?;
+        let out = check(dir.path(), &["deep.xml"]);
+        assert_ne!(out.code, 0, "{what}: {:?}", out.rules());
+        assert!([1, 3].contains(&out.code), "{what}: a verdict, not a crash: {}", out.code);
+        assert!(out.stdout.len() < 64 * 1024, "{what}: {} bytes of output", out.stdout.len());
     }
     Ok(())
 }
