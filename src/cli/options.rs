@@ -72,7 +72,8 @@ pub struct CheckOptions {
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
     pub flaky: FlakyPolicy,
 
-    /// Failure messages longer than this many bytes are cut (and marked as cut).
+    /// Failure messages, test names and parse errors longer than this many bytes are cut
+    /// (and marked as cut).
     #[arg(long, value_name = "BYTES", default_value_t = EvidenceLimits::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
 
