@@ -8,8 +8,23 @@ use crate::model::SourceLocation;
 /// `workspace`) and names a source file. Absolute paths elsewhere (the standard
 /// library, a registry cache, node_modules) are skipped.
 pub fn first_workspace_frame(text: &str, workspace: Option<&str>) -> Option<SourceLocation> {
-    for token in text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | '<' | '>' | ',')) {
-        let token = token.trim_start_matches("at ").trim_end_matches([':', '.', ';']);
+    let delimiter = |c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | '<' | '>' | ',');
+    // A frame has a `:` followed by a digit; only the tokens holding one are
+    // looked at, in order (failure texts are long and mostly words).
+    let bytes = text.as_bytes();
+    let mut last_start = usize::MAX;
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if !bytes.get(colon + 1).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
+        let start =
+            text[..colon].rfind(delimiter).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        if start == last_start {
+            continue;
+        }
+        last_start = start;
+        let end = text[colon..].find(delimiter).map_or(text.len(), |i| colon + i);
+        let token = text[start..end].trim_start_matches("at ").trim_end_matches([':', '.', ';']);
         if let Some(loc) = parse_frame(token, workspace) {
             return Some(loc);
         }
@@ -80,5 +95,22 @@ mod tests {
         assert_eq!(first_workspace_frame("see notes.txt:3", None), None);
         assert_eq!(first_workspace_frame("../outside.rs:3", None), None);
         assert_eq!(first_workspace_frame("time 12:30:45", None), None);
+    }
+
+    /// The straightforward scan the fast one must agree with.
+    fn reference(text: &str, workspace: Option<&str>) -> Option<SourceLocation> {
+        text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | '<' | '>' | ','))
+            .find_map(|t| parse_frame(t.trim_start_matches("at ").trim_end_matches([':', '.', ';']), workspace))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_a_token_by_token_scan(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "src/a.rs:12:3", "at ", "(", ")", " ", "\n", "x.py:7:", "\u{e9}", ":", "9", "foo", "/w/a.js:1", "\u{a0}",
+            "b.go:0", "t.ts:5;", "'", "<", ",", "node_modules/x.js:3", "::", "c.rs:x:1",
+        ]), 0..24)) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(first_workspace_frame(&text, Some("/w")), reference(&text, Some("/w")));
+        }
     }
 }

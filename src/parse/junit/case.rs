@@ -196,7 +196,9 @@ pub(super) fn compose_message(attr: &str, body: &str, body_cut: u64) -> Option<S
         (true, true) => return None,
         (false, true) => attr.to_owned(),
         (true, false) => body.trim_start_matches(['\n', '\r']).to_owned(),
-        (false, false) if body_start.contains(attr) => body.trim_start_matches(['\n', '\r']).to_owned(),
+        (false, false) if memchr::memmem::find(body_start.as_bytes(), attr.as_bytes()).is_some() => {
+            body.trim_start_matches(['\n', '\r']).to_owned()
+        }
         (false, false) => format!("{attr}\n{}", body.trim_start_matches(['\n', '\r'])),
     };
     if body_cut > 0 {
