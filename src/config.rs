@@ -197,16 +197,62 @@ pub struct LoadedConfig {
     pub modified: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Flow collections (`[...]`, `{...}`) nested deeper than this are refused before
+/// the YAML parser sees them: it takes time quadratic in the depth (100,000 levels
+/// of `{"a":` took minutes), and no configuration needs more than a few.
+const MAX_FLOW_DEPTH: usize = 64;
+
 /// Parse and validate configuration text.
 pub fn parse(text: &str) -> Result<Config, String> {
     // An empty file (or one holding only comments) is an empty configuration.
     let config: Config = if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         Config::default()
     } else {
+        if flow_depth(text) > MAX_FLOW_DEPTH {
+            return Err(format!("collections nested more than {MAX_FLOW_DEPTH} levels deep"));
+        }
         yaml_serde::from_str(text).map_err(|e| e.to_string())?
     };
     config.validate()?;
     Ok(config)
+}
+
+/// The deepest nesting of `[` and `{` outside quoted scalars and comments. An
+/// over-estimate is harmless (the limit is far above any real configuration).
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                // A quote starts a quoted scalar only where a token starts; inside a
+                // plain scalar (`reason: it's flaky`) it is a character.
+                '"' | '\'' if previous.is_whitespace() || matches!(previous, '[' | '{' | ',' | ':') => quote = Some(c),
+                '#' if previous.is_whitespace() => {
+                    for skipped in chars.by_ref() {
+                        if skipped == '\n' {
+                            break;
+                        }
+                    }
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    deepest
 }
 
 /// Load a configuration file.
@@ -252,6 +298,13 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         .take(MAX_CONFIG_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| ParseError::new(format!("cannot read: {e}"), Position::default()))?;
+    // The rest is not read: parsing the first megabyte alone could succeed.
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ParseError::new(
+            format!("larger than {MAX_CONFIG_BYTES} bytes"),
+            Position::offset(MAX_CONFIG_BYTES),
+        ));
+    }
     let config = parse(&text).map_err(|message| ParseError::new(message, Position::default()))?;
     config.record_entries(chrono::Utc::now().date_naive(), ev);
     Ok(())
@@ -407,6 +460,38 @@ pub fn json_schema() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_configuration_read_as_a_report_is_not_cut_to_its_first_megabyte() {
+        let mut text = String::from("min-tests: 1\n");
+        while text.len() <= super::MAX_CONFIG_BYTES as usize {
+            text.push_str("# padding that a cut would turn into a shorter, valid file\n");
+        }
+        let info = crate::model::ArtifactInfo {
+            path: ".truegreen.yml".into(),
+            format: None,
+            sha256: None,
+            size: 0,
+            modified: None,
+        };
+        let mut ev = crate::model::Evidence::new(info, crate::model::EvidenceLimits::default());
+        let err = super::read(&mut text.as_bytes(), &mut ev).err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(err, "larger than 1048576 bytes");
+    }
+
+    #[test]
+    fn deeply_nested_flow_collections_are_refused_before_parsing() {
+        // 100,000 levels of `{"a":` kept the YAML parser busy for minutes.
+        let deep = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        assert_eq!(super::parse(&deep).err().as_deref(), Some("collections nested more than 64 levels deep"));
+        let deep = format!("expect: {}{}", "[".repeat(65), "]".repeat(65));
+        assert!(super::parse(&deep).is_err_and(|e| e.contains("nested more than 64")));
+        // Brackets in quoted scalars and comments are text, and a quote inside a
+        // plain scalar starts nothing that could hide brackets.
+        assert_eq!(super::flow_depth("expect: ['[[[[', \"{{{\"] # [[[[\n"), 1);
+        assert_eq!(super::flow_depth("a: it's [[x]]\n"), 2);
+        assert_eq!(super::flow_depth("a: 'it''s' [x]\n"), 1);
+    }
+
     use super::*;
     use crate::model::CaseOutcome;
 

@@ -34,85 +34,236 @@ pub struct Discovery {
     pub directory_roots: Vec<(usize, String)>,
 }
 
+/// Where symbolic links may lead. Report files are untrusted, and so is the
+/// tree they sit in: a link planted in the workspace could make truegreen read
+/// (and quote in its output) any file the job can read, such as
+/// `/proc/self/environ` or `~/.ssh/id_rsa`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SymlinkPolicy {
+    /// The workspace (`GITHUB_WORKSPACE`); `None`: the current directory.
+    pub workspace: Option<PathBuf>,
+    /// Follow every link, wherever it leads (`--follow-symlinks`), including
+    /// links to directories found while scanning.
+    pub follow: bool,
+}
+
+impl SymlinkPolicy {
+    /// Resolve the workspace once, for a whole discovery.
+    fn confinement(&self) -> Option<Confinement> {
+        if self.follow {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let given = match &self.workspace {
+            Some(ws) => cwd.join(ws),
+            None => cwd.clone(),
+        };
+        let lexical = lexical_normalize(&given);
+        let canonical = std::fs::canonicalize(&lexical).unwrap_or_else(|_| lexical.clone());
+        Some(Confinement { cwd, lexical, canonical })
+    }
+}
+
+/// The workspace, as written and as resolved, and the directory relative
+/// paths start from.
+struct Confinement {
+    cwd: PathBuf,
+    lexical: PathBuf,
+    canonical: PathBuf,
+}
+
+impl Confinement {
+    /// Why `path` must not be read: it lies in the workspace and resolves
+    /// outside it, through a symbolic link. A path named outside the workspace
+    /// is the caller's choice and is not checked.
+    fn escape(&self, path: &Path) -> Option<String> {
+        let absolute = lexical_normalize(&self.cwd.join(path));
+        let within = |p: &Path| p.starts_with(&self.lexical) || p.starts_with(&self.canonical);
+        if !within(&absolute) {
+            return None;
+        }
+        // A dangling link resolves to nothing: opening it fails, and says so.
+        let target = std::fs::canonicalize(path).ok()?;
+        if target.starts_with(&self.canonical) {
+            return None;
+        }
+        let link = absolute
+            .ancestors()
+            .filter(|a| within(a))
+            .find(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()))
+            .map(Path::to_path_buf);
+        let shown = match &link {
+            Some(link) => {
+                let points_to = std::fs::read_link(link).map(|t| t.display().to_string()).unwrap_or_default();
+                format!("{} is a symbolic link to {points_to}", link.display())
+            }
+            None => format!("{} resolves", path.display()),
+        };
+        Some(format!(
+            "{shown}, which leads to {} outside the workspace {}: refused (pass --follow-symlinks to read it)",
+            target.display(),
+            self.lexical.display()
+        ))
+    }
+}
+
+/// `path` with `.` and `..` segments resolved without looking at the file
+/// system (so without following links).
+fn lexical_normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(part);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Expand every argument. Directory scans are sorted so output is stable.
+/// Symbolic links out of the current directory are refused.
 pub fn discover(args: &[String]) -> Discovery {
+    discover_with(args, &SymlinkPolicy::default())
+}
+
+/// [`discover`] with an explicit policy for symbolic links.
+pub fn discover_with(args: &[String], links: &SymlinkPolicy) -> Discovery {
     let mut out = Discovery::default();
+    let confinement = links.confinement();
+    let walk = Walk { confinement: confinement.as_ref(), follow: links.follow };
     for (root, arg) in args.iter().enumerate() {
         let path = Path::new(arg);
+        if let Some(detail) = walk.escape(path) {
+            out.issues.push(DiscoveryIssue { path: arg.clone(), detail });
+            continue;
+        }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 out.directory_roots.push((root, arg.clone()));
-                scan_directory(path, root, &mut out);
+                walk.scan_directory(path, root, &mut out);
             }
             Ok(meta) => push_file(path, &meta, true, root, &mut out),
-            Err(err) if looks_like_glob(arg) => expand_glob(arg, root, &mut out, err),
+            Err(err) if looks_like_glob(arg) => walk.expand_glob(arg, root, &mut out, err),
             Err(err) => out.issues.push(DiscoveryIssue { path: arg.clone(), detail: describe_io(&err) }),
         }
     }
     out
 }
 
-fn looks_like_glob(arg: &str) -> bool {
-    arg.contains(['*', '?', '['])
+/// Why reading `path` is refused under `links`, if it is: for paths that do
+/// not come from [`discover`], such as the reports a ledger lists.
+pub fn symlink_escape(path: &Path, links: &SymlinkPolicy) -> Option<DiscoveryIssue> {
+    let detail = links.confinement()?.escape(path)?;
+    Some(DiscoveryIssue { path: path.display().to_string(), detail })
 }
 
-fn expand_glob(pattern: &str, root: usize, out: &mut Discovery, not_found: std::io::Error) {
-    let paths = match glob::glob(pattern) {
-        Ok(paths) => paths,
-        Err(err) => {
-            out.issues.push(DiscoveryIssue {
-                path: pattern.to_owned(),
-                detail: format!("not a file ({}) and not a valid glob: {err}", describe_io(&not_found)),
-            });
-            return;
-        }
-    };
-    let mut matched = 0usize;
-    for entry in paths {
-        match entry {
-            Ok(path) => match std::fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => {
-                    matched += 1;
-                    out.directory_roots.push((root, path.display().to_string()));
-                    scan_directory(&path, root, out);
-                }
-                Ok(meta) => {
-                    matched += 1;
-                    push_file(&path, &meta, true, root, out);
-                }
-                Err(err) => {
-                    out.issues.push(DiscoveryIssue { path: path.display().to_string(), detail: describe_io(&err) })
-                }
-            },
-            Err(err) => out
-                .issues
-                .push(DiscoveryIssue { path: err.path().display().to_string(), detail: describe_io(err.error()) }),
-        }
-    }
-    if matched == 0 {
-        out.issues.push(DiscoveryIssue { path: pattern.to_owned(), detail: "the glob matches no file".to_owned() });
-    }
+/// One discovery's view of the file system.
+struct Walk<'a> {
+    confinement: Option<&'a Confinement>,
+    follow: bool,
 }
 
-fn scan_directory(dir: &Path, root: usize, out: &mut Discovery) {
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => match entry.metadata() {
-                Ok(meta) => push_file(entry.path(), &meta, false, root, out),
+impl Walk<'_> {
+    fn escape(&self, path: &Path) -> Option<String> {
+        self.confinement.and_then(|c| c.escape(path))
+    }
+
+    fn expand_glob(&self, pattern: &str, root: usize, out: &mut Discovery, not_found: std::io::Error) {
+        let paths = match glob::glob(pattern) {
+            Ok(paths) => paths,
+            Err(err) => {
+                out.issues.push(DiscoveryIssue {
+                    path: pattern.to_owned(),
+                    detail: format!("not a file ({}) and not a valid glob: {err}", describe_io(&not_found)),
+                });
+                return;
+            }
+        };
+        let mut matched = 0usize;
+        for entry in paths {
+            match entry {
+                Ok(path) => {
+                    if let Some(detail) = self.escape(&path) {
+                        matched += 1;
+                        out.issues.push(DiscoveryIssue { path: path.display().to_string(), detail });
+                        continue;
+                    }
+                    match std::fs::metadata(&path) {
+                        Ok(meta) if meta.is_dir() => {
+                            matched += 1;
+                            out.directory_roots.push((root, path.display().to_string()));
+                            self.scan_directory(&path, root, out);
+                        }
+                        Ok(meta) => {
+                            matched += 1;
+                            push_file(&path, &meta, true, root, out);
+                        }
+                        Err(err) => out
+                            .issues
+                            .push(DiscoveryIssue { path: path.display().to_string(), detail: describe_io(&err) }),
+                    }
+                }
                 Err(err) => out
                     .issues
-                    .push(DiscoveryIssue { path: entry.path().display().to_string(), detail: err.to_string() }),
-            },
-            // Directories are walked; symlinks and special files found while
-            // scanning are not followed or opened.
-            Ok(_) => {}
+                    .push(DiscoveryIssue { path: err.path().display().to_string(), detail: describe_io(err.error()) }),
+            }
+        }
+        if matched == 0 {
+            out.issues.push(DiscoveryIssue { path: pattern.to_owned(), detail: "the glob matches no file".to_owned() });
+        }
+    }
+
+    fn scan_directory(&self, dir: &Path, root: usize, out: &mut Discovery) {
+        // walkdir reports a link cycle as an error instead of looping.
+        let walker = walkdir::WalkDir::new(dir).follow_links(self.follow).sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => match entry.metadata() {
+                    Ok(meta) => push_file(entry.path(), &meta, false, root, out),
+                    Err(err) => out
+                        .issues
+                        .push(DiscoveryIssue { path: entry.path().display().to_string(), detail: err.to_string() }),
+                },
+                Ok(entry) if entry.path_is_symlink() => self.scanned_link(entry.path(), root, out),
+                // Directories are walked; special files found while scanning
+                // (FIFOs, sockets, devices) are not opened.
+                Ok(_) => {}
+                Err(err) => out.issues.push(DiscoveryIssue {
+                    path: err.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                    detail: err.to_string(),
+                }),
+            }
+        }
+    }
+
+    /// A symbolic link met while scanning without `--follow-symlinks`: a link
+    /// out of the workspace is refused, a link to a file in it is read like the
+    /// file, and a link to a directory is not walked (it would count files twice
+    /// or loop).
+    fn scanned_link(&self, path: &Path, root: usize, out: &mut Discovery) {
+        if let Some(detail) = self.escape(path) {
+            out.issues.push(DiscoveryIssue { path: path.display().to_string(), detail });
+            return;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => push_file(path, &meta, false, root, out),
             Err(err) => out.issues.push(DiscoveryIssue {
-                path: err.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
-                detail: err.to_string(),
+                path: path.display().to_string(),
+                detail: format!("a symbolic link that leads nowhere ({})", describe_io(&err)),
             }),
         }
     }
+}
+
+fn looks_like_glob(arg: &str) -> bool {
+    arg.contains(['*', '?', '['])
 }
 
 fn push_file(path: &Path, meta: &std::fs::Metadata, explicit: bool, root: usize, out: &mut Discovery) {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Floor, LoadedConfig};
-use crate::discover::{self, DiscoveryIssue};
+use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
 use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, RuleContext, SuitePolicy};
@@ -30,6 +30,8 @@ pub struct CheckRequest {
     /// Files read as a given format whatever `--format` says, e.g. the command's
     /// captured stdout under `truegreen run --stdout-format kane`.
     pub read_as: Vec<(PathBuf, Format)>,
+    /// Where symbolic links may lead (`--follow-symlinks`, the workspace).
+    pub symlinks: SymlinkPolicy,
 }
 
 impl CheckRequest {
@@ -45,6 +47,7 @@ impl CheckRequest {
             config: None,
             suite: None,
             read_as: Vec::new(),
+            symlinks: SymlinkPolicy::default(),
         }
     }
 }
@@ -105,12 +108,12 @@ impl<'a> Reader<'a> {
 /// Discover and read every artifact the paths lead to.
 pub fn collect(paths: &[String], options: &ReadOptions) -> Collected {
     let mut reader = Reader::new(options);
-    let issues = collect_paths(paths, &mut reader);
+    let issues = collect_paths(paths, &mut reader, &SymlinkPolicy::default());
     Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored }
 }
 
-fn collect_paths(paths: &[String], reader: &mut Reader<'_>) -> Vec<DiscoveryIssue> {
-    let found = discover::discover(paths);
+fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolicy) -> Vec<DiscoveryIssue> {
+    let found = discover::discover_with(paths, links);
     let mut reports_per_root = vec![0usize; paths.len()];
     for candidate in &found.candidates {
         if reader.read(&candidate.path, candidate.explicit).is_some() {
@@ -140,7 +143,7 @@ pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verd
 pub fn check(request: &CheckRequest) -> Verdict {
     let mut policy = request.policy.clone();
     let mut reader = Reader::new(&request.read);
-    let mut issues = collect_paths(&request.paths, &mut reader);
+    let mut issues = collect_paths(&request.paths, &mut reader, &request.symlinks);
     for (path, format) in &request.read_as {
         let options = ReadOptions { forced: Some(*format), ..request.read.clone() };
         reader.read_with(path, true, &options);
@@ -148,7 +151,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
 
     if let Some(ledger) = &request.ledger {
         policy.run.ledger = Some(ledger.display().to_string());
-        read_ledger(ledger, &mut reader, &mut issues);
+        read_ledger(ledger, &mut reader, &mut issues, &request.symlinks);
     }
 
     let config = request.config.as_ref().map(|c| &c.config);
@@ -169,7 +172,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
     }
     let mut suite_matches: HashMap<String, Vec<String>> = HashMap::new();
     for (pattern, origin, suite) in expected {
-        let found = discover::discover(std::slice::from_ref(&pattern));
+        let found = discover::discover_with(std::slice::from_ref(&pattern), &request.symlinks);
         let mut matched = Vec::new();
         for candidate in &found.candidates {
             if let Some(index) = reader.read(&candidate.path, candidate.explicit) {
@@ -216,7 +219,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
 
 /// Read the ledger, then every report its records list. A record's report paths
 /// are rewritten to the path the artifact was read under, so rules can find it.
-fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<DiscoveryIssue>) {
+fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<DiscoveryIssue>, links: &SymlinkPolicy) {
     if !ledger.is_file() {
         issues.push(DiscoveryIssue {
             path: ledger.display().to_string(),
@@ -239,6 +242,11 @@ fn read_ledger(ledger: &Path, reader: &mut Reader<'_>, issues: &mut Vec<Discover
         }
         // The ledger reader already resolved the path against the ledger's directory.
         let path = Path::new(&report);
+        // The ledger is an artifact too: the paths it lists get the same scrutiny.
+        if let Some(issue) = discover::symlink_escape(path, links) {
+            issues.push(issue);
+            continue;
+        }
         if !path.is_file() {
             issues.push(DiscoveryIssue {
                 path: path.display().to_string(),

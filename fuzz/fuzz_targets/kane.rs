@@ -1,7 +1,6 @@
+//! The kane reader, forced: every input reaches it, detected or not.
 #![no_main]
 
 mod common;
 
-use truegreen::model::Format;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| common::check(data, Some(Format::Kane), "run.ndjson"));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::check_as("kane", data, "run.ndjson"));

@@ -64,6 +64,15 @@ pub fn run() -> anyhow::Result<i32> {
     }
 }
 
+/// Print the report to stdout. A closed stdout (`truegreen check | head`) is not
+/// an error: the verdict is in the exit code and in `--json`, and `print!` would
+/// panic on the broken pipe.
+pub(crate) fn print_report(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// An environment variable, treating empty as unset.
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
 use truegreen::config::{self, LoadedConfig};
+use truegreen::discover::SymlinkPolicy;
 use truegreen::engine::CheckRequest;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
@@ -71,9 +72,21 @@ pub struct CheckOptions {
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
     pub flaky: FlakyPolicy,
 
-    /// Failure messages longer than this many bytes are cut.
-    #[arg(long, value_name = "BYTES", default_value_t = 4096)]
+    /// Failure messages, test names and parse errors longer than this many bytes are cut
+    /// (and marked as cut).
+    #[arg(long, value_name = "BYTES", default_value_t = EvidenceLimits::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
+
+    /// An artifact larger than this is not read and is a discrepancy (TG006). Takes
+    /// a number of bytes or a K, M, G suffix (powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_byte_size)]
+    pub max_file_bytes: u64,
+
+    /// Read paths that reach outside the workspace (GITHUB_WORKSPACE, else the current
+    /// directory) through a symbolic link, and walk linked directories when scanning.
+    /// Without it such a path is refused (TG004).
+    #[arg(long)]
+    pub follow_symlinks: bool,
 
     /// Judge waiver expiry as of this date (YYYY-MM-DD) instead of today (UTC).
     #[arg(long, value_name = "DATE")]
@@ -101,6 +114,23 @@ impl StepOutcome {
             Self::Failure | Self::Cancelled | Self::Skipped => 1,
         }
     }
+}
+
+/// `4096`, `64K`, `512M`, `1G`, `2GiB`: a size in bytes, suffixes in powers of 1024.
+pub(crate) fn parse_byte_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| format!("expected a size such as 4096, 64M or 1G, not {s:?}"))?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return Err(format!("unknown size unit {unit:?} in {s:?}: use K, M, G or T")),
+    };
+    number.checked_mul(1u64 << shift).ok_or_else(|| format!("{s:?} is too large"))
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -167,12 +197,13 @@ impl CheckOptions {
             ..RunContext::default()
         };
         self.shard.apply(&mut context);
-        let read = ReadOptions {
-            limits: EvidenceLimits { max_message_bytes: self.max_message_bytes },
-            forced: self.format,
-            workspace: workspace(),
-        };
+        let limits = EvidenceLimits { max_message_bytes: self.max_message_bytes, max_file_bytes: self.max_file_bytes };
+        let read = ReadOptions { limits, forced: self.format, workspace: workspace() };
         let mut request = CheckRequest::new(paths, read, policy, context);
+        request.symlinks = SymlinkPolicy {
+            workspace: super::env_var("GITHUB_WORKSPACE").map(PathBuf::from),
+            follow: self.follow_symlinks,
+        };
         request.expect = self.expect.clone();
         request.config = config;
         request

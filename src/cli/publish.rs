@@ -151,12 +151,12 @@ impl PublishArgs {
         let ctx = github_context();
         if ctx.actions {
             // Test names and messages can hold `::command::` lines.
-            print!("{}", render::github::inert_log(terminal, &publish::random_hex(16)));
+            super::print_report(&render::github::inert_log(terminal, &publish::random_hex(16)));
         } else {
-            print!("{terminal}");
+            super::print_report(terminal);
         }
         let report = publish::publish(subject, &ctx, &self.options(subject, default_name, json, markdown));
-        print!("{}", report.log);
+        super::print_report(&report.log);
         self.fail_on.exit_code(subject)
     }
 }

@@ -2,18 +2,47 @@ use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Case, CaseOutcome, Claim, FailureRecord, Format, Observation, Position, Tally};
+use super::{Case, CaseOutcome, Claim, Excess, FailureRecord, Format, Observation, Position, Tally};
 
 /// Caps that keep memory bounded whatever the input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EvidenceLimits {
     /// Failure messages longer than this are cut (on a char boundary) and marked.
     pub max_message_bytes: usize,
+    /// An artifact larger than this is not read: it is a discrepancy of its own
+    /// (TG006). Bounds the time spent on one file; readers stream, so memory is
+    /// bounded whatever this is.
+    pub max_file_bytes: u64,
+}
+
+impl EvidenceLimits {
+    /// Default of `--max-message-bytes`.
+    pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
+    /// Default of `--max-file-bytes`: 1 GiB, far above any test report seen in
+    /// practice, and read (hashed and parsed) in seconds.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+}
+
+/// How much one artifact may hold, whatever `--max-file-bytes` lets through.
+/// Past a cap the rest is not kept, and the artifact says so
+/// ([`Observation::TooLarge`], a discrepancy): memory stays bounded, and nothing
+/// that was not kept can turn into a pass. Each is far above real reports.
+pub mod caps {
+    /// Cases keyed for duplicate detection (8 bytes each: 160 MB).
+    pub const CASES: u64 = 20_000_000;
+    /// Failure records (failing and flaky cases) kept for reporting.
+    pub const FAILURES: usize = 100_000;
+    /// Claims the artifact makes about itself.
+    pub const CLAIMS: usize = 200_000;
+    /// Observations and provenance values, each.
+    pub const OBSERVATIONS: usize = 100_000;
+    /// Whole-run replay commands: advisory, so the rest are dropped.
+    pub const REPLAY_COMMANDS: usize = 1_000;
 }
 
 impl Default for EvidenceLimits {
     fn default() -> Self {
-        Self { max_message_bytes: 4096 }
+        Self { max_message_bytes: Self::DEFAULT_MAX_MESSAGE_BYTES, max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES }
     }
 }
 
@@ -84,6 +113,18 @@ pub struct Evidence {
     /// 8 bytes per distinct (case, outcome) for as long as the evidence lives.
     #[serde(skip)]
     finished_keys: Vec<u64>,
+    /// What did not fit under [`caps`], reported at [`Evidence::finish`].
+    #[serde(skip)]
+    dropped: Dropped,
+}
+
+/// Counts of what was not kept, per cap.
+#[derive(Clone, Copy, Debug, Default)]
+struct Dropped {
+    cases: u64,
+    failures: u64,
+    claims: u64,
+    observations: u64,
 }
 
 impl Evidence {
@@ -99,6 +140,7 @@ impl Evidence {
             limits,
             keys: Vec::new(),
             finished_keys: Vec::new(),
+            dropped: Dropped::default(),
         }
     }
 
@@ -114,14 +156,24 @@ impl Evidence {
     /// Record one raw unit of evidence.
     pub fn add_case(&mut self, case: Case<'_>) {
         self.tally.record(case.outcome, case.blocking);
-        self.keys.push(case_key(case.suite, case.name, case.outcome));
+        if (self.keys.len() as u64) < caps::CASES {
+            self.keys.push(case_key(case.suite, case.name, case.outcome));
+        } else {
+            self.dropped.cases += 1;
+        }
         if case.outcome.is_failure() || case.outcome == CaseOutcome::Flaky {
+            if self.failures.len() >= caps::FAILURES {
+                self.dropped.failures += 1;
+                return;
+            }
+            // Names are capped like messages: a report can name a test with 10 MB.
+            let max = self.limits.max_message_bytes;
             self.failures.push(FailureRecord {
-                name: case.name.to_owned(),
-                suite: case.suite.map(str::to_owned),
+                name: cap_message(case.name, max),
+                suite: case.suite.map(|s| cap_message(s, max)),
                 outcome: case.outcome,
                 blocking: case.blocking,
-                message: case.message.map(|m| cap_message(m, self.limits.max_message_bytes)),
+                message: case.message.map(|m| cap_message(m, max)),
                 position: case.position,
                 source: case.source,
                 replay: case.replay,
@@ -135,15 +187,39 @@ impl Evidence {
     /// can compute the keys elsewhere (another thread) and hand them over here.
     pub fn add_passed(&mut self, keys: &[PassedKey]) {
         self.tally.passed += keys.len() as u64;
-        self.keys.extend(keys.iter().map(|k| k.0));
+        let room = usize::try_from(caps::CASES.saturating_sub(self.keys.len() as u64)).unwrap_or(usize::MAX);
+        let kept = keys.len().min(room);
+        self.keys.extend(keys[..kept].iter().map(|k| k.0));
+        self.dropped.cases += (keys.len() - kept) as u64;
     }
 
     pub fn add_claim(&mut self, claim: Claim) {
-        self.claims.push(claim);
+        if self.claims.len() < caps::CLAIMS {
+            self.claims.push(claim);
+        } else {
+            self.dropped.claims += 1;
+        }
     }
 
-    pub fn observe(&mut self, observation: Observation) {
-        self.observations.push(observation);
+    pub fn observe(&mut self, mut observation: Observation) {
+        // Parse errors can quote the input (serde quotes a mistyped string whole).
+        let max = self.limits.max_message_bytes;
+        match &mut observation {
+            Observation::Unparseable { message: text, .. }
+            | Observation::Truncated { detail: text, .. }
+            | Observation::ProtocolViolation { detail: text, .. }
+            | Observation::UnknownFormat { detail: text }
+                if text.len() > max =>
+            {
+                *text = cap_message(text, max);
+            }
+            _ => {}
+        }
+        if self.observations.len() < caps::OBSERVATIONS {
+            self.observations.push(observation);
+        } else {
+            self.dropped.observations += 1;
+        }
     }
 
     pub fn unparseable(&mut self, message: impl Into<String>, position: Position) {
@@ -151,13 +227,19 @@ impl Evidence {
     }
 
     pub fn add_provenance(&mut self, kind: super::ProvenanceKind, field: &str, value: &str) {
-        if !value.trim().is_empty() {
+        if value.trim().is_empty() {
+            return;
+        }
+        // Dropping a provenance value could hide a mismatch: it counts as a dropped observation.
+        if self.provenance.len() < caps::OBSERVATIONS {
             self.provenance.push(Provenance {
                 kind,
                 value: value.to_owned(),
                 field: field.to_owned(),
                 covers_directory: false,
             });
+        } else {
+            self.dropped.observations += 1;
         }
     }
 
@@ -170,7 +252,10 @@ impl Evidence {
     }
 
     pub fn add_replay_command(&mut self, command: &str) {
-        if !command.trim().is_empty() && !self.replay_commands.iter().any(|c| c == command) {
+        if !command.trim().is_empty()
+            && self.replay_commands.len() < caps::REPLAY_COMMANDS
+            && !self.replay_commands.iter().any(|c| c == command)
+        {
             self.replay_commands.push(command.to_owned());
         }
     }
@@ -197,20 +282,36 @@ impl Evidence {
         // Kept for cross-artifact comparison; the sort is done once.
         keys.shrink_to_fit();
         self.finished_keys = keys;
-        if conflicts.is_empty() {
-            return;
-        }
-        // One pass over the kept failures names every conflict (sorted by identity).
-        let mut names: Vec<Option<String>> = vec![None; conflicts.len()];
-        for f in &self.failures {
-            let identity = case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3;
-            if let Ok(at) = conflicts.binary_search_by_key(&identity, |c| c.0) {
-                names[at].get_or_insert_with(|| qualified_name(f.suite.as_deref(), &f.name));
+        if !conflicts.is_empty() {
+            // One pass over the kept failures names every conflict (sorted by identity).
+            let mut names: Vec<Option<String>> = vec![None; conflicts.len()];
+            for f in &self.failures {
+                let identity = case_key(f.suite.as_deref(), &f.name, f.outcome) >> 3;
+                if let Ok(at) = conflicts.binary_search_by_key(&identity, |c| c.0) {
+                    names[at].get_or_insert_with(|| qualified_name(f.suite.as_deref(), &f.name));
+                }
+            }
+            for ((identity, outcomes), name) in conflicts.into_iter().zip(names) {
+                let name = name.unwrap_or_else(|| format!("case #{identity:x}"));
+                self.observe(Observation::ConflictingDuplicate { name, outcomes });
             }
         }
-        for ((identity, outcomes), name) in conflicts.into_iter().zip(names) {
-            let name = name.unwrap_or_else(|| format!("case #{identity:x}"));
-            self.observe(Observation::ConflictingDuplicate { name, outcomes });
+        self.report_dropped();
+    }
+
+    /// One [`Observation::TooLarge`] per cap that was exceeded. These bypass the
+    /// observation cap: they are what makes a truncated record a discrepancy.
+    fn report_dropped(&mut self) {
+        let d = std::mem::take(&mut self.dropped);
+        for (what, dropped, limit) in [
+            (Excess::Cases, d.cases, caps::CASES),
+            (Excess::Failures, d.failures, caps::FAILURES as u64),
+            (Excess::Claims, d.claims, caps::CLAIMS as u64),
+            (Excess::Observations, d.observations, caps::OBSERVATIONS as u64),
+        ] {
+            if dropped > 0 {
+                self.observations.push(Observation::TooLarge { what, size: Some(limit + dropped), limit });
+            }
         }
     }
 
@@ -381,7 +482,7 @@ mod tests {
 
     fn evidence() -> Evidence {
         let info = ArtifactInfo { path: "x".into(), format: None, sha256: None, size: 0, modified: None };
-        Evidence::new(info, EvidenceLimits { max_message_bytes: 8 })
+        Evidence::new(info, EvidenceLimits { max_message_bytes: 8, ..EvidenceLimits::default() })
     }
 
     #[test]
@@ -453,6 +554,18 @@ mod tests {
         let failed = keys.iter().find(|k| Evidence::key_outcome(**k) == CaseOutcome::Failed).copied().unwrap_or(0);
         assert_eq!(failed >> 3, case_identity(Some("s"), "b"));
         assert_eq!(ev.failure_by_identity(failed >> 3).map(|f| f.name.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn names_and_parse_errors_are_capped_like_messages() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("a very long test name", CaseOutcome::Failed).suite("a very long suite"));
+        ev.unparseable("invalid type: string \"aaaaaaaaaaaa\"", crate::model::Position::default());
+        assert_eq!(ev.failures[0].name, "a very l… [13 bytes cut]");
+        assert_eq!(ev.failures[0].suite.as_deref(), Some("a very l… [9 bytes cut]"));
+        assert!(
+            matches!(&ev.observations[0], Observation::Unparseable { message, .. } if message.starts_with("invalid … ["))
+        );
     }
 
     #[test]

@@ -18,9 +18,9 @@ mod position;
 pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{
-    ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, case_identity,
+    ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
     qualified_name,
 };
 pub use format::Format;
-pub use observation::{Observation, SuiteRun, Violation, WaiverEntry, WaiverKind};
+pub use observation::{Excess, Observation, SuiteRun, Violation, WaiverEntry, WaiverKind};
 pub use position::{Position, SourceLocation};

@@ -16,6 +16,17 @@ pub enum Observation {
     Empty,
     /// Content that no reader recognizes (only for paths named explicitly).
     UnknownFormat { detail: String },
+    /// Larger than truegreen reads: over `--max-file-bytes` (not read, or not read
+    /// to the end for a stream of unknown size), or holding more cases, failures,
+    /// claims or observations than one artifact may keep (the rest not kept).
+    TooLarge {
+        what: Excess,
+        /// The size, when known (a regular file's length; for counts, how many
+        /// there were, the dropped ones included).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        size: Option<u64>,
+        limit: u64,
+    },
     /// The stream stopped before its producer finished it: a run that started
     /// and never reported an end, a summary with no terminal event.
     Truncated { detail: String, position: Position },
@@ -66,6 +77,35 @@ pub enum Observation {
     /// One suite run recorded in a ledger by `truegreen run --ledger`: a fact about
     /// a process (its exit, its timing, what it wrote), not about any report.
     SuiteRun(SuiteRun),
+}
+
+/// Which limit an [`Observation::TooLarge`] artifact went past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Excess {
+    /// Bytes, over `--max-file-bytes`.
+    FileBytes,
+    /// Cases, over what is keyed for duplicate detection.
+    Cases,
+    /// Failing and flaky cases, over what is kept for reporting.
+    Failures,
+    /// Claims the artifact makes about itself.
+    Claims,
+    /// Observations and provenance values.
+    Observations,
+}
+
+impl Excess {
+    /// The unit, for messages.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Self::FileBytes => "bytes",
+            Self::Cases => "cases",
+            Self::Failures => "failures",
+            Self::Claims => "claims",
+            Self::Observations => "observations",
+        }
+    }
 }
 
 /// The kinds of [`Observation::ProtocolViolation`], one rule each.

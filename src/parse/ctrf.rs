@@ -113,7 +113,8 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+        // A set: a hostile object can hold a million keys.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if seen.contains(&key) {
                 // serde_json keeps the last of duplicate keys; a reader that walks the
@@ -130,7 +131,7 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                     self.state.root_field(&key, value);
                 }
             }
-            seen.push(key);
+            seen.insert(key);
         }
         Ok(())
     }
@@ -155,7 +156,8 @@ impl<'de> Visitor<'de> for ResultsSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+        // A set: a hostile object can hold a million keys.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             let path = format!("results.{key}");
             if seen.contains(&key) {
@@ -186,7 +188,7 @@ impl<'de> Visitor<'de> for ResultsSeed<'_> {
                     self.state.violation(format!("{path}: unknown property"), Position::field(&path));
                 }
             }
-            seen.push(key);
+            seen.insert(key);
         }
         Ok(())
     }

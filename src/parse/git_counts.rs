@@ -119,6 +119,16 @@ fn finish_block(block: &Block, ev: &mut Evidence) -> Result<(), ParseError> {
     let Some((total, total_line)) = block.total else {
         return Err(ParseError::new("the record has no `total` line", Position::line(block.first_line)));
     };
+    // `test_done` writes every count, zeros included. A missing one is a file cut
+    // short: `total 2` and `success 1` alone would read as one pass and one skip.
+    let counts =
+        [(block.success, "success"), (block.fixed, "fixed"), (block.broken, "broken"), (block.failed, "failed")];
+    if let Some((_, key)) = counts.iter().find(|(slot, _)| slot.is_none()) {
+        return Err(ParseError::new(
+            format!("the record has no `{key}` line: test_done writes every count, so the file is incomplete"),
+            Position::line(block.first_line),
+        ));
+    }
     let value = |slot: Option<(u64, u64)>| slot.map_or(0, |(n, _)| n);
     let line_of = |slot: Option<(u64, u64)>, key: &str| {
         slot.map_or_else(Position::default, |(_, line)| Position::line(line).with_field(key))
@@ -205,8 +215,23 @@ mod tests {
     }
 
     #[test]
+    fn a_record_cut_short_is_unparseable() {
+        // Found by tests/verdict_properties.rs: `total 2\nsuccess 1\nfixed 0\nbroken 0\nfailed 1\n`
+        // cut after `success 1` passed as one pass and one skip.
+        for text in ["total 2\nsuccess 1", "total 2\nsuccess 1\nfixed 0\nbroken 0\n", "total 1\nsuccess 1\nfailed 0\n"]
+        {
+            let (ev, result) = read_str(text);
+            let err = result.err().map(|e| e.message).unwrap_or_default();
+            assert!(err.contains("the file is incomplete"), "{text:?}: {err}");
+            assert_eq!(ev.tally.total(), 0, "{text:?}");
+        }
+    }
+
+    #[test]
     fn appended_records_are_unparseable() {
-        let (_, result) = read_str("total 1\nsuccess 1\nfailed 0\n\ntotal 1\nsuccess 0\nfailed 1\n\n");
+        let (_, result) = read_str(
+            "total 1\nsuccess 1\nfixed 0\nbroken 0\nfailed 0\n\ntotal 1\nsuccess 0\nfixed 0\nbroken 0\nfailed 1\n\n",
+        );
         let err = result.err().map(|e| e.message).unwrap_or_default();
         assert!(err.contains("two runs appended"), "{err}");
         let (_, result) = read_str("total 1\nsuccess 1\nsuccess 1\nfailed 0\n");

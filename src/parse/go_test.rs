@@ -57,6 +57,10 @@ const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 const MAX_OUTPUT_BYTES: usize = 16 * 1024;
 /// Builds and compile-error blocks tracked at once.
 const MAX_BUILDS: usize = 1024;
+/// Packages, and tests started and not finished, tracked at once.
+/// Past either the stream is refused: a test that was never tracked could end
+/// in a failure nobody sees.
+const MAX_TRACKED: usize = 100_000;
 
 /// `FAIL <pkg> [build failed]` or `[setup failed]`: (package, reason).
 fn package_failure_line(line: &str) -> Option<(&str, &str)> {
@@ -105,7 +109,10 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
                         err.message = format!("invalid test2json event: {}", err.message);
                         err
                     })
-                    .map(|event| state.event(event, &position, ev))
+                    .and_then(|event| {
+                        state.event(event, &position, ev);
+                        state.check_bounds(&position)
+                    })
             }
         } else {
             state.raw_line(text, &position, ev);
@@ -157,6 +164,10 @@ struct State {
     open_block: Option<usize>,
     /// Packages recorded as failing to build from a plain-text line.
     build_failures_recorded: HashSet<String>,
+    /// Tests started and not finished, in all packages.
+    runs_started: u64,
+    /// More packages or running tests than [`MAX_TRACKED`].
+    over_bounds: bool,
 }
 
 fn claimed_status(action: &str) -> Status {
@@ -168,9 +179,21 @@ fn claimed_status(action: &str) -> Status {
 }
 
 impl State {
+    /// Memory follows the packages and the tests running at once, not the stream.
+    fn check_bounds(&self, position: &Position) -> Result<(), ParseError> {
+        if self.over_bounds {
+            return Err(ParseError::new(
+                format!("more than {MAX_TRACKED} packages, or tests running at once, to track"),
+                position.clone(),
+            ));
+        }
+        Ok(())
+    }
+
     fn package(&mut self, name: &str, position: &Position) -> &mut Package {
         if !self.packages.contains_key(name) {
             self.order.push(name.to_owned());
+            self.over_bounds |= self.order.len() > MAX_TRACKED;
         }
         let package = self
             .packages
@@ -230,10 +253,20 @@ impl State {
                 if let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.children += 1;
                 }
-                package.running.insert(
-                    test,
-                    TestRun { position: position.clone(), output: CappedText::new(), children: 0, child_failed: false },
-                );
+                let new = package
+                    .running
+                    .insert(
+                        test,
+                        TestRun {
+                            position: position.clone(),
+                            output: CappedText::new(),
+                            children: 0,
+                            child_failed: false,
+                        },
+                    )
+                    .is_none();
+                self.runs_started += u64::from(new);
+                self.over_bounds |= self.runs_started > MAX_TRACKED as u64;
             }
             "output" => {
                 if let (Some(run), Some(output)) = (package.running.get_mut(&test), output) {
@@ -241,7 +274,9 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                let run = package.running.remove(&test).unwrap_or(TestRun {
+                let run = package.running.remove(&test);
+                let tracked = run.is_some();
+                let run = run.unwrap_or(TestRun {
                     position: position.clone(),
                     output: CappedText::new(),
                     children: 0,
@@ -251,6 +286,7 @@ impl State {
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.child_failed = true;
                 }
+                self.runs_started -= u64::from(tracked);
             }
             _ => {}
         }
@@ -278,7 +314,9 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                abandon_running(package_name, package, ev);
+                let abandoned = abandon_running(package_name, package, ev);
+                self.runs_started = self.runs_started.saturating_sub(abandoned);
+                let package = self.package(package_name, position);
                 let tests_failed = package.failures;
                 if action == "fail" && tests_failed == 0 {
                     // The package is the authority: it failed, and no test did.
@@ -528,13 +566,15 @@ fn failure_message(output: CappedText, outcome: CaseOutcome) -> String {
 
 /// Tests still running when their package ends, or when the stream ends: the
 /// innermost ones are recorded as incomplete (their parents are implied).
-fn abandon_running(package_name: &str, package: &mut Package, ev: &mut Evidence) {
-    let names: Vec<String> = package.running.keys().cloned().collect();
-    let mut leaves: Vec<String> = names
-        .iter()
-        .filter(|name| !names.iter().any(|other| other.len() > name.len() && other.starts_with(&format!("{name}/"))))
-        .cloned()
-        .collect();
+/// Returns how many were running.
+fn abandon_running(package_name: &str, package: &mut Package, ev: &mut Evidence) -> u64 {
+    let running = package.running.len() as u64;
+    // Every name with a running subtest, found in one pass (not by comparing
+    // every pair: up to MAX_TRACKED tests can be running).
+    let parents: HashSet<&str> =
+        package.running.keys().flat_map(|name| name.match_indices('/').map(move |(at, _)| &name[..at])).collect();
+    let mut leaves: Vec<String> =
+        package.running.keys().filter(|name| !parents.contains(name.as_str())).cloned().collect();
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
@@ -542,6 +582,7 @@ fn abandon_running(package_name: &str, package: &mut Package, ev: &mut Evidence)
         }
     }
     package.running.clear();
+    running
 }
 
 #[cfg(test)]

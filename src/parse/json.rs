@@ -1,18 +1,37 @@
 //! Shared JSON helpers for readers of whole-document JSON artifacts.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
 use super::ParseError;
 use crate::model::Position;
 
+/// Readers that hold a whole document in memory (pi's JSON artifacts, TOML)
+/// refuse one larger than this: a `Value` tree takes up to 16 times the bytes it
+/// was parsed from, so the cap bounds memory whatever `--max-file-bytes` allows.
+/// Real pi artifacts are well under 1 MiB.
+pub const MAX_DOCUMENT_BYTES: u64 = 32 << 20;
+
+/// The error for a whole document over [`MAX_DOCUMENT_BYTES`].
+pub fn document_too_large() -> ParseError {
+    ParseError::new(
+        format!("larger than {MAX_DOCUMENT_BYTES} bytes, the most a whole-document artifact is read into memory"),
+        Position::offset(MAX_DOCUMENT_BYTES),
+    )
+}
+
 /// Parse a whole JSON document, mapping syntax errors to line and column.
 pub fn read_document(input: &mut dyn BufRead) -> Result<Value, ParseError> {
-    let mut de = serde_json::Deserializer::from_reader(input);
-    let value = serde::Deserialize::deserialize(&mut de).map_err(syntax_error)?;
-    de.end().map_err(syntax_error)?;
-    Ok(value)
+    let mut limited = input.take(MAX_DOCUMENT_BYTES + 1);
+    let parsed = {
+        let mut de = serde_json::Deserializer::from_reader(&mut limited);
+        serde::Deserialize::deserialize(&mut de).and_then(|value| de.end().map(|()| value))
+    };
+    if limited.limit() == 0 {
+        return Err(document_too_large());
+    }
+    parsed.map_err(syntax_error)
 }
 
 /// A serde_json error as a parse error with its line and column.

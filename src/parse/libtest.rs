@@ -18,6 +18,7 @@
 //! Both forms are read by one reader: cargo interleaves the same text lines with
 //! either, and a stream may hold both (one binary run with `--format json`).
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use serde::Deserialize;
@@ -63,6 +64,10 @@ fn is_json_event(line: &str) -> bool {
 
 /// Lines are cut beyond this (test output can be long; structure never is).
 const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// Test binaries, and tests waiting for a result or for their output per
+/// binary, tracked at once. Past it the output is refused: what is not tracked
+/// could hide a failure.
+const MAX_TRACKED: usize = 100_000;
 /// Output kept per failing test and per build error.
 const MAX_OUTPUT_BYTES: usize = 16 * 1024;
 
@@ -162,13 +167,14 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         let result = if trimmed.starts_with('{') && trimmed.contains("\"type\"") && state.accepts_json() {
             match serde_json::from_str::<JsonEvent>(trimmed) {
                 Ok(event) => state.json_event(event, &position, ev),
-                Err(err) if line.cut => Err(ParseError::new(format!("libtest event cut: {err}"), position)),
-                Err(err) => Err(ParseError::new(format!("invalid libtest JSON event: {err}"), position)),
+                Err(err) if line.cut => Err(ParseError::new(format!("libtest event cut: {err}"), position.clone())),
+                Err(err) => Err(ParseError::new(format!("invalid libtest JSON event: {err}"), position.clone())),
             }
         } else {
             state.text_line(&line.text, &position, ev);
             Ok(())
         };
+        let result = result.and_then(|()| state.check_bounds(&position));
         if let Err(err) = result {
             state.finish(ev);
             return Err(err);
@@ -205,8 +211,12 @@ struct Binary {
     measured: u64,
     /// Failing tests wait for their output in the failures section.
     failures: Vec<FailedTest>,
+    /// Index of the first failure of each name, in `failures`.
+    failure_at: HashMap<String, usize>,
     /// Started with no result yet (JSON `started`, `--nocapture` lines).
     running: Vec<(String, Position)>,
+    /// Index of each name in `running`.
+    running_at: HashMap<String, usize>,
     section: Section,
     /// Index into `failures` of the block being read.
     current_output: Option<usize>,
@@ -225,7 +235,9 @@ impl Binary {
             ignored: 0,
             measured: 0,
             failures: Vec::new(),
+            failure_at: HashMap::new(),
             running: Vec::new(),
+            running_at: HashMap::new(),
             section: Section::Tests,
             current_output: None,
             previous_blank: false,
@@ -235,6 +247,45 @@ impl Binary {
 
     fn results(&self) -> u64 {
         self.passed + self.failed + self.ignored + self.measured
+    }
+
+    /// A test started; starting it again while it runs changes nothing.
+    fn start(&mut self, name: String, position: Position) {
+        if !self.running_at.contains_key(&name) {
+            self.running_at.insert(name.clone(), self.running.len());
+            self.running.push((name, position));
+        }
+    }
+
+    /// A started test got its result.
+    fn stop(&mut self, name: &str) {
+        if let Some(at) = self.running_at.remove(name) {
+            self.running.swap_remove(at);
+            if let Some((moved, _)) = self.running.get(at) {
+                self.running_at.insert(moved.clone(), at);
+            }
+        }
+    }
+
+    /// The test started last (`--nocapture` prints its result on a later line).
+    fn pop_running(&mut self) -> Option<(String, Position)> {
+        let last = self.running.pop()?;
+        self.running_at.remove(&last.0);
+        Some(last)
+    }
+
+    /// The index of the failure named `name`, adding it if it is new.
+    fn failure(&mut self, name: &str, position: &Position) -> usize {
+        if let Some(at) = self.failure_at.get(name) {
+            return *at;
+        }
+        self.failure_at.insert(name.to_owned(), self.failures.len());
+        self.failures.push(FailedTest { name: name.to_owned(), position: position.clone(), output: CappedText::new() });
+        self.failures.len() - 1
+    }
+
+    fn over_bounds(&self) -> bool {
+        self.running.len() > MAX_TRACKED || self.failures.len() > MAX_TRACKED
     }
 }
 
@@ -266,6 +317,9 @@ struct State {
     next_header: Option<Header>,
     binary: Option<Binary>,
     closed: Vec<ClosedBinary>,
+    /// The last closed binary of each rerun target and of each label.
+    closed_by_rerun: HashMap<String, usize>,
+    closed_by_label: HashMap<String, usize>,
     binaries_opened: u64,
     errors: Option<ErrorBlock>,
     cargo_failure: Option<CargoFailure>,
@@ -274,6 +328,26 @@ struct State {
 }
 
 impl State {
+    fn push_closed(&mut self, closed: ClosedBinary) {
+        let at = self.closed.len();
+        if let Some(rerun) = &closed.rerun {
+            self.closed_by_rerun.insert(rerun.clone(), at);
+        }
+        self.closed_by_label.insert(closed.label.clone(), at);
+        self.closed.push(closed);
+    }
+
+    /// Memory follows the binaries and the tests tracked at once, not the output.
+    fn check_bounds(&self, position: &Position) -> Result<(), ParseError> {
+        if self.closed.len() > MAX_TRACKED || self.binary.as_ref().is_some_and(Binary::over_bounds) {
+            return Err(ParseError::new(
+                format!("more than {MAX_TRACKED} test binaries, or tests of one binary awaiting a result, to track"),
+                position.clone(),
+            ));
+        }
+        Ok(())
+    }
+
     /// JSON lines are events except inside a console binary, where they are test output.
     fn accepts_json(&self) -> bool {
         self.binary.as_ref().is_none_or(|b| b.json)
@@ -438,12 +512,11 @@ impl State {
 
     /// cargo says a binary failed (`to rerun pass --lib`, or the `N targets failed` list).
     fn check_cargo_failed(&mut self, rerun: &str, line: &str, position: &Position) {
-        let binary = self
-            .closed
-            .iter()
-            .rev()
-            .find(|b| b.rerun.as_deref() == Some(rerun))
-            .or_else(|| if self.closed.iter().any(|b| b.rerun.is_some()) { None } else { self.closed.last() });
+        let binary = match self.closed_by_rerun.get(rerun) {
+            Some(at) => self.closed.get(*at),
+            None if self.closed_by_rerun.is_empty() => self.closed.last(),
+            None => None,
+        };
         let label = match binary {
             Some(b) if b.failures > 0 || b.truncated => return,
             Some(b) => b.label.clone(),
@@ -463,7 +536,7 @@ impl State {
         ev.add_case(
             Case::new("exit status", CaseOutcome::Errored).suite(&failure.label).at(failure.position).message(&message),
         );
-        if let Some(closed) = self.closed.iter_mut().rev().find(|b| b.label == failure.label) {
+        if let Some(closed) = self.closed_by_label.get(&failure.label).and_then(|at| self.closed.get_mut(*at)) {
             closed.failures += 1;
         }
     }
@@ -479,7 +552,7 @@ impl State {
                 ),
                 position: header.position.clone(),
             });
-            self.closed.push(ClosedBinary { label: header.label, rerun: header.rerun, failures: 0, truncated: true });
+            self.push_closed(ClosedBinary { label: header.label, rerun: header.rerun, failures: 0, truncated: true });
         }
     }
 
@@ -513,10 +586,10 @@ impl State {
                 };
                 let binary = self.binary_or_implicit(true, position, ev);
                 match kind {
-                    "started" => binary.running.push((name, position.clone())),
+                    "started" => binary.start(name, position.clone()),
                     "timeout" => {}
                     _ => {
-                        binary.running.retain(|(n, _)| *n != name);
+                        binary.stop(&name);
                         let output = [event.message.as_deref(), event.stdout.as_deref()];
                         let outcome = match kind {
                             "ok" => CaseOutcome::Passed,
@@ -601,7 +674,7 @@ impl State {
             )
             .at(position.clone()),
         );
-        self.closed.push(ClosedBinary {
+        self.push_closed(ClosedBinary {
             label,
             rerun: binary.header.rerun.clone(),
             failures: derived_failures,
@@ -634,7 +707,7 @@ impl State {
                 .at(declared_at.clone()),
             );
         }
-        self.closed.push(ClosedBinary {
+        self.push_closed(ClosedBinary {
             label,
             rerun: binary.header.rerun.clone(),
             failures: binary.failed + failures.incomplete,
@@ -773,14 +846,14 @@ fn binary_line(binary: &mut Binary, trimmed: &str, line: &str, position: &Positi
             if let Some((name, result)) = parse_test_line(trimmed) {
                 match result {
                     Some(result) => test_result(binary, name, result, position, ev),
-                    None => binary.running.push((name.to_owned(), position.clone())),
+                    None => binary.start(name.to_owned(), position.clone()),
                 }
                 return;
             }
             if !binary.running.is_empty()
                 && !trimmed.contains(' ')
                 && let Some(result) = parse_result_word(trimmed)
-                && let Some((name, started)) = binary.running.pop()
+                && let Some((name, started)) = binary.pop_running()
             {
                 // `--nocapture`: the result of the test started on an earlier line.
                 test_result(binary, &name, result, &started, ev);
@@ -795,19 +868,11 @@ fn binary_line(binary: &mut Binary, trimmed: &str, line: &str, position: &Positi
         }
         Section::Failures => {
             if let Some(name) = trimmed.strip_prefix("---- ").and_then(|r| r.strip_suffix(" stdout ----")) {
-                let index = match binary.failures.iter().position(|f| f.name == name) {
-                    Some(index) => index,
-                    None => {
-                        // Output of a failure whose `test … FAILED` line was lost.
-                        binary.failed += 1;
-                        binary.failures.push(FailedTest {
-                            name: name.to_owned(),
-                            position: position.clone(),
-                            output: CappedText::new(),
-                        });
-                        binary.failures.len() - 1
-                    }
-                };
+                if !binary.failure_at.contains_key(name) {
+                    // Output of a failure whose `test … FAILED` line was lost.
+                    binary.failed += 1;
+                }
+                let index = binary.failure(name, position);
                 binary.current_output = Some(index);
                 return;
             }
@@ -850,11 +915,16 @@ fn test_result(binary: &mut Binary, name: &str, result: TestResult, position: &P
         }
         TestResult::Failed => {
             binary.failed += 1;
-            binary.failures.push(FailedTest {
-                name: name.to_owned(),
-                position: position.clone(),
-                output: CappedText::new(),
-            });
+            // A name failing twice keeps both records; its output goes to the first.
+            if binary.failure_at.contains_key(name) {
+                binary.failures.push(FailedTest {
+                    name: name.to_owned(),
+                    position: position.clone(),
+                    output: CappedText::new(),
+                });
+            } else {
+                binary.failure(name, position);
+            }
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct Line<'a> {
     pub offset: u64,
     /// The line was longer than the reader's limit and was cut.
     pub cut: bool,
+    /// The line ended with a line terminator. Only the last line of a stream can
+    /// lack one, and then the producer may have been stopped while writing it.
+    pub terminated: bool,
 }
 
 impl Line<'_> {
@@ -50,20 +53,22 @@ impl<'r> LineReader<'r> {
     /// replaced and an over-long line is cut (and marked), for formats whose
     /// lines carry arbitrary test output.
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>, ParseError> {
-        let Some((start, cut)) = self.fill()? else { return Ok(None) };
-        Ok(Some(Line { text: String::from_utf8_lossy(&self.buf), number: self.number, offset: start, cut }))
+        let Some((start, cut, terminated)) = self.fill()? else { return Ok(None) };
+        Ok(Some(Line { text: String::from_utf8_lossy(&self.buf), number: self.number, offset: start, cut, terminated }))
     }
 
     /// The next line, for formats whose every line is structured data: a line
     /// that is not UTF-8 or is longer than the limit is an error, not repaired.
     pub fn next_strict_line(&mut self) -> Result<Option<Line<'_>>, ParseError> {
-        let Some((start, cut)) = self.fill()? else { return Ok(None) };
+        let Some((start, cut, terminated)) = self.fill()? else { return Ok(None) };
         let position = Position { line: Some(self.number), byte_offset: Some(start), ..Position::default() };
         if cut {
             return Err(ParseError::new(format!("line longer than {} bytes", self.max_line_bytes), position));
         }
         match std::str::from_utf8(&self.buf) {
-            Ok(text) => Ok(Some(Line { text: Cow::Borrowed(text), number: self.number, offset: start, cut })),
+            Ok(text) => {
+                Ok(Some(Line { text: Cow::Borrowed(text), number: self.number, offset: start, cut, terminated }))
+            }
             Err(err) => Err(ParseError::new(
                 format!("invalid UTF-8 at byte {} of the line", err.valid_up_to()),
                 Position { byte_offset: Some(start + err.valid_up_to() as u64), ..position },
@@ -72,12 +77,14 @@ impl<'r> LineReader<'r> {
     }
 
     /// Read one line into `buf` (without its terminator); returns its start
-    /// offset and whether it was cut, or `None` at the end of the input.
-    fn fill(&mut self) -> Result<Option<(u64, bool)>, ParseError> {
+    /// offset, whether it was cut and whether it ended with a newline, or `None`
+    /// at the end of the input.
+    fn fill(&mut self) -> Result<Option<(u64, bool, bool)>, ParseError> {
         self.buf.clear();
         let start = self.offset;
         let mut total = 0usize;
         let mut cut = false;
+        let mut terminated = false;
         loop {
             let chunk = match self.input.fill_buf() {
                 Ok(chunk) => chunk,
@@ -103,6 +110,7 @@ impl<'r> LineReader<'r> {
             self.input.consume(take);
             total += take;
             if done {
+                terminated = true;
                 break;
             }
         }
@@ -114,7 +122,7 @@ impl<'r> LineReader<'r> {
         while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
             self.buf.pop();
         }
-        Ok(Some((start, cut)))
+        Ok(Some((start, cut, terminated)))
     }
 }
 
@@ -201,6 +209,17 @@ mod tests {
                 ("last".into(), 4, 7, false)
             ]
         );
+    }
+
+    #[test]
+    fn only_a_last_line_without_newline_is_unterminated() {
+        let mut input: &[u8] = b"a\nb\r\nc";
+        let mut lines = LineReader::new(&mut input, 100);
+        let mut terminated = Vec::new();
+        while let Ok(Some(line)) = lines.next_line() {
+            terminated.push(line.terminated);
+        }
+        assert_eq!(terminated, vec![true, true, false]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::path::Path;
 use hashing::HashingReader;
 pub use sniff::Sniff;
 
-use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation, Position};
+use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Excess, Format, Observation, Position};
 
 /// Why a reader stopped. Becomes an [`Observation::Unparseable`]; evidence the
 /// reader recorded before stopping is kept.
@@ -135,6 +135,13 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
         size: meta.as_ref().map_or(0, |m| m.len()),
         modified: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
     };
+    // Never opened, let alone read whole: the size is known before reading.
+    let limit = options.limits.max_file_bytes;
+    if info.size > limit {
+        let mut ev = Evidence::new(ArtifactInfo { format: options.forced, ..info }, options.limits);
+        ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: Some(ev.info.size), limit });
+        return ReadOutcome::Report(Box::new(ev));
+    }
     let outcome = match File::open(path) {
         Ok(file) => read_stream(file, info, explicit, options),
         Err(err) => {
@@ -154,7 +161,10 @@ pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutc
 /// `info.path` names it in findings; its file name breaks detection ties;
 /// `info.size`, when known, lets a large input be hashed on a second thread.
 pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, options: &ReadOptions) -> ReadOutcome {
-    let mut hashing = HashingReader::new(input, info.size);
+    let limit = options.limits.max_file_bytes;
+    let capped = CappedReader::new(input, limit);
+    let exceeded = capped.exceeded();
+    let mut hashing = HashingReader::new(capped, info.size);
     // The first chunk holds the prefix unless the input is shorter; nothing is
     // consumed, so the reader later starts from the first byte.
     let prefix = match hashing.fill_buf() {
@@ -162,7 +172,11 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         Err(err) => {
             info.format = options.forced;
             let mut ev = Evidence::new(info, options.limits);
-            ev.unparseable(format!("cannot read: {err}"), Position::offset(0));
+            if exceeded.get() {
+                ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit });
+            } else {
+                ev.unparseable(format!("cannot read: {err}"), Position::offset(0));
+            }
             return ReadOutcome::Report(Box::new(ev));
         }
     };
@@ -181,7 +195,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         let mut ev = Evidence::new(info, options.limits);
         ev.observe(Observation::Empty);
         drain(&mut hashing);
-        ev.info.sha256 = Some(hashing.finish_hex());
+        finish_hash(&mut ev, hashing, &exceeded);
         return ReadOutcome::Report(Box::new(ev));
     }
 
@@ -189,23 +203,99 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
         Some(format) => format,
         None if explicit => {
             let mut ev = Evidence::new(info, options.limits);
-            ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
             drain(&mut hashing);
-            ev.info.sha256 = Some(hashing.finish_hex());
+            if !exceeded.get() {
+                ev.observe(Observation::UnknownFormat { detail: sniff.describe() });
+            }
+            finish_hash(&mut ev, hashing, &exceeded);
             return ReadOutcome::Report(Box::new(ev));
         }
         None => return ReadOutcome::Ignored,
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
-    if let Err(err) = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref()) {
-        ev.observe(Observation::Unparseable { message: err.message, position: err.position });
-    }
+    let read = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref());
     // Whatever the reader left unread still belongs to the input's hash.
     drain(&mut hashing);
-    ev.info.sha256 = Some(hashing.finish_hex());
+    if let Err(err) = read
+        && !exceeded.get()
+    {
+        // Past the cap the reader only met a read error: the size is the finding.
+        ev.observe(Observation::Unparseable { message: err.message, position: err.position });
+    }
+    finish_hash(&mut ev, hashing, &exceeded);
     ev.finish();
     ReadOutcome::Report(Box::new(ev))
+}
+
+/// Record the input's hash, or, when the stream went past the cap, that it is
+/// too large: what was read is then only a prefix, whose hash would name no file.
+fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<R>, exceeded: &Exceeded) {
+    if exceeded.get() {
+        ev.observe(Observation::TooLarge { what: Excess::FileBytes, size: None, limit: ev.limits().max_file_bytes });
+    } else {
+        ev.info.sha256 = Some(hashing.finish_hex());
+    }
+}
+
+/// Whether a [`CappedReader`] met more bytes than its cap; shared, because the
+/// reader itself is owned by the [`HashingReader`] around it.
+#[derive(Clone, Default)]
+struct Exceeded(std::rc::Rc<std::cell::Cell<bool>>);
+
+impl Exceeded {
+    fn get(&self) -> bool {
+        self.0.get()
+    }
+}
+
+/// Lets `limit` bytes through, then fails (and says so in [`Exceeded`]) if the
+/// stream holds more, so that a stream of unknown size (a pipe, a file growing
+/// while read) is never read past the cap.
+struct CappedReader<R> {
+    inner: R,
+    remaining: u64,
+    exceeded: Exceeded,
+}
+
+impl<R: Read> CappedReader<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Self { inner, remaining: limit, exceeded: Exceeded::default() }
+    }
+
+    fn exceeded(&self) -> Exceeded {
+        self.exceeded.clone()
+    }
+}
+
+impl<R: Read> Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.exceeded.get() {
+            return Err(too_large());
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.remaining == 0 {
+            // At the cap: one more byte means the stream is larger than allowed.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => {
+                    self.exceeded.0.set(true);
+                    Err(too_large())
+                }
+            };
+        }
+        let room = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other("larger than --max-file-bytes")
 }
 
 /// Streaming readers report a byte offset; the line and column cost a second

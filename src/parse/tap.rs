@@ -56,6 +56,16 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
             continue;
         }
         let position = line.position();
+        if !line.terminated && is_result_line(&line.text) {
+            // Every producer ends its lines; a last one without a newline was cut
+            // while written, and a cut can turn `ok 3 # SKIP` into `ok 3`.
+            ev.observe(Observation::Truncated {
+                detail: "the last line is a test point or plan without its line terminator: \
+                         the stream was cut while it was being written"
+                    .to_owned(),
+                position: position.clone(),
+            });
+        }
         if let Err(err) = reader.line(&line.text, position, ev) {
             reader.finish(ev, lines.line_number());
             return Err(err);
@@ -63,6 +73,12 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
     }
     reader.finish(ev, lines.line_number());
     Ok(())
+}
+
+/// A test point or a plan, at any subtest depth.
+fn is_result_line(line: &str) -> bool {
+    let line = line.trim_start();
+    parse_test_point(line).is_some() || parse_plan(line.trim_end()).is_some()
 }
 
 /// The reason after `Bail out!` (matched in any case, as tap-parser does).

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
@@ -48,6 +48,12 @@ impl Rule for ArtifactsDisagree {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
+            // The quoting artifact's own record of each name, found by the part after a
+            // `::`: a map, since a quote can list as many names as it has failures.
+            let mut own: HashMap<&str, usize> = HashMap::new();
+            for (at, f) in ev.failures.iter().enumerate() {
+                own.entry(f.name.as_str()).or_insert(at);
+            }
             for obs in &ev.observations {
                 let Observation::Quote { source, counts, failing, position } = obs else { continue };
                 let Some(quoted) = sibling(cx.artifacts, &ev.info.path, source) else { continue };
@@ -86,7 +92,11 @@ impl Rule for ArtifactsDisagree {
                     .collect();
                 for name in failing {
                     if !failing_there.contains(name) {
-                        let replay = ev.failures.iter().find(|f| name.ends_with(&format!("::{}", f.name)));
+                        let replay = name
+                            .match_indices("::")
+                            .filter_map(|(at, _)| own.get(&name[at + 2..]).copied())
+                            .min()
+                            .and_then(|at| ev.failures.get(at));
                         out.push(
                             META.finding(format!(
                                 "{} lists {name} as failing, but {source} beside it does not record it failing \

@@ -39,6 +39,15 @@ names are resolved only for conflicts, which always involve a kept failure recor
 /// A case identity with its outcome in each of two artifacts.
 type Conflict = (u64, CaseOutcome, CaseOutcome);
 
+/// The conflicts between two artifacts: the count, the first few, and the
+/// identity last counted (each identity's keys are adjacent).
+#[derive(Default)]
+struct Conflicts {
+    count: usize,
+    shown: Vec<Conflict>,
+    last: Option<u64>,
+}
+
 /// Names listed per finding; the rest are counted.
 const NAMES_SHOWN: usize = 10;
 
@@ -55,10 +64,13 @@ impl Rule for CrossReportConflict {
             entries.extend(ev.case_keys().iter().map(|k| (*k, i)));
         }
         entries.sort_unstable();
-        // Conflicting identities per pair of artifacts (lower index first).
-        let mut by_pair: BTreeMap<(usize, usize), Vec<Conflict>> = BTreeMap::new();
+        // Conflicting identities per pair of artifacts (lower index first): how
+        // many, and the first few. Only those are kept, so that many copies of a
+        // large report cannot make the lists grow with pairs times cases.
+        let mut by_pair: BTreeMap<(usize, usize), Conflicts> = BTreeMap::new();
         for group in entries.chunk_by(|a, b| a.0 >> 3 == b.0 >> 3) {
-            if group.iter().all(|(_, i)| *i == group[0].1) {
+            // One artifact, or one outcome everywhere: nothing can conflict.
+            if group.iter().all(|(_, i)| *i == group[0].1) || group.iter().all(|(k, _)| k & 7 == group[0].0 & 7) {
                 continue;
             }
             for (x, &(kx, ix)) in group.iter().enumerate() {
@@ -66,9 +78,13 @@ impl Rule for CrossReportConflict {
                     let (ox, oy) = (Evidence::key_outcome(kx), Evidence::key_outcome(ky));
                     if ix != iy && ox != oy && conflicts(ox, oy) {
                         let (a, b, oa, ob) = if ix < iy { (ix, iy, ox, oy) } else { (iy, ix, oy, ox) };
-                        let list = by_pair.entry((a, b)).or_default();
-                        if list.last().is_none_or(|(id, _, _)| *id != kx >> 3) {
-                            list.push((kx >> 3, oa, ob));
+                        let pair = by_pair.entry((a, b)).or_default();
+                        if pair.last != Some(kx >> 3) {
+                            pair.last = Some(kx >> 3);
+                            pair.count += 1;
+                            if pair.shown.len() < NAMES_SHOWN {
+                                pair.shown.push((kx >> 3, oa, ob));
+                            }
                         }
                     }
                 }
@@ -77,8 +93,8 @@ impl Rule for CrossReportConflict {
         for ((a, b), conflicts) in by_pair {
             let (ea, eb) = (&cx.artifacts[a], &cx.artifacts[b]);
             let shown: Vec<String> = conflicts
+                .shown
                 .iter()
-                .take(NAMES_SHOWN)
                 .map(|(identity, oa, ob)| {
                     let name = ea
                         .failure_by_identity(*identity)
@@ -87,12 +103,12 @@ impl Rule for CrossReportConflict {
                     format!("{name} ({} here, {} there)", oa.as_str(), ob.as_str())
                 })
                 .collect();
-            let more = conflicts.len().saturating_sub(NAMES_SHOWN);
+            let more = conflicts.count.saturating_sub(NAMES_SHOWN);
             let more = if more > 0 { format!(", and {more} more") } else { String::new() };
             out.push(
                 META.finding(format!(
                     "{} case(s) have different outcomes here and in {}: {}{more}; one of the two reports is stale",
-                    conflicts.len(),
+                    conflicts.count,
                     eb.info.path,
                     shown.join("; ")
                 ))

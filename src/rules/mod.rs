@@ -7,6 +7,7 @@ mod finding;
 mod run_policy;
 
 mod advisory_failure;
+mod artifact_too_large;
 mod artifacts_disagree;
 mod claim_false_green;
 mod claim_false_red;
@@ -139,6 +140,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unknown_format::UnknownFormat,
     &no_reports::NoReports,
     &truncated_stream::TruncatedStream,
+    &artifact_too_large::ArtifactTooLarge,
     &tap_plan_missing::TapPlanMissing,
     &tap_plan_misplaced::TapPlanMisplaced,
     &tap_test_number::TapTestNumber,

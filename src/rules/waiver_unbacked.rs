@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
 use crate::model::{Observation, WaiverKind};
 
@@ -41,12 +43,18 @@ impl Rule for WaiverUnbacked {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let backed = |id: &str| {
-            cx.artifacts
-                .iter()
-                .flat_map(|a| &a.observations)
-                .any(|o| matches!(o, Observation::Waiver(w) if w.kind == WaiverKind::Waiver && w.id == id))
-        };
+        // Every waiver entry's id, collected once: an artifact can count a
+        // hundred thousand units as waived.
+        let entries: HashSet<&str> = cx
+            .artifacts
+            .iter()
+            .flat_map(|a| &a.observations)
+            .filter_map(|o| match o {
+                Observation::Waiver(w) if w.kind == WaiverKind::Waiver => Some(w.id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let backed = |id: &str| entries.contains(id);
         for ev in cx.artifacts {
             for obs in &ev.observations {
                 if let Observation::Waived { id, detail, position } = obs

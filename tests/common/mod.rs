@@ -5,6 +5,10 @@
 
 /// A fake GitHub REST API and GitHub's schemas, for the publishing tests.
 pub mod github;
+/// The hostile-names corpus and reports that carry it, for the injection tests.
+pub mod hostile;
+/// What "inert" means for each output (shared with the fuzz targets).
+pub mod inert;
 #[cfg(unix)]
 pub mod launcher;
 

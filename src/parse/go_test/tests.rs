@@ -251,3 +251,39 @@ fn hostile_names_give_inert_replays() {
     assert_eq!(replay, crate::replay::go_test(PKG, name));
     assert!(replay.starts_with("go test -run '^TestX$/^\\$\\(touch pwned\\)_`id`_'\\''q'\\''$'"), "{replay}");
 }
+
+#[test]
+fn more_running_tests_than_tracked_are_refused() {
+    // Memory follows the tests running at once; past the cap the stream is refused
+    // rather than tracked without bound (or not tracked, hiding a failure).
+    let mut text = String::new();
+    for i in 0..=MAX_TRACKED {
+        text.push_str(&format!("{{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T{i}\"}}\n"));
+    }
+    let ev = read(Format::GoTestJson, &text);
+    let message = ev
+        .observations
+        .iter()
+        .find_map(|o| match o {
+            Observation::Unparseable { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    assert!(message.contains("more than 100000 packages, or tests running at once"), "{message}");
+    assert_eq!(judge(ev, None).0, 3);
+}
+
+#[test]
+fn incomplete_subtests_are_found_in_one_pass() {
+    let text = [
+        e("run", Some("TestA"), None),
+        e("run", Some("TestA/x"), None),
+        e("run", Some("TestA/x/deep"), None),
+        e("run", Some("TestA-b"), None),
+        e("fail", None, None),
+    ];
+    let ev = stream(&text);
+    let names: Vec<&str> = ev.failures.iter().map(|f| f.name.as_str()).collect();
+    // The innermost of each chain; `TestA-b` is not a parent of anything.
+    assert_eq!(names, ["TestA-b", "TestA/x/deep"]);
+}

@@ -103,6 +103,10 @@ const BUF_BYTES: usize = 64 * 1024;
 const MAX_RETAINED_BUF: usize = 1024 * 1024;
 /// Failure text kept for the message and the stack-frame search, at least.
 const MIN_CAPTURE_BYTES: usize = 64 * 1024;
+/// Elements nested deeper than this make the report unparseable. Real reports
+/// nest a few levels (PHPUnit's suites in suites); 100,000 levels of suites
+/// would otherwise be read, and could pass, as a report of one test.
+const MAX_DEPTH: usize = 256;
 
 /// Read a JUnit report. `workspace` resolves absolute stack frames and `file`
 /// attributes to source locations.
@@ -123,13 +127,26 @@ pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, workspace: Op
     config.trim_text_start = true;
     let mut state = State::new(ev.limits().max_message_bytes.max(MIN_CAPTURE_BYTES), workspace);
     let mut buf = Vec::with_capacity(BUF_BYTES);
+    let mut depth = 0usize;
     let result = loop {
         let before = reader.buffer_position();
         let step = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) => break state.end_of_input(before, ev),
             Ok(event) => {
                 let offset = element_start(&event, reader.buffer_position()).unwrap_or(before);
-                state.event(event, offset, ev)
+                match &event {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                if depth > MAX_DEPTH {
+                    Err(ParseError::new(
+                        format!("elements nested more than {MAX_DEPTH} levels deep"),
+                        Position::offset(offset),
+                    ))
+                } else {
+                    state.event(event, offset, ev)
+                }
             }
             Err(err) => Err(ParseError::new(
                 format!("malformed XML: {err}"),

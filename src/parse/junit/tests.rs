@@ -730,3 +730,20 @@ fn a_bad_attribute_deep_in_a_large_report_stops_at_its_offset() {
     assert_eq!(err.position.byte_offset, xml.find("<testcase classname=\"c\" name=\"t &bogus;").map(|p| p as u64));
     assert!(ev.tally.passed >= 24_000, "cases before the error are kept: {}", ev.tally.passed);
 }
+
+#[test]
+fn elements_nested_past_the_limit_are_unparseable() {
+    // 100,000 levels of suites around one passing testcase read as a green report.
+    let deep = |n: usize| {
+        format!(
+            "<testsuites>{}<testcase name=\"t\"/>{}</testsuites>",
+            "<testsuite name=\"s\">".repeat(n),
+            "</testsuite>".repeat(n)
+        )
+    };
+    assert_eq!(read_ok(&deep(MAX_DEPTH - 1)).tally.passed, 1);
+    let (_, err) = read_err(&deep(100_000));
+    assert_eq!(err.message, "elements nested more than 256 levels deep");
+    let inside = format!("<testsuites><testcase name=\"t\">{}</testcase></testsuites>", "<x>".repeat(MAX_DEPTH));
+    assert!(read_err(&inside).1.message.contains("nested more than"));
+}

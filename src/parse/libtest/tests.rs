@@ -262,6 +262,34 @@ fn header_parsing() {
 }
 
 #[test]
+fn more_tests_awaiting_a_result_than_tracked_are_refused() {
+    let mut text = String::from("{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }\n");
+    for i in 0..=MAX_TRACKED {
+        text.push_str(&format!("{{ \"type\": \"test\", \"event\": \"started\", \"name\": \"t{i}\" }}\n"));
+    }
+    let ev = read(Format::LibtestJson, &text);
+    let refused = ev.observations.iter().any(
+        |o| matches!(o, Observation::Unparseable { message, .. } if message.contains("more than 100000 test binaries")),
+    );
+    assert!(refused, "{:?}", ev.observations.iter().take(3).collect::<Vec<_>>());
+}
+
+#[test]
+fn started_tests_are_matched_by_name_whatever_the_order() {
+    let text = r#"{ "type": "suite", "event": "started", "test_count": 3 }
+{ "type": "test", "event": "started", "name": "a" }
+{ "type": "test", "event": "started", "name": "b" }
+{ "type": "test", "event": "started", "name": "c" }
+{ "type": "test", "name": "a", "event": "ok" }
+{ "type": "test", "name": "c", "event": "ok" }
+"#;
+    let ev = read(Format::LibtestJson, text);
+    let incomplete: Vec<&str> =
+        ev.failures.iter().filter(|f| f.outcome == CaseOutcome::Incomplete).map(|f| f.name.as_str()).collect();
+    assert_eq!(incomplete, ["b"]);
+}
+
+#[test]
 fn a_test_cut_right_after_its_separator_is_incomplete() {
     // The process was killed while `rpc::cancel` ran: its line ends at " ... ".
     let ev = console(

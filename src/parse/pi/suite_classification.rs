@@ -18,7 +18,7 @@
 //! A file that is not valid TOML is unparseable (pi's runner swallows the error
 //! and selects no target at all).
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use chrono::NaiveDate;
 
@@ -65,7 +65,14 @@ const QUARANTINE: Kind = Kind {
 
 pub(super) fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(|e| ParseError::new(format!("read error: {e}"), Position::default()))?;
+    let limit = crate::parse::json::MAX_DOCUMENT_BYTES;
+    (&mut *input)
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ParseError::new(format!("read error: {e}"), Position::default()))?;
+    if bytes.len() as u64 > limit {
+        return Err(crate::parse::json::document_too_large());
+    }
     let text = String::from_utf8(bytes)
         .map_err(|e| ParseError::new("invalid UTF-8 in TOML", Position::offset(e.utf8_error().valid_up_to() as u64)))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| toml_error(&text, &e))?;

@@ -17,6 +17,8 @@
 //! `semantic_focus_commands` for the whole run (`ranked_repro_commands` repeats
 //! the per-target commands).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::{ParseError, objects, opt_objects, opt_strings, provenance, root};
@@ -60,12 +62,13 @@ pub(super) fn read(doc: &Value, ev: &mut Evidence) -> Result<(), ParseError> {
 
     // `ranked_diagnostics[]` carries a command per (surface, name) too; used where
     // `target_commands` has none.
-    let mut ranked = Vec::new();
+    // A map, first entry winning: looked up once per case, and a document can hold a million.
+    let mut ranked: HashMap<String, &str> = HashMap::new();
     for entry in opt_objects(&root, "ranked_diagnostics")? {
         if let (Some(surface), Some(name), Some(cmd)) =
             (entry.opt_str("surface")?, entry.opt_str("name")?, entry.opt_str("recommended_command")?)
         {
-            ranked.push((format!("{surface}:{name}"), cmd));
+            ranked.entry(format!("{surface}:{name}")).or_insert(cmd);
         }
     }
 
@@ -137,7 +140,7 @@ fn surface_cases(
     surface: &str,
     label: &str,
     targets: Option<&Fields<'_>>,
-    ranked: &[(String, &str)],
+    ranked: &HashMap<String, &str>,
 ) -> Result<Ladder, ParseError> {
     let mut ladder = Ladder::default();
     for list in LISTS {
@@ -159,7 +162,11 @@ fn surface_cases(
             }
             let recomputed_flag = matches!((baseline, current), (Some(0) | None, Some(c)) if c != 0);
             let flag = format!("{surface}:{name}");
-            if (flagged_by_list || recomputed_flag) && !ladder.flagged.contains(&flag) {
+            // Only LISTED_MAX names are ever shown, so no more are kept (or searched).
+            if (flagged_by_list || recomputed_flag)
+                && ladder.flagged.len() < LISTED_MAX
+                && !ladder.flagged.contains(&flag)
+            {
                 ladder.flagged.push(flag);
             }
             let key = format!("{surface}:{name}");
@@ -167,7 +174,7 @@ fn surface_cases(
                 Some(t) => t.opt_str(&key)?,
                 None => None,
             };
-            let replay = listed.or_else(|| ranked.iter().find(|(k, _)| *k == key).map(|(_, cmd)| *cmd));
+            let replay = listed.or_else(|| ranked.get(&key).copied());
             let (outcome, message) = match current {
                 None if *list == "removed" => (CaseOutcome::Skipped, None),
                 None => (CaseOutcome::Errored, Some(format!("filed under {list} without a current exit code"))),

@@ -64,7 +64,12 @@ pub(super) fn read_audit(audit: &Fields<'_>, scope: &str, ev: &mut Evidence) -> 
     for v in &validations {
         checked.push((v.str("gate_id")?, v.str("status")?, v.opt_str("detail")?, Position::field(v.path("status"))));
     }
-    let status_of = |id: &str| checked.iter().find(|(g, ..)| *g == id).map(|(_, s, ..)| *s);
+    // The first validation of each gate, looked up once per waiver.
+    let mut first_status: HashMap<&str, &str> = HashMap::new();
+    for (gate, status, ..) in &checked {
+        first_status.entry(gate).or_insert(status);
+    }
+    let status_of = |id: &str| first_status.get(id).copied();
 
     let mut backing = HashMap::new();
     for entry in &raw {

@@ -284,3 +284,14 @@ fn parser_pieces() {
     assert_eq!(bats_location("(from function `f' in test file t/a.bats, line 7)"), Some(("t/a.bats".into(), 7)));
     assert_eq!(strip_line_and_column("/a/b.mjs:5:1"), "/a/b.mjs");
 }
+
+#[test]
+fn a_last_result_line_without_its_newline_is_truncated() {
+    // Found by tests/verdict_properties.rs: `ok 1 - a # SKIP not here` cut after `ok`
+    // read as a pass, and a run that ran nothing came out green.
+    assert_eq!(verdict("TAP version 14\n1..1\nok"), (3, codes(&["TG005"])));
+    assert_eq!(verdict("1..2\nok 1 - a\nok 2 - b # SKIP"), (3, codes(&["TG005"])));
+    assert_eq!(verdict("ok 1 - a\n1..1"), (3, codes(&["TG005"])));
+    // A comment or a version line without a newline proves nothing about the results.
+    assert_eq!(verdict("1..1\nok 1 - a\n# done"), (0, vec![]));
+}

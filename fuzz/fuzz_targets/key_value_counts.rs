@@ -1,0 +1,6 @@
+//! The key-value-counts reader, forced: every input reaches it, detected or not.
+#![no_main]
+
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::check_as("key-value-counts", data, "suite.results"));
