@@ -86,7 +86,8 @@ fn a_2gb_file_is_refused_without_being_read() -> TestResult {
     // Sparse: 2 GB of size, no disk blocks, nothing for truegreen to read.
     let file = std::fs::File::create(dir.path().join("huge.ndjson"))?;
     file.set_len(2_000_000_000)?;
-    let out = check(dir.path(), &["huge.ndjson"]);
+    // Under a 1 GiB cap (the default is 4 GiB, for reports of millions of tests).
+    let out = check(dir.path(), &["--max-file-bytes", "1G", "huge.ndjson"]);
     out.assert_discrepancy("2 GB file");
     assert_eq!(out.rules(), ["TG006", "TG201"]);
     let message = finding_text(&out.verdict, "TG006");
@@ -415,7 +416,7 @@ fn both_caps_are_documented_in_help_with_their_defaults() -> TestResult {
         let help = common::truegreen(dir.path()).args([command, "--help"]).output()?;
         let help = String::from_utf8_lossy(&help.stdout);
         assert!(help.contains("--max-file-bytes <BYTES>"), "{command}: {help}");
-        assert!(help.contains("[default: 1G]"), "{command}: {help}");
+        assert!(help.contains("[default: 4G]"), "{command}: {help}");
         assert!(help.contains("--max-message-bytes <BYTES>"), "{command}: {help}");
         assert!(help.contains("[default: 4096]"), "{command}: {help}");
         assert!(help.contains("--follow-symlinks"), "{command}: {help}");

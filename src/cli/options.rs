@@ -79,7 +79,7 @@ pub struct CheckOptions {
 
     /// An artifact larger than this is not read and is a discrepancy (TG006). Takes
     /// a number of bytes or a K, M, G suffix (powers of 1024).
-    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_byte_size)]
+    #[arg(long, value_name = "BYTES", default_value = "4G", value_parser = parse_byte_size)]
     pub max_file_bytes: u64,
 
     /// Read paths that reach outside the workspace (GITHUB_WORKSPACE, else the current

@@ -10,7 +10,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Discrepancy,
     doc: r#"## What it checks
 Reports an artifact that truegreen did not read whole:
-- larger than `--max-file-bytes` (default 1 GiB): a regular file over the cap is never
+- larger than `--max-file-bytes` (default 4 GiB): a regular file over the cap is never
   opened, and a stream whose size is not known in advance is read up to the cap and no
   further;
 - holding more than one artifact may keep: 20,000,000 cases (each is keyed to find
