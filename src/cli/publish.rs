@@ -40,26 +40,30 @@ impl OutputArgs {
     /// asked, and return the exit code (publishing never changes it).
     pub fn report<'a>(&self, subject: impl Into<Subject<'a>>, default_name: &str) -> anyhow::Result<i32> {
         let subject = subject.into();
-        let (document, markdown, terminal) = match subject {
-            Subject::Verdict(v) => (
-                render::json::to_string(v),
-                render::markdown::render(v),
-                render::terminal::render(v, self.color.enabled()),
-            ),
-            Subject::Gate(g) => (
-                render::gate::json::to_string(g),
-                render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES),
-                render::gate::terminal::render(g, self.color.enabled()),
-            ),
-        };
+        // Only what was asked for is rendered: a report with many failures makes
+        // the JSON and markdown documents the slowest part of a check.
         if let Some(path) = &self.json {
+            let document = match subject {
+                Subject::Verdict(v) => render::json::to_string(v),
+                Subject::Gate(g) => render::gate::json::to_string(g),
+            };
             std::fs::write(path, document)
                 .with_context(|| format!("writing the JSON document to {}", path.display()))?;
         }
         if let Some(path) = &self.markdown {
+            let markdown = match subject {
+                Subject::Verdict(v) => render::markdown::render(v),
+                Subject::Gate(g) => {
+                    render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES)
+                }
+            };
             std::fs::write(path, markdown)
                 .with_context(|| format!("writing the markdown report to {}", path.display()))?;
         }
+        let terminal = match subject {
+            Subject::Verdict(v) => render::terminal::render(v, self.color.enabled()),
+            Subject::Gate(g) => render::gate::terminal::render(g, self.color.enabled()),
+        };
         Ok(self.publish.report_and_publish(
             subject,
             &terminal,
