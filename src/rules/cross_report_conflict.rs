@@ -1,4 +1,5 @@
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
 use crate::model::{CaseOutcome, Evidence, qualified_name};
@@ -31,8 +32,10 @@ Remove the stale report, or check each run (or matrix cell) separately. To judge
 check only the final attempt's report.
 
 ## Memory
-Each artifact keeps one 8-byte key per distinct case and outcome while the check runs;
-names are resolved only for conflicts, which always involve a kept failure record.
+Each artifact keeps one 8-byte key per distinct case and outcome while the check runs,
+sorted. The comparison merges those sorted lists where they are, adding one cursor per
+artifact, and is skipped when fewer than two artifacts hold cases. Names are resolved
+only for conflicts, which always involve a kept failure record.
 "#,
 };
 
@@ -51,24 +54,64 @@ struct Conflicts {
 /// Names listed per finding; the rest are counted.
 const NAMES_SHOWN: usize = 10;
 
+/// The sorted union of several sorted key lists, as (key, artifact index).
+struct Merge<'a> {
+    lists: &'a [(usize, &'a [u64])],
+    /// The next key of each list with the list's position in `lists`, smallest first.
+    heads: BinaryHeap<Reverse<(u64, usize)>>,
+    cursors: Vec<usize>,
+}
+
+impl<'a> Merge<'a> {
+    fn new(lists: &'a [(usize, &'a [u64])]) -> Self {
+        let heads = lists.iter().enumerate().filter_map(|(l, (_, keys))| Some(Reverse((*keys.first()?, l)))).collect();
+        Self { lists, heads, cursors: vec![0; lists.len()] }
+    }
+
+    fn next(&mut self) -> Option<(u64, usize)> {
+        let Reverse((key, l)) = self.heads.pop()?;
+        let (artifact, keys) = self.lists[l];
+        self.cursors[l] += 1;
+        if let Some(&following) = keys.get(self.cursors[l]) {
+            self.heads.push(Reverse((following, l)));
+        }
+        Some((key, artifact))
+    }
+
+    fn next_if(&mut self, wanted: impl Fn(u64) -> bool) -> Option<(u64, usize)> {
+        match self.heads.peek() {
+            Some(Reverse((key, _))) if wanted(*key) => self.next(),
+            _ => None,
+        }
+    }
+}
+
 impl Rule for CrossReportConflict {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        // (key, artifact index) over every artifact: sorted, the entries of one case
-        // identity are adjacent whatever artifact they come from.
-        let mut entries: Vec<(u64, usize)> = Vec::new();
-        for (i, ev) in cx.artifacts.iter().enumerate() {
-            entries.extend(ev.case_keys().iter().map(|k| (*k, i)));
+        // Each artifact's keys are sorted, so a k-way merge visits the entries of one
+        // case identity together, whatever artifact they come from, without
+        // copying every key: memory stays at one cursor per artifact.
+        let lists: Vec<(usize, &[u64])> =
+            cx.artifacts.iter().enumerate().map(|(i, ev)| (i, ev.case_keys())).filter(|(_, k)| !k.is_empty()).collect();
+        if lists.len() < 2 {
+            return;
         }
-        entries.sort_unstable();
         // Conflicting identities per pair of artifacts (lower index first): how
         // many, and the first few. Only those are kept, so that many copies of a
         // large report cannot make the lists grow with pairs times cases.
         let mut by_pair: BTreeMap<(usize, usize), Conflicts> = BTreeMap::new();
-        for group in entries.chunk_by(|a, b| a.0 >> 3 == b.0 >> 3) {
+        let mut group: Vec<(u64, usize)> = Vec::new();
+        let mut merged = Merge::new(&lists);
+        while let Some(first) = merged.next() {
+            group.clear();
+            group.push(first);
+            while let Some(next) = merged.next_if(|key| key >> 3 == first.0 >> 3) {
+                group.push(next);
+            }
             // One artifact, or one outcome everywhere: nothing can conflict.
             if group.iter().all(|(_, i)| *i == group[0].1) || group.iter().all(|(k, _)| k & 7 == group[0].0 & 7) {
                 continue;
@@ -178,5 +221,33 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].message.starts_with("25 case(s)"), "{}", found[0].message);
         assert!(found[0].message.contains(", and 15 more;"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn every_pair_of_several_artifacts_is_compared() {
+        // Identities interleave across the artifacts' sorted keys; the empty one
+        // in the middle takes no part and shifts no index.
+        let names: Vec<String> = (0..200).map(|i| format!("t{i}")).collect();
+        let with = |outcome_of: &dyn Fn(usize) -> CaseOutcome| -> Vec<(&str, CaseOutcome)> {
+            names.iter().enumerate().map(|(i, n)| (n.as_str(), outcome_of(i))).collect()
+        };
+        let a = artifact("a", &with(&|i| if i % 3 == 0 { CaseOutcome::Failed } else { CaseOutcome::Passed }));
+        let empty = artifact("empty", &[]);
+        let b = artifact("b", &with(&|_| CaseOutcome::Passed));
+        let c = artifact("c", &with(&|i| if i % 5 == 0 { CaseOutcome::Failed } else { CaseOutcome::Passed }));
+        let found = run(&CrossReportConflict, &[a, empty, b, c], &policy());
+        let summary: Vec<(Option<&str>, &str)> =
+            found.iter().map(|f| (f.artifact.as_deref(), f.message.split(':').next().unwrap_or(""))).collect();
+        // a–b: multiples of 3 (67); a–c: multiples of 3 or 5 but not of 15 (67 + 40 - 2 * 14 = 79);
+        // b–c: multiples of 5 (40).
+        assert_eq!(
+            summary,
+            [
+                (Some("a"), "67 case(s) have different outcomes here and in b"),
+                (Some("a"), "79 case(s) have different outcomes here and in c"),
+                (Some("b"), "40 case(s) have different outcomes here and in c"),
+            ],
+            "{found:?}"
+        );
     }
 }
