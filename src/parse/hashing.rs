@@ -22,12 +22,28 @@ const IN_FLIGHT: usize = 4;
 
 enum Hasher {
     Inline(Sha256),
-    Background { chunks: SyncSender<Arc<Vec<u8>>>, worker: JoinHandle<Sha256> },
+    Background { chunks: SyncSender<Arc<Chunk>>, worker: JoinHandle<Sha256> },
+}
+
+/// Bytes read from the source: the first `len` of `buf`. `buf` keeps its full
+/// length across reuse, so it is zeroed once when allocated rather than before
+/// every read (a source that only implements `read` gets its buffer zeroed by
+/// `read_to_end`).
+#[derive(Default)]
+struct Chunk {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Chunk {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 pub(super) struct HashingReader<R> {
     source: R,
-    chunk: Arc<Vec<u8>>,
+    chunk: Arc<Chunk>,
     pos: usize,
     eof: bool,
     hasher: Hasher,
@@ -37,7 +53,7 @@ impl<R: Read> HashingReader<R> {
     /// `size` is the source's size as far as known; it only picks the strategy.
     pub fn new(source: R, size: u64) -> Self {
         let hasher = if size > BACKGROUND_ABOVE { background().unwrap_or_else(inline) } else { inline() };
-        Self { source, chunk: Arc::new(Vec::new()), pos: 0, eof: false, hasher }
+        Self { source, chunk: Arc::new(Chunk::default()), pos: 0, eof: false, hasher }
     }
 
     /// Lower-case hex sha256 of every byte read so far.
@@ -60,15 +76,22 @@ impl<R: Read> HashingReader<R> {
     #[cold]
     fn refill(&mut self) -> std::io::Result<()> {
         // Reuse the last chunk's memory when the hashing thread is done with it.
-        let last = std::mem::replace(&mut self.chunk, Arc::new(Vec::new()));
-        let mut buf = Arc::try_unwrap(last).unwrap_or_default();
-        buf.clear();
-        buf.reserve(CHUNK);
-        (&mut self.source).take(CHUNK as u64).read_to_end(&mut buf)?;
-        self.eof = buf.len() < CHUNK;
-        let chunk = Arc::new(buf);
+        let last = std::mem::replace(&mut self.chunk, Arc::new(Chunk::default()));
+        let mut chunk = Arc::try_unwrap(last).unwrap_or_default();
+        chunk.buf.resize(CHUNK, 0);
+        chunk.len = 0;
+        while chunk.len < CHUNK {
+            match self.source.read(&mut chunk.buf[chunk.len..]) {
+                Ok(0) => break,
+                Ok(n) => chunk.len += n,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+        self.eof = chunk.len < CHUNK;
+        let chunk = Arc::new(chunk);
         match &mut self.hasher {
-            Hasher::Inline(h) => h.update(chunk.as_slice()),
+            Hasher::Inline(h) => h.update(chunk.bytes()),
             Hasher::Background { chunks, .. } => {
                 if chunks.send(Arc::clone(&chunk)).is_err() {
                     return Err(std::io::Error::other("the hashing thread stopped"));
@@ -86,13 +109,13 @@ fn inline() -> Hasher {
 }
 
 fn background() -> Option<Hasher> {
-    let (chunks, rx) = sync_channel::<Arc<Vec<u8>>>(IN_FLIGHT);
+    let (chunks, rx) = sync_channel::<Arc<Chunk>>(IN_FLIGHT);
     let worker = std::thread::Builder::new()
         .name("sha256".into())
         .spawn(move || {
             let mut hasher = Sha256::new();
             for chunk in rx {
-                hasher.update(chunk.as_slice());
+                hasher.update(chunk.bytes());
             }
             hasher
         })
@@ -103,15 +126,15 @@ fn background() -> Option<Hasher> {
 impl<R: Read> BufRead for HashingReader<R> {
     #[inline]
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.pos >= self.chunk.len() && !self.eof {
+        if self.pos >= self.chunk.len && !self.eof {
             self.refill()?;
         }
-        Ok(&self.chunk[self.pos..])
+        Ok(&self.chunk.bytes()[self.pos..])
     }
 
     #[inline]
     fn consume(&mut self, amount: usize) {
-        self.pos = (self.pos + amount).min(self.chunk.len());
+        self.pos = (self.pos + amount).min(self.chunk.len);
     }
 }
 
