@@ -47,8 +47,10 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 /// At most this many schema violations are recorded one by one; the rest are counted.
 const MAX_VIOLATIONS: usize = 50;
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
-    let mut state = State::default();
+/// Read a CTRF report. `workspace` resolves absolute paths (in `trace`,
+/// `message`, `filePath`) to annotation locations.
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+    let mut state = State { workspace: workspace.map(str::to_owned), ..State::default() };
     let mut de = serde_json::Deserializer::from_reader(input);
     let walked = RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end());
     match walked {
@@ -78,6 +80,7 @@ struct StatusCounts {
 
 #[derive(Default)]
 struct State {
+    workspace: Option<String>,
     report_format: Option<Value>,
     spec_version: Option<Value>,
     other_root_keys: bool,
@@ -571,11 +574,12 @@ impl State {
         }
         if outcome.is_failure() || outcome == CaseOutcome::Flaky {
             let trace = str_field("trace").unwrap_or("");
-            case.source = first_workspace_frame(trace, None)
-                .or_else(|| message.and_then(|m| first_workspace_frame(m, None)))
+            let workspace = self.workspace.as_deref();
+            case.source = first_workspace_frame(trace, workspace)
+                .or_else(|| message.and_then(|m| first_workspace_frame(m, workspace)))
                 .or_else(|| {
                     let line = object.get("line").and_then(Value::as_u64)?;
-                    first_workspace_frame(&format!("{}:{line}", file_path?), None)
+                    first_workspace_frame(&format!("{}:{line}", file_path?), workspace)
                 });
             match self.tool_name.as_deref() {
                 Some(tool) => case.replay = replay_command(tool, file_path, name),

@@ -20,6 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
+use std::rc::Rc;
 
 use serde::Deserialize;
 
@@ -92,9 +93,11 @@ struct Event {
     import_path: Option<String>,
 }
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+/// Read a `go test -json` stream. `workspace` resolves absolute paths in test
+/// output (panic traces) to annotation locations.
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
-    let mut state = State::default();
+    let mut state = State { workspace: workspace.map(Rc::from), ..State::default() };
     while let Some(line) = lines.next_line()? {
         let position = line.position();
         let text = line.text.trim();
@@ -168,6 +171,8 @@ struct State {
     runs_started: u64,
     /// More packages or running tests than [`MAX_TRACKED`].
     over_bounds: bool,
+    /// Shared, so that a method holding a package can still pass it on.
+    workspace: Option<Rc<str>>,
 }
 
 fn claimed_status(action: &str) -> Status {
@@ -247,6 +252,7 @@ impl State {
         position: &Position,
         ev: &mut Evidence,
     ) {
+        let workspace = self.workspace.clone();
         let package = self.package(package_name, position);
         match action {
             "run" => {
@@ -282,7 +288,7 @@ impl State {
                     children: 0,
                     child_failed: false,
                 });
-                let failed_here = finish_test(package_name, package, &test, action, run, position, ev);
+                let failed_here = finish_test(package_name, package, &test, action, run, position, workspace.as_deref(), ev);
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.child_failed = true;
                 }
@@ -301,6 +307,7 @@ impl State {
         position: &Position,
         ev: &mut Evidence,
     ) {
+        let workspace = self.workspace.clone();
         let build_message = failed_build.as_ref().map(|build| {
             let text = self.build_output.remove(build).map(CappedText::finish).unwrap_or_default();
             self.build_failed.retain(|(path, _)| path != build);
@@ -314,7 +321,7 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                let abandoned = abandon_running(package_name, package, ev);
+                let abandoned = abandon_running(package_name, package, workspace.as_deref(), ev);
                 self.runs_started = self.runs_started.saturating_sub(abandoned);
                 let package = self.package(package_name, position);
                 let tests_failed = package.failures;
@@ -331,7 +338,7 @@ impl State {
                     let mut case = Case::new(display_package(package_name), CaseOutcome::Errored)
                         .at(position.clone())
                         .message(&message);
-                    case.source = first_workspace_frame(&message, None);
+                    case.source = first_workspace_frame(&message, workspace.as_deref());
                     ev.add_case(case);
                     package.failures += 1;
                 }
@@ -384,7 +391,7 @@ impl State {
                 let mut case = Case::new(display_package(package_name), CaseOutcome::Errored)
                     .at(position.clone())
                     .message(&message);
-                case.source = first_workspace_frame(&message, None);
+                case.source = first_workspace_frame(&message, self.workspace.as_deref());
                 ev.add_case(case);
                 let package = self.package(package_name, position);
                 package.failures += 1;
@@ -424,7 +431,7 @@ impl State {
             if package.done {
                 continue;
             }
-            abandon_running(&name, &mut package, ev);
+            abandon_running(&name, &mut package, self.workspace.as_deref(), ev);
             ev.observe(Observation::Truncated {
                 detail: format!(
                     "package {} has no final pass/fail event: the stream ends at line {last_line}",
@@ -440,7 +447,7 @@ impl State {
             } else {
                 &message
             });
-            case.source = first_workspace_frame(&message, None);
+            case.source = first_workspace_frame(&message, self.workspace.as_deref());
             ev.add_case(case);
         }
         for (package_name, errors, position) in std::mem::take(&mut self.compile_errors) {
@@ -450,7 +457,7 @@ impl State {
             let message = format!("# {package_name}\n{}", errors.finish());
             let mut case =
                 Case::new(display_package(&package_name), CaseOutcome::Errored).at(position).message(&message);
-            case.source = first_workspace_frame(&message, None);
+            case.source = first_workspace_frame(&message, self.workspace.as_deref());
             ev.add_case(case);
         }
     }
@@ -481,6 +488,7 @@ fn finish_test(
     action: &str,
     run: TestRun,
     position: &Position,
+    workspace: Option<&str>,
     ev: &mut Evidence,
 ) -> bool {
     let outcome = match action {
@@ -493,7 +501,7 @@ fn finish_test(
         // A parent speaks for its subtests, which are cases of their own.
         let own_failure = outcome == CaseOutcome::Failed && !run.child_failed;
         if own_failure {
-            record_test(package_name, package, test, outcome, run.output, &run.position, ev);
+            record_test(package_name, package, test, outcome, run.output, &run.position, workspace, ev);
         }
         if run.child_failed || own_failure {
             ev.add_claim(
@@ -514,7 +522,7 @@ fn finish_test(
         }
         return run.child_failed || own_failure;
     }
-    record_test(package_name, package, test, outcome, run.output, &run.position, ev);
+    record_test(package_name, package, test, outcome, run.output, &run.position, workspace, ev);
     outcome == CaseOutcome::Failed
 }
 
@@ -525,6 +533,7 @@ fn record_test(
     outcome: CaseOutcome,
     output: CappedText,
     position: &Position,
+    workspace: Option<&str>,
     ev: &mut Evidence,
 ) {
     let suite = display_package(package_name);
@@ -536,7 +545,7 @@ fn record_test(
         _ => {
             package.failures += 1;
             message = failure_message(output, outcome);
-            case.source = first_workspace_frame(&message, None);
+            case.source = first_workspace_frame(&message, workspace);
             case.replay = Some(replay::go_test(package_name, test));
             case = case.message(&message);
         }
@@ -567,7 +576,7 @@ fn failure_message(output: CappedText, outcome: CaseOutcome) -> String {
 /// Tests still running when their package ends, or when the stream ends: the
 /// innermost ones are recorded as incomplete (their parents are implied).
 /// Returns how many were running.
-fn abandon_running(package_name: &str, package: &mut Package, ev: &mut Evidence) -> u64 {
+fn abandon_running(package_name: &str, package: &mut Package, workspace: Option<&str>, ev: &mut Evidence) -> u64 {
     let running = package.running.len() as u64;
     // Every name with a running subtest, found in one pass (not by comparing
     // every pair: up to MAX_TRACKED tests can be running).
@@ -578,7 +587,7 @@ fn abandon_running(package_name: &str, package: &mut Package, ev: &mut Evidence)
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
-            record_test(package_name, package, &name, CaseOutcome::Incomplete, run.output, &run.position, ev);
+            record_test(package_name, package, &name, CaseOutcome::Incomplete, run.output, &run.position, workspace, ev);
         }
     }
     package.running.clear();

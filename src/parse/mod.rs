@@ -112,9 +112,9 @@ pub fn read_format<R: BufRead>(
         | Format::PiDropinVerdict
         | Format::PiSuiteClassification
         | Format::PiEnvironment => pi::read(format, input, ev),
-        Format::Ctrf => ctrf::read(input, ev),
-        Format::Tap => tap::read(input, ev),
-        Format::GoTestJson => go_test::read(input, ev),
+        Format::Ctrf => ctrf::read(input, ev, workspace),
+        Format::Tap => tap::read(input, ev, workspace),
+        Format::GoTestJson => go_test::read(input, ev, workspace),
         // One reader for both: cargo interleaves its own text lines with either.
         Format::Libtest | Format::LibtestJson => libtest::read(input, ev),
         Format::KeyValueCounts => counts::read(input, ev),

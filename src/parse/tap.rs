@@ -47,9 +47,11 @@ const MAX_NUMBER_VIOLATIONS: u64 = 20;
 /// Deeper subtest nesting than this is refused rather than tracked.
 const MAX_DEPTH: usize = 256;
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+/// Read a TAP stream. `workspace` resolves absolute paths in YAML
+/// diagnostics (`at:`, `location:`) and bats locations to annotation locations.
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
-    let mut reader = Reader::new();
+    let mut reader = Reader::new(workspace);
     while let Some(line) = lines.next_line()? {
         if reader.bailed {
             // After `Bail out!` the producer stopped testing; nothing later counts.
@@ -290,6 +292,7 @@ struct Reader {
     node: bool,
     /// Test-number violations recorded one by one; later ones are counted.
     number_violations: u64,
+    workspace: Option<String>,
 }
 
 enum LineKind<'a> {
@@ -318,7 +321,7 @@ fn classify(content: &str) -> LineKind<'_> {
 }
 
 impl Reader {
-    fn new() -> Self {
+    fn new(workspace: Option<&str>) -> Self {
         Self {
             levels: vec![Level::new(0, None, Position::line(1))],
             yaml: None,
@@ -326,6 +329,7 @@ impl Reader {
             bailed: false,
             node: false,
             number_violations: 0,
+            workspace: workspace.map(str::to_owned),
         }
     }
 
@@ -660,8 +664,8 @@ impl Reader {
             self.end_yaml();
         }
         let suite = self.suite_path();
-        let node = self.node;
-        let level = self.current();
+        let producer = Producer { node: self.node, workspace: self.workspace.as_deref() };
+        let Some(level) = self.levels.last_mut() else { return };
         let Some(pending) = level.pending.take() else { return };
         let scope = scope_name(level);
         let point = &pending.point;
@@ -683,7 +687,7 @@ impl Reader {
             let own_failure = failing && child.failed == 0;
             if own_failure {
                 let note = Some("failed while every point of its subtest passed");
-                record(ev, &pending, &name, suite.as_deref(), outcome, node, note);
+                record(ev, &pending, &name, suite.as_deref(), outcome, &producer, note);
             }
             level.failed += child.failed + u64::from(own_failure);
             if child.failed > 0 || failing {
@@ -714,7 +718,7 @@ impl Reader {
         if failing {
             level.failed += 1;
         }
-        record(ev, &pending, &name, suite.as_deref(), outcome, node, None);
+        record(ev, &pending, &name, suite.as_deref(), outcome, &producer, None);
     }
 
     /// The names of the subtests enclosing the current level, outermost first.
@@ -778,13 +782,20 @@ fn scope_name(level: &Level) -> String {
     }
 }
 
+/// What the stream as a whole tells about how to read a test point.
+struct Producer<'a> {
+    /// node's test runner, which has its own replay command.
+    node: bool,
+    workspace: Option<&'a str>,
+}
+
 fn record(
     ev: &mut Evidence,
     pending: &Pending,
     name: &str,
     suite: Option<&str>,
     outcome: CaseOutcome,
-    node: bool,
+    producer: &Producer<'_>,
     note: Option<&str>,
 ) {
     let mut case = Case::new(name, outcome).at(pending.position.clone());
@@ -804,8 +815,8 @@ fn record(
         }
         let message = message.finish();
         let yaml_location = pending.yaml.as_ref().and_then(|y| y.location.as_deref());
-        case.source = source_location(pending, yaml_location);
-        case.replay = replay_command(pending, name, yaml_location, node);
+        case.source = source_location(pending, yaml_location, producer.workspace);
+        case.replay = replay_command(pending, name, yaml_location, producer.node);
         if !message.is_empty() {
             return ev.add_case(case.message(&message));
         }
@@ -813,11 +824,11 @@ fn record(
     ev.add_case(case);
 }
 
-fn source_location(pending: &Pending, yaml_location: Option<&str>) -> Option<SourceLocation> {
+fn source_location(pending: &Pending, yaml_location: Option<&str>, workspace: Option<&str>) -> Option<SourceLocation> {
     if let Some((file, line)) = &pending.bats_location {
-        return first_workspace_frame(&format!("{file}:{line}"), None);
+        return first_workspace_frame(&format!("{file}:{line}"), workspace);
     }
-    yaml_location.and_then(|l| first_workspace_frame(l, None))
+    yaml_location.and_then(|l| first_workspace_frame(l, workspace))
 }
 
 fn replay_command(pending: &Pending, name: &str, yaml_location: Option<&str>, node: bool) -> Option<String> {

@@ -10,10 +10,15 @@ use crate::verdict::{self, RunContext};
 
 /// Read `text` as `format`, recording a reader error as the driver does.
 pub fn read(format: Format, text: &str) -> Evidence {
+    read_in(format, text, None)
+}
+
+/// [`read`], with the workspace that absolute paths in the report resolve against.
+pub fn read_in(format: Format, text: &str, workspace: Option<&str>) -> Evidence {
     let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
     let mut input = text.as_bytes();
-    if let Err(err) = read_format(format, &mut input, &mut ev, None) {
+    if let Err(err) = read_format(format, &mut input, &mut ev, workspace) {
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
     ev.finish();

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, detected, judge, read};
+use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
 
 const PKG: &str = "example.com/m/p";
 
@@ -18,6 +18,22 @@ fn e(action: &str, test: Option<&str>, output: Option<&str>) -> String {
 
 fn stream(lines: &[String]) -> Evidence {
     read(Format::GoTestJson, &lines.concat())
+}
+
+#[test]
+fn panic_frames_inside_the_workspace_become_locations() {
+    let panic = "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 7 [running]:\n\
+        testing.tRunner.func1.2({0x5f2b40, 0xc000014150})\n\t/usr/local/go/src/testing/testing.go:1632 +0x230\n\
+        example.com/m/p.TestIndex(0xc0000a4b60)\n\t/home/runner/work/m/m/p/index_test.go:9 +0x1d\n";
+    let lines = [
+        e("run", Some("TestIndex"), None),
+        e("output", Some("TestIndex"), Some(panic)),
+        e("fail", Some("TestIndex"), None),
+        e("fail", None, None),
+    ];
+    let ev = read_in(Format::GoTestJson, &lines.concat(), Some("/home/runner/work/m/m"));
+    assert_eq!(ev.failures[0].source, Some(SourceLocation { file: "p/index_test.go".into(), line: Some(9) }));
+    assert_eq!(stream(&lines).failures[0].source, None, "go's own frames and unknown absolute paths are not ours");
 }
 
 fn codes(list: &[&str]) -> Vec<String> {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::Violation;
-use crate::parse::testing::{broken_claims, detected, judge, read, violations};
+use crate::parse::testing::{broken_claims, detected, judge, read, read_in, violations};
 
 fn tap(text: &str) -> Evidence {
     read(Format::Tap, text)
@@ -180,6 +180,16 @@ fn unterminated_subtests_are_discrepancies() {
 fn a_subtest_without_a_plan_is_reported() {
     let ev = tap("1..1\n# Subtest: s\n    ok 1 - a\nok 1 - s\n");
     assert_eq!(violations(&ev, Violation::PlanMissing), vec!["subtest \"s\" has 1 test point(s) and no plan (1..N)"]);
+}
+
+#[test]
+fn absolute_locations_inside_the_workspace_become_locations() {
+    // node --test writes an absolute `location:`; bats may print absolute paths.
+    let text = "TAP version 13\n1..1\nnot ok 1 - sums\n  ---\n  location: '/work/app/test/sum.test.mjs:4:1'\n  ...\n";
+    let inside = read_in(Format::Tap, text, Some("/work/app"));
+    assert_eq!(inside.failures[0].source, Some(SourceLocation { file: "test/sum.test.mjs".into(), line: Some(4) }));
+    assert_eq!(read_in(Format::Tap, text, Some("/elsewhere")).failures[0].source, None);
+    assert_eq!(tap(text).failures[0].source, None);
 }
 
 #[test]
