@@ -288,7 +288,8 @@ impl State {
                     children: 0,
                     child_failed: false,
                 });
-                let failed_here = finish_test(package_name, package, &test, action, run, position, workspace.as_deref(), ev);
+                let failed_here =
+                    finish_test(package_name, package, &test, action, run, position, workspace.as_deref(), ev);
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.child_failed = true;
                 }
@@ -587,7 +588,16 @@ fn abandon_running(package_name: &str, package: &mut Package, workspace: Option<
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
-            record_test(package_name, package, &name, CaseOutcome::Incomplete, run.output, &run.position, workspace, ev);
+            record_test(
+                package_name,
+                package,
+                &name,
+                CaseOutcome::Incomplete,
+                run.output,
+                &run.position,
+                workspace,
+                ev,
+            );
         }
     }
     package.running.clear();

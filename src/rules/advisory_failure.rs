@@ -30,10 +30,7 @@ impl Rule for AdvisoryFailure {
             for f in ev.failures.iter().filter(|f| !f.blocking) {
                 let detail = f.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                 out.push(
-                    META.finding(format!("non-blocking {} {}{detail}", f.outcome.as_str(), f.name))
-                        .artifact(&ev.info.path)
-                        .position(&f.position)
-                        .replay(f.replay.as_deref()),
+                    META.finding(format!("non-blocking {} {}{detail}", f.outcome.as_str(), f.name)).failure(ev, f),
                 );
             }
         }
@@ -43,17 +40,20 @@ impl Rule for AdvisoryFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Case, CaseOutcome, Format};
+    use crate::model::{Case, CaseOutcome, Format, SourceLocation};
     use crate::rules::testing::{evidence, policy, run};
 
     #[test]
     fn warns_for_non_blocking_failures_only() {
         let mut ev = evidence("v.json", Format::PiFullSuiteVerdict);
-        ev.add_case(Case::new("evidence_bundle", CaseOutcome::Failed).advisory().replay("cargo test x"));
+        let mut advisory = Case::new("evidence_bundle", CaseOutcome::Failed).advisory().replay("cargo test x");
+        advisory.source = Some(SourceLocation { file: "tests/bundle.rs".into(), line: Some(3) });
+        ev.add_case(advisory);
         ev.add_case(Case::new("cross_platform", CaseOutcome::Failed));
         let found = run(&AdvisoryFailure, &[ev], &policy());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].replay.as_deref(), Some("cargo test x"));
+        assert_eq!(found[0].source, Some(SourceLocation { file: "tests/bundle.rs".into(), line: Some(3) }));
         assert_eq!(found[0].severity, Severity::Warning);
     }
 }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::RuleMeta;
-use crate::model::{Claim, Position, SourceLocation};
+use crate::model::{Claim, Evidence, FailureRecord, Position, SourceLocation};
 
 /// How a finding weighs on the verdict. Ordered from worst to mildest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -95,5 +95,13 @@ impl Finding {
     pub fn replay(mut self, command: Option<&str>) -> Self {
         self.replay = command.filter(|c| !c.trim().is_empty()).map(str::to_owned);
         self
+    }
+
+    /// Everything that locates one failure record of `artifact`: the artifact,
+    /// the position in it, the source location for annotations and the replay
+    /// command. One place, so that every finding about a failure carries all four.
+    pub fn failure(mut self, artifact: &Evidence, failure: &FailureRecord) -> Self {
+        self.source = failure.source.clone();
+        self.artifact(&artifact.info.path).position(&failure.position).replay(failure.replay.as_deref())
     }
 }

@@ -52,12 +52,7 @@ impl Rule for FlakyTest {
                 let name = crate::model::qualified_name(f.suite.as_deref(), &f.name);
                 let detail =
                     f.message.as_deref().and_then(|m| m.lines().next()).map(|m| format!(": {m}")).unwrap_or_default();
-                let mut finding = META
-                    .finding(format!("{name} passed only on a retry{detail}"))
-                    .artifact(&ev.info.path)
-                    .position(&f.position)
-                    .replay(f.replay.as_deref());
-                finding.source = f.source.clone();
+                let mut finding = META.finding(format!("{name} passed only on a retry{detail}")).failure(ev, f);
                 if cx.policy.flaky == FlakyPolicy::Fail {
                     finding.severity = Severity::Failure;
                 }

@@ -122,6 +122,14 @@ pub struct RuleContext<'a> {
     pub policy: &'a Policy,
 }
 
+impl<'a> RuleContext<'a> {
+    /// The artifacts a run writes (and an unreadable file, which may be one):
+    /// what freshness is judged on. Configuration and ledgers are excluded.
+    pub fn run_outputs(&self) -> impl Iterator<Item = &'a Evidence> + use<'a> {
+        self.artifacts.iter().filter(|ev| ev.format().is_none_or(|f| f.is_run_output()))
+    }
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);

@@ -38,10 +38,7 @@ impl Rule for StaleReport {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let (Some(since), Some(fresh_after)) = (cx.policy.run.since, cx.policy.run.fresh_after()) else { return };
-        for ev in cx.artifacts {
-            if !ev.format().is_none_or(|f| f.is_run_output()) {
-                continue;
-            }
+        for ev in cx.run_outputs() {
             let Some(modified) = ev.info.modified else { continue };
             if modified < fresh_after {
                 let age = since - modified;

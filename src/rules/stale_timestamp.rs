@@ -36,10 +36,7 @@ impl Rule for StaleTimestamp {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let (Some(since), Some(fresh_after)) = (cx.policy.run.since, cx.policy.run.fresh_after()) else { return };
-        for ev in cx.artifacts {
-            if !ev.format().is_none_or(|f| f.is_run_output()) {
-                continue;
-            }
+        for ev in cx.run_outputs() {
             for p in ev.provenance.iter().filter(|p| p.kind == ProvenanceKind::GeneratedAt) {
                 let Some(generated) = provenance::parse_timestamp(&p.value) else { continue };
                 if generated < fresh_after {

@@ -39,12 +39,7 @@ impl Rule for WaivedFailure {
             for f in &ev.failures {
                 let Some(by) = &f.waived else { continue };
                 let name = qualified_name(f.suite.as_deref(), &f.name);
-                out.push(
-                    META.finding(format!("{name} {} and is waived by {by}", f.outcome.as_str()))
-                        .artifact(&ev.info.path)
-                        .position(&f.position)
-                        .replay(f.replay.as_deref()),
-                );
+                out.push(META.finding(format!("{name} {} and is waived by {by}", f.outcome.as_str())).failure(ev, f));
             }
         }
     }

@@ -223,22 +223,25 @@ fn pytest_failures_get_a_source_location_and_a_pytest_replay() {
 #[test]
 fn absolute_paths_inside_the_workspace_become_locations() {
     // jest's CTRF reporter writes absolute paths, in filePath and in the trace.
-    let failing = |trace: &str, file: &str| {
-        json!([{"name": "adds", "status": "failed", "duration": 1, "trace": trace, "filePath": file, "line": 7}])
-    };
+    let failing = |trace: &str, file: &str| json!([{"name": "adds", "status": "failed", "duration": 1, "trace": trace, "filePath": file, "line": 7}]);
     let inside = report(
         "jest",
-        failing("at Object.<anonymous> (/home/runner/work/app/app/src/sum.test.js:12:5)", "/home/runner/work/app/app/src/sum.test.js"),
+        failing(
+            "at Object.<anonymous> (/home/runner/work/app/app/src/sum.test.js:12:5)",
+            "/home/runner/work/app/app/src/sum.test.js",
+        ),
         summary(1, 0, 1, 0, 0, 0),
     );
     let ev = read_in(Format::Ctrf, &inside, Some("/home/runner/work/app/app"));
     assert_eq!(ev.failures[0].source, Some(SourceLocation { file: "src/sum.test.js".into(), line: Some(12) }));
     // Without a workspace, or outside it, an absolute path names no file of ours.
     assert_eq!(ctrf(&inside).failures[0].source, None);
-    let outside = report("jest", failing("at f (/usr/lib/node/x.js:1:1)", "/tmp/other/sum.test.js"), summary(1, 0, 1, 0, 0, 0));
+    let outside =
+        report("jest", failing("at f (/usr/lib/node/x.js:1:1)", "/tmp/other/sum.test.js"), summary(1, 0, 1, 0, 0, 0));
     assert_eq!(read_in(Format::Ctrf, &outside, Some("/home/runner/work/app/app")).failures[0].source, None);
     // filePath and line, when the trace has no frame.
-    let no_frame = report("jest", failing("Error: boom", "/home/runner/work/app/app/src/sum.test.js"), summary(1, 0, 1, 0, 0, 0));
+    let no_frame =
+        report("jest", failing("Error: boom", "/home/runner/work/app/app/src/sum.test.js"), summary(1, 0, 1, 0, 0, 0));
     assert_eq!(
         read_in(Format::Ctrf, &no_frame, Some("/home/runner/work/app/app/")).failures[0].source,
         Some(SourceLocation { file: "src/sum.test.js".into(), line: Some(7) })
