@@ -102,6 +102,53 @@ async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
 }
 
+/// The path of one check run, for faults on its PATCH.
+const ONE_CHECK_RUN: &str = r"/check-runs/\d+$";
+/// The path that lists a commit's check runs.
+const CHECK_RUN_LIST: &str = r"/check-runs$";
+
+/// One publishing scenario: a report with `passed` and `failed` cases, the fake
+/// GitHub, faults mounted in front of it, and a virtual clock.
+struct Scenario {
+    setup: Setup,
+    server: MockServer,
+    fake: FakeGitHub,
+    clock: VirtualClock,
+}
+
+impl Scenario {
+    async fn new(passed: usize, failed: usize) -> Self {
+        Self::at(passed, failed, 0).await
+    }
+
+    /// With the virtual clock starting at `now` (Unix seconds).
+    async fn at(passed: usize, failed: usize, now: u64) -> Self {
+        let (server, fake) = server_with_fake("").await;
+        Self { setup: Setup::new(passed, failed), server, fake, clock: VirtualClock::new(now) }
+    }
+
+    /// Answer `verb` requests (on paths matching `path`, if given) with `response`
+    /// instead of the fake: the first `times` of them, or all.
+    async fn fault(&self, verb: &str, path: Option<&str>, response: ResponseTemplate, times: Option<u64>) {
+        let mut mock = Mock::given(method(verb));
+        if let Some(path) = path {
+            mock = mock.and(path_regex(path));
+        }
+        let mut mock = mock.respond_with(response).with_priority(1);
+        if let Some(times) = times {
+            mock = mock.up_to_n_times(times);
+        }
+        mock.mount(&self.server).await;
+    }
+
+    /// Publish the verdict with `opts`; the report and every request the server saw.
+    async fn publish(&self, opts: &PublishOptions) -> (PublishReport, Vec<wiremock::Request>) {
+        let report =
+            publish_with(&self.setup.verdict, &self.setup.context(&self.server.uri()), opts, &self.clock).await;
+        (report, requests(&self.server).await)
+    }
+}
+
 /// What every scenario must keep: the verdict the engine decided, and its exit code.
 fn assert_verdict_unchanged(setup: &Setup, expected: Status, exit: i32) {
     assert_eq!(setup.verdict.status, expected);
@@ -121,11 +168,9 @@ fn assert_fallback(report: &PublishReport, setup: &Setup) {
 
 #[tokio::test]
 async fn one_hundred_twenty_failures_make_one_create_and_three_patches() {
-    let setup = Setup::new(3, 120);
-    let (server, fake) = server_with_fake("").await;
-    let clock = VirtualClock::new(1_800_000_000);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
-    let reqs = requests(&server).await;
+    let scenario = Scenario::at(3, 120, 1_800_000_000).await;
+    let (report, reqs) = scenario.publish(&options()).await;
+    let Scenario { setup, fake, clock, .. } = &scenario;
 
     assert_eq!(
         request_lines(&reqs),
@@ -160,7 +205,7 @@ async fn one_hundred_twenty_failures_make_one_create_and_three_patches() {
     assert!(clock.sleeps().is_empty(), "a healthy server needs no wait: {:?}", clock.sleeps());
     assert!(setup.outputs().contains("check-run-url<<"));
     assert!(setup.outputs().contains("https://github.com/o/r/runs/1"));
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
@@ -174,15 +219,12 @@ async fn mock_responses_follow_githubs_response_schema() {
 
 #[tokio::test]
 async fn a_rerun_updates_its_own_check_run() {
-    let setup = Setup::new(1, 2);
-    let (server, fake) = server_with_fake("").await;
-    let opts = options();
+    let scenario = Scenario::new(1, 2).await;
     // An unrelated run with the same name but another external id stays alone.
-    fake.seed("truegreen", "someone-else");
-    let clock = VirtualClock::new(0);
-    let first = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let second = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    scenario.fake.seed("truegreen", "someone-else");
+    let (first, _) = scenario.publish(&options()).await;
+    let (second, reqs) = scenario.publish(&options()).await;
+    let fake = &scenario.fake;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "{:#?}", request_lines(&reqs));
     assert_eq!(fake.check_runs().len(), 2, "the seeded run and ours: no duplicate");
@@ -195,33 +237,23 @@ async fn a_rerun_updates_its_own_check_run() {
 
 #[tokio::test]
 async fn each_shard_gets_its_own_check_run() {
-    let setup = Setup::new(1, 1);
-    let (server, fake) = server_with_fake("").await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(1, 1).await;
     for os in ["linux", "macos", "linux"] {
-        let opts = PublishOptions { shard: Some(json!({"os": os})), ..options() };
-        publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+        scenario.publish(&PublishOptions { shard: Some(json!({"os": os})), ..options() }).await;
     }
-    let names: Vec<Value> = fake.check_runs().iter().map(|r| r["name"].clone()).collect();
+    let names: Vec<Value> = scenario.fake.check_runs().iter().map(|r| r["name"].clone()).collect();
     assert_eq!(names, [json!("truegreen (linux)"), json!("truegreen (macos)")]);
 }
 
 #[tokio::test]
 async fn server_errors_on_patch_are_retried_with_backoff() {
-    let setup = Setup::new(0, 60);
-    let (server, fake) = server_with_fake("").await;
+    let scenario = Scenario::new(0, 60).await;
     for status in [500, 502] {
-        Mock::given(method("PATCH"))
-            .and(path_regex(r"/check-runs/\d+$"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"message": "Server Error"})))
-            .up_to_n_times(1)
-            .with_priority(1)
-            .mount(&server)
-            .await;
+        let response = ResponseTemplate::new(status).set_body_json(json!({"message": "Server Error"}));
+        scenario.fault("PATCH", Some(ONE_CHECK_RUN), response, Some(1)).await;
     }
-    let clock = VirtualClock::new(0);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&options()).await;
+    let Scenario { setup, fake, clock, .. } = &scenario;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
     assert_eq!(clock.sleeps(), [Duration::from_secs(1), Duration::from_secs(2)]);
@@ -229,23 +261,17 @@ async fn server_errors_on_patch_are_retried_with_backoff() {
     assert_eq!(fake.check_runs()[0]["output"]["annotations_count"], 60, "each batch landed once");
     assert!(!report.workflow_annotations);
     Schemas::load().assert_requests_valid(&reqs);
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
 async fn a_persistent_502_gives_up_within_bounds_and_falls_back() {
-    let setup = Setup::new(0, 60);
-    let (server, fake) = server_with_fake("").await;
-    Mock::given(method("PATCH"))
-        .and(path_regex(r"/check-runs/\d+$"))
-        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(0, 60).await;
+    let bad_gateway = ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>");
+    scenario.fault("PATCH", Some(ONE_CHECK_RUN), bad_gateway, None).await;
     let opts = options();
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&opts).await;
+    let Scenario { setup, fake, clock, .. } = &scenario;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "never a second check run");
     assert_eq!(count(&reqs, "PATCH", "/check-runs/1"), opts.http.max_attempts as usize);
@@ -257,62 +283,40 @@ async fn a_persistent_502_gives_up_within_bounds_and_falls_back() {
     assert_eq!(report.check_run.as_ref().map(|d| d.annotations_sent), Some(0));
     assert!(report.log.contains("::warning title=truegreen::"), "{}", report.log);
     assert!(report.log.contains("only 0 of 60 annotations were sent"), "{}", report.log);
-    assert_fallback(&report, &setup);
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_fallback(&report, setup);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
 async fn no_wait_may_pass_the_publishing_deadline() {
-    let setup = Setup::new(0, 3);
-    let (server, _fake) = server_with_fake("").await;
-    Mock::given(method("PATCH"))
-        .and(path_regex(r"/check-runs/\d+$"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "2"))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(0, 3).await;
+    let unavailable = ResponseTemplate::new(503).insert_header("retry-after", "2");
+    scenario.fault("PATCH", Some(ONE_CHECK_RUN), unavailable, None).await;
     let mut opts = options();
     opts.http.deadline = Duration::from_secs(3);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&opts).await;
+    let Scenario { setup, clock, .. } = &scenario;
     // 2 s is within 3 s; the next 2 s would end at 4 s: given up instead.
     assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
     assert_eq!(count(&reqs, "PATCH", "/check-runs/1"), 2);
     assert!(report.log.contains("would pass the 3s publishing deadline"), "{}", report.log);
-    assert_fallback(&report, &setup);
+    assert_fallback(&report, setup);
 }
 
 #[tokio::test]
 async fn a_secondary_rate_limit_is_waited_out_as_retry_after_says() {
-    let setup = Setup::new(1, 1);
-    let (server, fake) = server_with_fake("").await;
-    Mock::given(method("GET"))
-        .and(path_regex(r"/check-runs$"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("retry-after", "7")
-                .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path_regex(r"/check-runs/\d+$"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", "1000012")
-                .set_body_json(json!({"message": "API rate limit exceeded"})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(1_000_000);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
-    let reqs = requests(&server).await;
+    let scenario = Scenario::at(1, 1, 1_000_000).await;
+    let secondary = ResponseTemplate::new(403).insert_header("retry-after", "7").set_body_json(
+        json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}),
+    );
+    scenario.fault("GET", Some(CHECK_RUN_LIST), secondary, Some(1)).await;
+    let primary = ResponseTemplate::new(403)
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-reset", "1000012")
+        .set_body_json(json!({"message": "API rate limit exceeded"}));
+    scenario.fault("PATCH", Some(ONE_CHECK_RUN), primary, Some(1)).await;
+    let (report, reqs) = scenario.publish(&options()).await;
+    let Scenario { setup, fake, clock, .. } = &scenario;
 
     // 7 s from Retry-After; then the reset is 12 s after the clock's start,
     // 7 s of which have passed: 5 s plus one of margin.
@@ -320,25 +324,20 @@ async fn a_secondary_rate_limit_is_waited_out_as_retry_after_says() {
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
     assert_eq!(fake.check_runs().len(), 1);
     assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(1));
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
 async fn resource_not_accessible_falls_back_with_a_notice() {
-    let setup = Setup::new(1, 3);
-    let (server, fake) = server_with_fake("").await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "message": "Resource not accessible by integration",
-            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
-        })))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(1, 3).await;
+    let forbidden = ResponseTemplate::new(403).set_body_json(json!({
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
+    }));
+    scenario.fault("POST", None, forbidden, None).await;
     let opts = PublishOptions { commit_status: true, ..options() };
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&opts).await;
+    let Scenario { setup, fake, clock, .. } = &scenario;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "a 403 is final: {:#?}", request_lines(&reqs));
     assert!(fake.check_runs().is_empty());
@@ -350,54 +349,43 @@ async fn resource_not_accessible_falls_back_with_a_notice() {
         report.log
     );
     assert!(report.log.contains("statuses: write"), "the commit status failure is explained: {}", report.log);
-    assert_fallback(&report, &setup);
+    assert_fallback(&report, setup);
     assert!(setup.outputs().contains("check-run-url<<"));
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
 async fn a_validation_error_is_final_and_falls_back() {
-    let setup = Setup::new(1, 3);
-    let (server, fake) = server_with_fake("").await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
-            "message": "Invalid request.\n\nOnly 65535 characters are allowed; 70000 were supplied.",
-            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
-        })))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(0);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &options(), &clock).await;
-    let reqs = requests(&server).await;
+    let scenario = Scenario::new(1, 3).await;
+    let invalid = ResponseTemplate::new(422).set_body_json(json!({
+        "message": "Invalid request.\n\nOnly 65535 characters are allowed; 70000 were supplied.",
+        "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
+    }));
+    scenario.fault("POST", None, invalid, None).await;
+    let (report, reqs) = scenario.publish(&options()).await;
+    let Scenario { setup, fake, .. } = &scenario;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
     assert!(fake.check_runs().is_empty());
     assert!(report.log.contains("::warning title=truegreen::could not write the check run"), "{}", report.log);
     assert!(report.log.contains("HTTP 422: Invalid request. Only 65535 characters"), "{}", report.log);
-    assert_fallback(&report, &setup);
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_fallback(&report, setup);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
 async fn a_hanging_server_times_out() {
-    let setup = Setup::new(1, 3);
-    let (server, _fake) = server_with_fake("").await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_secs(30)))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(1, 3).await;
+    scenario.fault("POST", None, ResponseTemplate::new(201).set_delay(Duration::from_secs(30)), None).await;
     let mut opts = options();
     opts.http.request_timeout = Duration::from_millis(300);
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&opts).await;
+    let setup = &scenario.setup;
 
     assert_eq!(count(&reqs, "POST", "/check-runs"), 1, "a write that timed out is not re-sent");
     assert!(report.log.contains("no complete response within 0.3s"), "{}", report.log);
-    assert_fallback(&report, &setup);
-    assert_verdict_unchanged(&setup, Status::Fail, 1);
+    assert_fallback(&report, setup);
+    assert_verdict_unchanged(setup, Status::Fail, 1);
 }
 
 #[tokio::test]
@@ -495,12 +483,9 @@ async fn github_enterprise_server_keeps_its_api_path() {
 
 #[tokio::test]
 async fn a_commit_status_links_the_run() {
-    let setup = Setup::new(2, 1);
-    let (server, _fake) = server_with_fake("").await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(2, 1).await;
     let opts = PublishOptions { commit_status: true, shard: Some(json!({"os": "linux"})), ..options() };
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
-    let reqs = requests(&server).await;
+    let (report, reqs) = scenario.publish(&opts).await;
     let status = reqs.iter().find(|r| r.url.path() == format!("/repos/o/r/statuses/{SHA}"));
     let body: Value = status.and_then(|r| r.body_json().ok()).unwrap_or(Value::Null);
     assert_eq!(body["state"], "failure");
@@ -512,11 +497,9 @@ async fn a_commit_status_links_the_run() {
 
 #[tokio::test]
 async fn fail_on_discrepancy_makes_an_honest_failure_neutral() {
-    let setup = Setup::new(2, 1);
-    let (server, fake) = server_with_fake("").await;
-    let clock = VirtualClock::new(0);
-    let opts = PublishOptions { fail_on: FailOn::Discrepancy, ..options() };
-    publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let scenario = Scenario::new(2, 1).await;
+    scenario.publish(&PublishOptions { fail_on: FailOn::Discrepancy, ..options() }).await;
+    let Scenario { setup, fake, .. } = &scenario;
     assert_eq!(fake.check_runs()[0]["conclusion"], "neutral");
     assert_eq!(FailOn::Discrepancy.exit_code(&setup.verdict), 0);
     assert!(setup.outputs().contains("exit-code<<"), "the output keeps the verdict's own code");
@@ -542,12 +525,11 @@ async fn a_fork_pull_request_in_auto_mode_calls_no_api() {
 
 #[tokio::test]
 async fn writes_are_paced_under_the_secondary_limit() {
-    let setup = Setup::new(0, 260);
-    let (server, _fake) = server_with_fake("").await;
-    let clock = VirtualClock::new(0);
+    let scenario = Scenario::new(0, 260).await;
     let mut opts = options();
     opts.http.writes_per_minute = 3;
-    let report = publish_with(&setup.verdict, &setup.context(&server.uri()), &opts, &clock).await;
+    let (report, _) = scenario.publish(&opts).await;
+    let clock = &scenario.clock;
     // 1 create + 6 annotation PATCHes at 3 per minute: two waits of a minute.
     assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(260));
     assert_eq!(clock.sleeps(), [Duration::from_secs(60), Duration::from_secs(60)]);

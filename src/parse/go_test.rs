@@ -289,7 +289,7 @@ impl State {
                     child_failed: false,
                 });
                 let failed_here =
-                    finish_test(package_name, package, &test, action, run, position, workspace.as_deref(), ev);
+                    finish_test(PackageScope::new(package_name, &workspace), package, &test, action, run, position, ev);
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.child_failed = true;
                 }
@@ -322,7 +322,7 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                let abandoned = abandon_running(package_name, package, workspace.as_deref(), ev);
+                let abandoned = abandon_running(PackageScope::new(package_name, &workspace), package, ev);
                 self.runs_started = self.runs_started.saturating_sub(abandoned);
                 let package = self.package(package_name, position);
                 let tests_failed = package.failures;
@@ -432,7 +432,7 @@ impl State {
             if package.done {
                 continue;
             }
-            abandon_running(&name, &mut package, self.workspace.as_deref(), ev);
+            abandon_running(PackageScope::new(&name, &self.workspace), &mut package, ev);
             ev.observe(Observation::Truncated {
                 detail: format!(
                     "package {} has no final pass/fail event: the stream ends at line {last_line}",
@@ -481,15 +481,27 @@ fn parent_of<'a>(running: &'a mut HashMap<String, TestRun>, test: &str) -> Optio
     None
 }
 
+/// The package a test belongs to, and the workspace its output's paths resolve against.
+#[derive(Clone, Copy)]
+struct PackageScope<'a> {
+    name: &'a str,
+    workspace: Option<&'a str>,
+}
+
+impl<'a> PackageScope<'a> {
+    fn new(name: &'a str, workspace: &'a Option<Rc<str>>) -> Self {
+        Self { name, workspace: workspace.as_deref() }
+    }
+}
+
 /// Record a test's final event; returns whether it counts as a failure for its parent.
 fn finish_test(
-    package_name: &str,
+    scope: PackageScope<'_>,
     package: &mut Package,
     test: &str,
     action: &str,
     run: TestRun,
     position: &Position,
-    workspace: Option<&str>,
     ev: &mut Evidence,
 ) -> bool {
     let outcome = match action {
@@ -497,12 +509,12 @@ fn finish_test(
         "fail" => CaseOutcome::Failed,
         _ => CaseOutcome::Skipped,
     };
-    let suite = display_package(package_name);
+    let suite = display_package(scope.name);
     if run.children > 0 {
         // A parent speaks for its subtests, which are cases of their own.
         let own_failure = outcome == CaseOutcome::Failed && !run.child_failed;
         if own_failure {
-            record_test(package_name, package, test, outcome, run.output, &run.position, workspace, ev);
+            record_test(scope, package, test, outcome, run.output, &run.position, ev);
         }
         if run.child_failed || own_failure {
             ev.add_claim(
@@ -523,21 +535,20 @@ fn finish_test(
         }
         return run.child_failed || own_failure;
     }
-    record_test(package_name, package, test, outcome, run.output, &run.position, workspace, ev);
+    record_test(scope, package, test, outcome, run.output, &run.position, ev);
     outcome == CaseOutcome::Failed
 }
 
 fn record_test(
-    package_name: &str,
+    scope: PackageScope<'_>,
     package: &mut Package,
     test: &str,
     outcome: CaseOutcome,
     output: CappedText,
     position: &Position,
-    workspace: Option<&str>,
     ev: &mut Evidence,
 ) {
-    let suite = display_package(package_name);
+    let suite = display_package(scope.name);
     let mut case = Case::new(test, outcome).suite(suite).at(position.clone());
     let message;
     match outcome {
@@ -546,8 +557,8 @@ fn record_test(
         _ => {
             package.failures += 1;
             message = failure_message(output, outcome);
-            case.source = first_workspace_frame(&message, workspace);
-            case.replay = Some(replay::go_test(package_name, test));
+            case.source = first_workspace_frame(&message, scope.workspace);
+            case.replay = Some(replay::go_test(scope.name, test));
             case = case.message(&message);
         }
     }
@@ -577,7 +588,7 @@ fn failure_message(output: CappedText, outcome: CaseOutcome) -> String {
 /// Tests still running when their package ends, or when the stream ends: the
 /// innermost ones are recorded as incomplete (their parents are implied).
 /// Returns how many were running.
-fn abandon_running(package_name: &str, package: &mut Package, workspace: Option<&str>, ev: &mut Evidence) -> u64 {
+fn abandon_running(scope: PackageScope<'_>, package: &mut Package, ev: &mut Evidence) -> u64 {
     let running = package.running.len() as u64;
     // Every name with a running subtest, found in one pass (not by comparing
     // every pair: up to MAX_TRACKED tests can be running).
@@ -588,16 +599,7 @@ fn abandon_running(package_name: &str, package: &mut Package, workspace: Option<
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
-            record_test(
-                package_name,
-                package,
-                &name,
-                CaseOutcome::Incomplete,
-                run.output,
-                &run.position,
-                workspace,
-                ev,
-            );
+            record_test(scope, package, &name, CaseOutcome::Incomplete, run.output, &run.position, ev);
         }
     }
     package.running.clear();
