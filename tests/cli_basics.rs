@@ -53,27 +53,21 @@ fn bad_input_is_a_discrepancy_naming_file_and_position() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = assert_cmd::Command::cargo_bin("truegreen").expect("binary").arg("check").output().expect("run");
+    let out = common::bin().arg("check").output().expect("run");
     assert_eq!(out.status.code(), Some(2));
-    let out = assert_cmd::Command::cargo_bin("truegreen")
-        .expect("binary")
-        .args(["check", "--format", "nope", "x"])
-        .output()
-        .expect("run");
+    let out = common::bin().args(["check", "--format", "nope", "x"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn rules_lists_every_code_and_prints_docs() {
-    let out = assert_cmd::Command::cargo_bin("truegreen").expect("binary").arg("rules").output().expect("run");
+    let out = common::bin().arg("rules").output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     for rule in truegreen::rules::REGISTRY {
         assert!(text.contains(rule.meta().code), "{} missing from `truegreen rules`", rule.meta().code);
     }
-    let out =
-        assert_cmd::Command::cargo_bin("truegreen").expect("binary").args(["rules", "TG101"]).output().expect("run");
+    let out = common::bin().args(["rules", "TG101"]).output().expect("run");
     assert!(String::from_utf8_lossy(&out.stdout).contains("## Why it matters"));
-    let out =
-        assert_cmd::Command::cargo_bin("truegreen").expect("binary").args(["rules", "TG999"]).output().expect("run");
+    let out = common::bin().args(["rules", "TG999"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }

@@ -20,12 +20,8 @@ impl Dir {
 
     /// `truegreen check` in the directory, outside GitHub Actions.
     fn check(&self) -> Command {
-        let mut cmd = Command::cargo_bin("truegreen").unwrap_or_else(|e| panic!("{e}"));
+        let mut cmd = common::bin();
         cmd.current_dir(self.dir.path()).arg("check").arg("--color").arg("never");
-        for var in ["GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_TOKEN", "TRUEGREEN_GITHUB_TOKEN"]
-        {
-            cmd.env_remove(var);
-        }
         cmd
     }
 
@@ -149,8 +145,7 @@ fn summary_mode_writes_the_summary_and_annotations_without_a_token() {
 
 #[test]
 fn help_documents_the_github_flags() {
-    let mut cmd = Command::cargo_bin("truegreen").unwrap_or_else(|e| panic!("{e}"));
-    let (status, stdout, _) = code(cmd.args(["check", "--help"]));
+    let (status, stdout, _) = code(common::bin().args(["check", "--help"]));
     assert_eq!(status, Some(0));
     for flag in ["--publish", "--check-name", "--fail-on", "--shard", "--commit-status", "--outcome"] {
         assert!(stdout.contains(flag), "{flag} in --help");

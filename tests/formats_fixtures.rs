@@ -10,7 +10,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 fn shared_fixtures() -> PathBuf {
@@ -220,8 +219,7 @@ fn empty_and_comment_only_tap_streams_are_not_green() {
     std::fs::write(&path, "# a comment\n# another\n").unwrap_or_else(|e| panic!("write: {e}"));
     let (code, verdict) = check(&path, Some(0));
     assert_eq!((code, rule_codes(&verdict)), (3, vec!["TG003".to_owned(), "TG201".to_owned()]));
-    let out = Command::cargo_bin("truegreen")
-        .unwrap_or_else(|e| panic!("binary: {e}"))
+    let out = common::bin()
         .args(["check", "--color", "never", "--format", "tap"])
         .arg(&path)
         .output()

@@ -12,14 +12,8 @@ use serde_json::Value;
 use common::shared_fixtures;
 
 /// Environment the tests set explicitly; anything CI itself exports is removed.
-const GITHUB_VARS: &[&str] =
-    &["GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "NO_COLOR"];
-
 fn truegreen(env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::cargo_bin("truegreen").expect("binary");
-    for var in GITHUB_VARS {
-        cmd.env_remove(var);
-    }
+    let mut cmd = common::bin();
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -445,8 +439,8 @@ fn run_local_example(script: &str) {
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let mut cmd = std::process::Command::new("bash");
     cmd.arg("-c").arg(script).current_dir(work.path()).env("PATH", path);
-    for var in GITHUB_VARS {
-        cmd.env_remove(var);
+    for name in common::ambient_vars() {
+        cmd.env_remove(name);
     }
     let output = cmd.output().expect("bash");
     let stdout = String::from_utf8_lossy(&output.stdout);

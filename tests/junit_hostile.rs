@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn check(xml_path: &Path, json: &Path, extra: &[&str]) -> Output {
-    Command::cargo_bin("truegreen")
-        .expect("binary")
+    common::bin()
         .args(["check", "--color", "never", "--json"])
         .arg(json)
         .args(extra)

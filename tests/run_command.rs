@@ -99,10 +99,12 @@ fn forwarded(signal: &str) -> TestResult {
         "trap 'echo {signal} > got; exit 99' {signal}; echo > ready; i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done"
     );
     let bin = assert_cmd::cargo::cargo_bin("truegreen");
-    let mut child = std::process::Command::new(bin)
+    let mut child = std::process::Command::new(bin);
+    for name in common::ambient_vars() {
+        child.env_remove(name);
+    }
+    let mut child = child
         .current_dir(dir.path())
-        .env_remove("GITHUB_SHA")
-        .env_remove("GITHUB_RUN_ID")
         .args(["run", "--stdout-format", "kane", "--", "sh", "-c", &script])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -20,15 +20,36 @@ use std::time::{Duration, SystemTime};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// The `truegreen` binary, run in `dir` with no GitHub variables set (so the
-/// commit and run-id comparisons only see what a test gives them).
-pub fn truegreen(dir: &Path) -> assert_cmd::Command {
+/// Variables of the environment this test process runs in (a GitHub Actions
+/// job, a CI machine, a developer's shell) that change what the binary does:
+/// GitHub's (workflow commands, the job summary, publishing, the commit and run
+/// compared with reports), the runner's, ours, and NO_COLOR. Every command a
+/// test starts drops them; a test that wants one sets it itself.
+pub fn ambient_vars() -> Vec<std::ffi::OsString> {
+    const PREFIXES: &[&str] = &["GITHUB_", "RUNNER_", "ACTIONS_", "TRUEGREEN_"];
+    std::env::vars_os()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            let name = name.to_string_lossy();
+            name == "NO_COLOR" || name == "CI" || PREFIXES.iter().any(|p| name.starts_with(p))
+        })
+        .collect()
+}
+
+/// The `truegreen` binary with none of [`ambient_vars`].
+pub fn bin() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("truegreen").unwrap_or_else(|e| panic!("truegreen binary: {e}"));
-    cmd.current_dir(dir)
-        .env_remove("GITHUB_SHA")
-        .env_remove("GITHUB_RUN_ID")
-        .env_remove("NO_COLOR")
-        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir));
+    for name in ambient_vars() {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
+/// [`bin`], run in `dir`, which git does not see as inside this repository (so
+/// the commit comparison only sees what a test gives it).
+pub fn truegreen(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = bin();
+    cmd.current_dir(dir).env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir));
     cmd
 }
 
