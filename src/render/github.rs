@@ -304,7 +304,7 @@ pub fn check_run_text(verdict: &Verdict) -> String {
         let rows = claims.iter().map(|(a, c)| {
             format!(
                 "| {} | {} | {} | {} | {} |\n",
-                markdown_code_span(&a.info.path),
+                markdown::table_code_span(&a.info.path),
                 markdown_inline(&format!("{} {}", c.claim.scope, c.claim.field)),
                 markdown_inline(&c.claim.claimed_text()),
                 markdown_inline(&c.claim.derived_text()),

@@ -51,7 +51,14 @@ pub const NAMES: &[&str] = &[
 ];
 
 /// File names for a report: spaces, newlines and command-like text.
-pub const PATHS: &[&str] = &["a b c.ndjson", "line\n::error::pwned-path.ndjson", "$(touch pwned-path) `x`.ndjson"];
+pub const PATHS: &[&str] = &[
+    "a b c.ndjson",
+    "line\n::error::pwned-path.ndjson",
+    "$(touch pwned-path) `x`.ndjson",
+    // A `|` ends a table cell even inside a code span (found by the `github` fuzz
+    // target): what follows it, here a mention and a link, must stay code.
+    "runs |x| ``` @octocat [x](http://evil) |.ndjson",
+];
 
 /// A kane `testmd run` stream with one failed step per name (name as the heading,
 /// as the bug title and in the message), whose summary claims a pass.
