@@ -75,13 +75,7 @@ struct Gate {
 
 impl Gate {
     fn rules(&self) -> Vec<String> {
-        let mut codes: Vec<String> = self.doc["findings"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|f| f["rule"].as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        codes.sort();
-        codes.dedup();
-        codes
+        common::distinct_rule_codes(&self.doc)
     }
 
     fn states(&self) -> Vec<(String, String)> {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{HOUR, TestResult, age, findings, fixture, rule_codes, truegreen, verdict};
 
@@ -138,17 +138,24 @@ fn rule_codes_of_stdout(stdout: &[u8]) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn kane_exit_0_with_a_failed_step_is_a_discrepancy_under_run() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let capture = std::fs::read(fixture("kane/captures/corpus/t7-cart_discount-author.ndjson"))?;
-    std::fs::write(dir.path().join("capture.ndjson"), &capture)?;
-    let json = dir.path().join("verdict.json");
-    let out = truegreen(dir.path())
+/// `truegreen run` over a command that prints `stream` as kane does and exits 0;
+/// the output and where the verdict document was written.
+fn kane_exiting_0(dir: &Path, stream: &[u8]) -> std::io::Result<(std::process::Output, PathBuf)> {
+    std::fs::write(dir.join("capture.ndjson"), stream)?;
+    let json = dir.join("verdict.json");
+    let out = truegreen(dir)
         .args(["run", "--stdout-format", "kane", "--json"])
         .arg(&json)
         .args(["--", "sh", "-c", "cat capture.ndjson; exit 0"])
         .output()?;
+    Ok((out, json))
+}
+
+#[test]
+fn kane_exit_0_with_a_failed_step_is_a_discrepancy_under_run() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let capture = std::fs::read(fixture("kane/captures/corpus/t7-cart_discount-author.ndjson"))?;
+    let (out, json) = kane_exiting_0(dir.path(), &capture)?;
     assert_eq!(out.status.code(), Some(3));
     // stdout is shown byte for byte before the report.
     assert!(out.stdout.starts_with(&capture), "the stream must be teed unchanged");
@@ -172,13 +179,7 @@ fn kane_issue_93_passed_summary_over_a_failed_step_is_caught_twice() -> TestResu
         r#"{"type":"test_md_done","overall_status":"passed","session_id":"s-93"}"#,
     ]
     .join("\n");
-    std::fs::write(dir.path().join("capture.ndjson"), stream)?;
-    let json = dir.path().join("verdict.json");
-    let out = truegreen(dir.path())
-        .args(["run", "--stdout-format", "kane", "--json"])
-        .arg(&json)
-        .args(["--", "sh", "-c", "cat capture.ndjson; exit 0"])
-        .output()?;
+    let (out, json) = kane_exiting_0(dir.path(), stream.as_bytes())?;
     assert_eq!(out.status.code(), Some(3));
     let codes = rule_codes(&verdict(&json)?);
     assert!(codes.contains(&"TG101".to_owned()) && codes.contains(&"TG105".to_owned()), "{codes:?}");

@@ -74,6 +74,14 @@ pub fn rule_codes(verdict: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The distinct rule codes of a document's findings (a verdict or the gate's), sorted.
+pub fn distinct_rule_codes(doc: &serde_json::Value) -> Vec<String> {
+    let mut codes = rule_codes(doc);
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
 /// The findings of one rule.
 pub fn findings<'a>(verdict: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
     verdict["findings"].as_array().map(|f| f.iter().filter(|x| x["rule"] == rule).collect()).unwrap_or_default()
@@ -104,13 +112,7 @@ pub struct Run {
 impl Run {
     /// The distinct rule codes of all findings, sorted.
     pub fn rules(&self) -> Vec<String> {
-        let mut codes: Vec<String> = self.verdict["findings"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|f| f["rule"].as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        codes.sort();
-        codes.dedup();
-        codes
+        distinct_rule_codes(&self.verdict)
     }
 }
 
