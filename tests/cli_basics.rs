@@ -71,3 +71,16 @@ fn rules_lists_every_code_and_prints_docs() {
     let out = common::bin().args(["rules", "TG999"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn output_files_get_their_directories_created() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("vm.results"), "passed=2\nfailed=0\n").expect("write");
+    let output = common::truegreen(dir.path())
+        .args(["check", "vm.results", "--json", "verdicts/linux/verdict.json", "--markdown", "reports/summary.md"])
+        .output()
+        .expect("run truegreen");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("verdicts/linux/verdict.json").is_file());
+    assert!(dir.path().join("reports/summary.md").is_file());
+}

@@ -17,12 +17,12 @@ use truegreen::render;
 /// publishes once its verdict is decided.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Write the JSON document to FILE: the verdict (schema truegreen.verdict.v1), or for `gate`
-    /// the gate document (truegreen.gate.v1).
+    /// Write the JSON document to FILE, creating its directory: the verdict (schema
+    /// truegreen.verdict.v1), or for `gate` the gate document (truegreen.gate.v1).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
-    /// Write the markdown report (for a job summary) to FILE.
+    /// Write the markdown report (for a job summary) to FILE, creating its directory.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 
@@ -47,8 +47,7 @@ impl OutputArgs {
                 Subject::Verdict(v) => render::json::to_string(v),
                 Subject::Gate(g) => render::gate::json::to_string(g),
             };
-            std::fs::write(path, document)
-                .with_context(|| format!("writing the JSON document to {}", path.display()))?;
+            write_output(path, document).with_context(|| format!("writing the JSON document to {}", path.display()))?;
         }
         if let Some(path) = &self.markdown {
             let markdown = match subject {
@@ -57,7 +56,7 @@ impl OutputArgs {
                     render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES)
                 }
             };
-            std::fs::write(path, markdown)
+            write_output(path, markdown)
                 .with_context(|| format!("writing the markdown report to {}", path.display()))?;
         }
         let terminal = match subject {
@@ -72,6 +71,15 @@ impl OutputArgs {
             self.markdown.as_deref(),
         ))
     }
+}
+
+/// Write an output file, creating its directory: a workflow names one file per
+/// matrix cell (`--json verdicts/${{ matrix.os }}.json`) in a directory nothing made.
+fn write_output(path: &std::path::Path, contents: String) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
