@@ -533,6 +533,7 @@ replay:
             source: None,
             replay: None,
             waived: None,
+            cases: 1,
         }
     }
 
@@ -606,7 +607,7 @@ replay:
     #[test]
     fn replay_templates_quote_values() -> Result<(), String> {
         let config = parse(FULL)?;
-        let f = failure("vm; rm -rf /", "failed test #1 (count only)");
+        let f = failure("vm; rm -rf /", "failed tests (count only)");
         let cmd = config.replay_for(Format::KeyValueCounts, &f, "results/vm.results");
         assert_eq!(cmd.as_deref(), Some("bash tests/'vm; rm -rf /'.sh"));
         assert_eq!(config.replay_for(Format::Kane, &f, "x"), None);

@@ -156,9 +156,12 @@ pub fn decide(
         .into_iter()
         .map(|ev| {
             totals.derived.add(&ev.tally);
-            totals.waived +=
-                ev.failures.iter().filter(|f| f.blocking && f.outcome.is_failure() && f.waived.is_some()).count()
-                    as u64;
+            totals.waived += ev
+                .failures
+                .iter()
+                .filter(|f| f.blocking && f.outcome.is_failure() && f.waived.is_some())
+                .map(|f| f.cases)
+                .sum::<u64>();
             let claims: Vec<ClaimReport> = ev
                 .claims
                 .into_iter()
@@ -181,7 +184,8 @@ pub fn decide(
     totals.executed = totals.derived.executed();
     totals.discrepancies = findings.iter().filter(|f| f.severity == Severity::Discrepancy).count() as u64;
     totals.warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count() as u64;
-    // Every failing case has a record, so the waived ones can be taken off the count.
+    // Every failing case has a record (one per count for count-only formats), so
+    // the cases the waived records stand for can be taken off the count.
     let failing = totals.derived.failures().saturating_sub(totals.waived) > 0
         || findings.iter().any(|f| f.severity == Severity::Failure);
     let status = if totals.discrepancies > 0 {

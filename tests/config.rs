@@ -221,3 +221,28 @@ fn replay_templates_are_filled_per_format() -> TestResult {
     assert!(stdout.contains("replay: kane-cli testmd run carts/cart_test.md --step"));
     Ok(())
 }
+
+#[test]
+fn a_waiver_for_a_count_only_record_covers_every_case_it_counts() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    std::fs::create_dir(dir.path().join("results"))?;
+    std::fs::write(dir.path().join("results/vm.results"), "passed=4\nfailed=3\nerrors=2\n")?;
+    let entry = |id: &str| {
+        format!("waivers:\n  - {{id: \"{id}\", owner: alice, reason: vm image rebuild, expires: {}}}\n", day(10))
+    };
+    std::fs::write(dir.path().join(".truegreen.yml"), entry("results/vm.results::*"))?;
+    let (code, doc, stdout) = check(dir.path(), &["results"])?;
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(doc["totals"]["waived"], 5, "three failed and two errored cases");
+    let failures = &doc["artifacts"][0]["failures"];
+    assert_eq!(failures[0]["name"], "failed tests (count only)");
+    assert_eq!(failures[0]["cases"], 3);
+    assert_eq!(failures[1]["cases"], 2);
+    // Waiving the failed count alone leaves the errored ones failing the run.
+    std::fs::write(dir.path().join(".truegreen.yml"), entry("results/vm.results::failed tests (count only)"))?;
+    let (code, doc, stdout) = check(dir.path(), &["results"])?;
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(doc["totals"]["waived"], 3);
+    assert!(stdout.contains("ERRORED results/vm.results::errored tests (count only)"), "{stdout}");
+    Ok(())
+}

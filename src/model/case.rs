@@ -123,6 +123,18 @@ pub struct FailureRecord {
     /// the run (`waiver "id" (owner: x, until 2026-12-01)`), set by the engine.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub waived: Option<String>,
+    /// How many cases the record stands for: 1, except for a format that knows
+    /// its cases only by number (`failed=3`), which gets one record per count.
+    #[serde(skip_serializing_if = "is_one", default = "one")]
+    pub cases: u64,
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
+}
+
+fn one() -> u64 {
+    1
 }
 
 impl FailureRecord {
@@ -146,19 +158,21 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn record(&mut self, outcome: CaseOutcome, blocking: bool) {
-        if !blocking && outcome.is_failure() {
-            self.advisory_failed += 1;
-            return;
-        }
-        match outcome {
-            CaseOutcome::Passed => self.passed += 1,
-            CaseOutcome::Failed => self.failed += 1,
-            CaseOutcome::Errored => self.errored += 1,
-            CaseOutcome::Incomplete => self.incomplete += 1,
-            CaseOutcome::Skipped => self.skipped += 1,
-            CaseOutcome::Flaky => self.flaky += 1,
-        }
+    /// Count `n` cases with this outcome.
+    pub fn record(&mut self, outcome: CaseOutcome, blocking: bool, n: u64) {
+        let slot = if !blocking && outcome.is_failure() {
+            &mut self.advisory_failed
+        } else {
+            match outcome {
+                CaseOutcome::Passed => &mut self.passed,
+                CaseOutcome::Failed => &mut self.failed,
+                CaseOutcome::Errored => &mut self.errored,
+                CaseOutcome::Incomplete => &mut self.incomplete,
+                CaseOutcome::Skipped => &mut self.skipped,
+                CaseOutcome::Flaky => &mut self.flaky,
+            }
+        };
+        *slot += n;
     }
 
     /// Every case recorded.

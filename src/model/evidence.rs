@@ -156,7 +156,21 @@ impl Evidence {
 
     /// Record one raw unit of evidence.
     pub fn add_case(&mut self, case: Case<'_>) {
-        self.tally.record(case.outcome, case.blocking);
+        self.add_cases(case, 1);
+    }
+
+    /// Record `count` cases that a format knows only by number (`failed=3`): the
+    /// tally counts every one, and one record (with [`FailureRecord::cases`])
+    /// stands for them all, so a claim of 100,000 failures is one failure to
+    /// report, not 100,000 identical ones.
+    pub fn add_counted(&mut self, case: Case<'_>, count: u64) {
+        if count > 0 {
+            self.add_cases(case, count);
+        }
+    }
+
+    fn add_cases(&mut self, case: Case<'_>, count: u64) {
+        self.tally.record(case.outcome, case.blocking, count);
         if (self.keys.len() as u64) < caps::CASES {
             self.keys.push(case_key(case.suite, case.name, case.outcome));
         } else {
@@ -179,6 +193,7 @@ impl Evidence {
                 source: case.source,
                 replay: case.replay,
                 waived: None,
+                cases: count,
             });
         }
     }

@@ -3,8 +3,9 @@
 //! `export_results`.
 //!
 //! Such a file names no test: the counts are the only evidence there is. Each
-//! count becomes that many cases (`failed test #1 (count only)`, ...), so the
-//! tally, `--min-tests`, the floor and `--exit-code` see them; `total`, when
+//! count becomes that many cases in the tally, so `--min-tests`, the floor and
+//! `--exit-code` see them, and one record (`failed tests (count only)`) stands
+//! for all the cases of a count; `total`, when
 //! present, is a claim checked against the sum. A key repeated in one file means
 //! two runs appended to it, so it is unparseable rather than summed or overridden.
 //!
@@ -17,8 +18,8 @@ use std::io::BufRead;
 use super::{ParseError, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind};
 
-/// Counts above this are rejected: no shell suite runs a million cases, and each
-/// synthesized case costs memory.
+/// Counts above this are rejected: no shell suite runs a million cases, so a
+/// larger count is a corrupt file rather than a result.
 pub const MAX_COUNT: u64 = 1_000_000;
 
 /// Longest line accepted.
@@ -198,14 +199,12 @@ fn record(counts: &Counts, names: &[String; 5], ev: &mut Evidence) {
         sum += n;
         let field = &names[Counts::slot(k)];
         let message = format!("counted in {field}={n}; the results file names no test");
-        for i in 1..=n {
-            let name = format!("{} test #{i} (count only)", outcome.as_str());
-            let mut case = Case::new(&name, outcome).suite(&suite).at(at(k));
-            if outcome.is_failure() {
-                case = case.message(&message);
-            }
-            ev.add_case(case);
+        let name = format!("{} tests (count only)", outcome.as_str());
+        let mut case = Case::new(&name, outcome).suite(&suite).at(at(k));
+        if outcome.is_failure() {
+            case = case.message(&message);
         }
+        ev.add_counted(case, n);
     }
     if let Some((total, _)) = counts.get(Key::Total) {
         let field = names[Counts::slot(Key::Total)].as_str();
@@ -263,10 +262,45 @@ mod tests {
         assert_eq!(result, Ok(()));
         assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (2, 1, 1));
         assert_eq!(ev.failures.len(), 1);
-        assert_eq!(ev.failures[0].name, "failed test #1 (count only)");
+        assert_eq!(ev.failures[0].name, "failed tests (count only)");
+        assert_eq!(ev.failures[0].cases, 1);
         assert_eq!(ev.failures[0].position.line, Some(3));
         assert_eq!(ev.claims.len(), 1);
         assert!(ev.claims[0].holds());
+    }
+
+    #[test]
+    fn each_count_is_one_record_standing_for_all_its_cases() {
+        let (ev, result) = read_str(
+            "passed=5
+failed=200000
+errors=3
+",
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.errored), (5, 200_000, 3));
+        let records: Vec<_> = ev.failures.iter().map(|f| (f.name.as_str(), f.outcome, f.cases)).collect();
+        assert_eq!(
+            records,
+            [
+                ("failed tests (count only)", CaseOutcome::Failed, 200_000),
+                ("errored tests (count only)", CaseOutcome::Errored, 3)
+            ]
+        );
+        assert_eq!(ev.failures[0].message.as_deref(), Some("counted in failed=200000; the results file names no test"));
+        assert!(ev.observations.is_empty(), "no cap is reached: {:?}", ev.observations);
+    }
+
+    #[test]
+    fn a_zero_count_makes_no_record() {
+        let (ev, result) = read_str(
+            "passed=2
+failed=0
+",
+        );
+        assert_eq!(result, Ok(()));
+        assert!(ev.failures.is_empty());
+        assert_eq!(ev.case_keys().len(), 1, "only the passed count has a key");
     }
 
     #[test]

@@ -15,8 +15,9 @@
 //! is a known breakage (`test_expect_failure` that failed as expected): recorded
 //! as skipped, as an xfail is. `fixed` is a known breakage that now passes:
 //! recorded as passed. Like `key=value` counts, the file names no test, so each
-//! count becomes that many cases. A second record in one file (copies that write
-//! with `>>`) means two runs appended to it, which is unparseable.
+//! count becomes that many cases in the tally and one record. A second record
+//! in one file (copies that write with `>>`) means two runs appended to it,
+//! which is unparseable.
 
 use std::io::BufRead;
 
@@ -145,19 +146,15 @@ fn finish_block(block: &Block, ev: &mut Evidence) -> Result<(), ParseError> {
     for (slot, key, outcome, label) in groups {
         let n = value(slot);
         let message = format!("counted in `{key} {n}`; the .counts file names no test");
-        for i in 1..=n {
-            let name = format!("{label} test #{i} (count only)");
-            let mut case = Case::new(&name, outcome).suite(&suite).at(line_of(slot, key));
-            if outcome.is_failure() {
-                case = case.message(&message);
-            }
-            ev.add_case(case);
+        let name = format!("{label} tests (count only)");
+        let mut case = Case::new(&name, outcome).suite(&suite).at(line_of(slot, key));
+        if outcome.is_failure() {
+            case = case.message(&message);
         }
+        ev.add_counted(case, n);
     }
-    for i in 1..=skipped {
-        let name = format!("skipped test #{i} (count only)");
-        ev.add_case(Case::new(&name, CaseOutcome::Skipped).suite(&suite).at(Position::line(total_line)));
-    }
+    let skipped_case = Case::new("skipped tests (count only)", CaseOutcome::Skipped).suite(&suite);
+    ev.add_counted(skipped_case.at(Position::line(total_line)), skipped);
     // `total` includes skipped tests, which the file does not count separately, so
     // it can only be contradicted by being smaller than the tests it lists.
     ev.add_claim(
@@ -212,6 +209,16 @@ mod tests {
         assert_eq!(ev.tally.failed, 1);
         assert_eq!(ev.failures[0].position.line, Some(5));
         assert!(!ev.claims[0].holds());
+    }
+
+    #[test]
+    fn each_count_is_one_record_standing_for_all_its_cases() {
+        let (ev, result) = read_str("total 90000\nsuccess 10\nfixed 0\nbroken 0\nfailed 87272\n");
+        assert_eq!(result, Ok(()));
+        assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (10, 87_272, 2_718));
+        assert_eq!(ev.failures.len(), 1);
+        assert_eq!((ev.failures[0].name.as_str(), ev.failures[0].cases), ("failed tests (count only)", 87_272));
+        assert_eq!(ev.case_keys().len(), 3, "passed, failed and skipped: one key each");
     }
 
     #[test]
