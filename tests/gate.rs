@@ -475,3 +475,36 @@ fn the_documented_workflow_expects_the_cells_its_jobs_run() {
     assert_eq!(g.code, 3);
     assert!(g.stdout.contains("cell os=windows-latest, node=22: no verdict"), "{}", g.stdout);
 }
+
+#[test]
+fn a_cell_whose_failures_are_all_waived_passes_the_gate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("results")).expect("mkdir");
+    std::fs::write(dir.path().join("results/vm.results"), "passed=4\nfailed=3\n").expect("write");
+    let expires = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
+    let waiver = format!(
+        "waivers:\n  - {{id: \"results/vm.results::*\", owner: alice, reason: vm image rebuild, expires: {expires}}}\n"
+    );
+    let run_check = |config: &str, out: &str| {
+        std::fs::write(dir.path().join(".truegreen.yml"), config).expect("write config");
+        let output = truegreen(&job_env("1"))
+            .current_dir(dir.path())
+            .args(["check", "--color", "never", "--shard", r#"{"os": "linux"}"#, "--json", out, "results"])
+            .output()
+            .expect("run check");
+        output.status.code().expect("exit code")
+    };
+    let verdicts = dir.path().join("verdicts");
+    assert_eq!(run_check(&waiver, "verdicts/waived.json"), 0);
+    let g = gate(&["--expect-matrix", r#"{"os": ["linux"]}"#, s(&verdicts)], &job_env("1"));
+    assert_eq!(g.code, 0, "{}{}", g.stdout, g.stderr);
+    let counted = &g.doc["cells"][0]["verdicts"][0];
+    assert_eq!((&counted["status"], &counted["failed"], &counted["waived"]), (&"pass".into(), &0.into(), &3.into()));
+
+    // Without the waiver the same cell fails honestly, with the record's three cases.
+    std::fs::remove_file(verdicts.join("waived.json")).expect("remove");
+    assert_eq!(run_check("{}\n", "verdicts/failed.json"), 1);
+    let g = gate(&["--expect-matrix", r#"{"os": ["linux"]}"#, s(&verdicts)], &job_env("1"));
+    assert_eq!(g.code, 1, "{}{}", g.stdout, g.stderr);
+    assert_eq!(g.doc["cells"][0]["failed"], 3);
+}

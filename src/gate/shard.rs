@@ -74,7 +74,12 @@ pub struct ShardVerdict {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub contradictions: Vec<String>,
     pub executed: u64,
+    /// Blocking failed, errored and incomplete cases that fail the run: the
+    /// waived ones are not among them.
     pub failed: u64,
+    /// Blocking failures an active waiver or quarantine entry of the shard covers.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub waived: u64,
     /// The shard's own discrepancy findings.
     pub discrepancies: u64,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -228,6 +233,7 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
         contradictions: Vec::new(),
         executed,
         failed,
+        waived: 0,
         discrepancies: 0,
         problems: Vec::new(),
         failures: Vec::new(),
@@ -270,6 +276,11 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
             if !f.bool("blocking")? || !is_failure {
                 continue;
             }
+            if f.opt_str("waived")?.is_some() {
+                // A count-only record stands for `cases` cases, all covered by its waiver.
+                verdict.waived = verdict.waived.saturating_add(f.opt_u64("cases")?.unwrap_or(1));
+                continue;
+            }
             let name = crate::model::qualified_name(f.opt_str("suite")?, f.str("name")?);
             let source = match f.opt_object("source")? {
                 Some(s) => Some(SourceLocation {
@@ -299,11 +310,13 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
         }
     }
 
-    // Re-derive the status the way `truegreen check` decides it.
+    // Re-derive the status the way `truegreen check` decides it: waived cases are
+    // taken off the failures, as long as no more are waived than failed.
+    verdict.failed = failed.saturating_sub(verdict.waived);
     let ran_too_little = executed < min_tests;
     verdict.status = if verdict.discrepancies > 0 || ran_too_little {
         Status::Discrepancy
-    } else if failed > 0 || failure_findings > 0 {
+    } else if verdict.failed > 0 || failure_findings > 0 {
         Status::Fail
     } else {
         Status::Pass
@@ -335,6 +348,18 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
             "totals.discrepancies says {declared_discrepancies}, but it lists {} discrepancy finding(s)",
             verdict.discrepancies
         ));
+    }
+    let declared_waived = totals.opt_u64("waived")?.unwrap_or(0);
+    if declared_waived != verdict.waived {
+        verdict.contradictions.push(format!(
+            "totals.waived says {declared_waived}, but its waived failure records stand for {} case(s)",
+            verdict.waived
+        ));
+    }
+    if verdict.waived > failed {
+        verdict
+            .contradictions
+            .push(format!("{} case(s) are waived, but its derived tally has only {failed} failure(s)", verdict.waived));
     }
     // `check --min-tests 0` may accept an empty run; a matrix cell that ran
     // nothing has not passed, whatever its own threshold.
@@ -444,6 +469,49 @@ mod tests {
         let v = read(&doc)?;
         assert_eq!(v.status, Status::Discrepancy);
         assert_eq!(v.contradictions.len(), 3, "{:?}", v.contradictions);
+        Ok(())
+    }
+
+    /// The document of a shard whose one failure record is waived.
+    fn waived_document(cases: u64) -> Value {
+        let mut doc = document();
+        doc["status"] = json!("pass");
+        doc["exit_code"] = json!(0);
+        doc["totals"]["derived"]["failed"] = json!(cases);
+        doc["totals"]["derived"]["passed"] = json!(6 - cases);
+        doc["totals"]["waived"] = json!(cases);
+        let failure = &mut doc["artifacts"][0]["failures"][0];
+        failure["waived"] = json!("waiver \"run #1::*\" (owner: alice, until 2026-12-01)");
+        failure["cases"] = json!(cases);
+        doc
+    }
+
+    #[test]
+    fn waived_failures_do_not_fail_the_cell_and_must_add_up() -> Result<(), String> {
+        let v = read(&waived_document(3))?;
+        assert!(v.contradictions.is_empty(), "{:?}", v.contradictions);
+        assert_eq!((v.status, v.failed, v.waived), (Status::Pass, 0, 3));
+        assert!(v.failures.is_empty(), "a waived failure is not a blocking one: {:?}", v.failures);
+
+        // A record that covers fewer cases than failed leaves the rest failing.
+        let mut doc = waived_document(3);
+        doc["artifacts"][0]["failures"][0]["cases"] = json!(2);
+        let v = read(&doc)?;
+        assert_eq!((v.status, v.failed), (Status::Fail, 1));
+        assert_eq!(
+            v.contradictions,
+            [
+                "status says pass, but its findings and counts say fail",
+                "totals.waived says 3, but its waived failure records stand for 2 case(s)"
+            ]
+        );
+
+        // Waiving more than failed is no licence to pass.
+        let mut doc = waived_document(1);
+        doc["artifacts"][0]["failures"][0]["cases"] = json!(4);
+        doc["totals"]["waived"] = json!(4);
+        let v = read(&doc)?;
+        assert_eq!(v.contradictions, ["4 case(s) are waived, but its derived tally has only 1 failure(s)"]);
         Ok(())
     }
 

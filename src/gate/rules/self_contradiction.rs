@@ -11,9 +11,11 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Discrepancy,
     doc: r#"## What it checks
 The gate does not take a shard's `status` on trust: it re-derives it from the document's
-findings and counts, the way `truegreen check` decides, and reports a document whose
-`status`, `exit_code`, `totals.discrepancies` or executed count disagree with its own
-findings and tallies, or that carries a finding of unknown severity.
+findings and counts, the way `truegreen check` decides (failed cases, less those its
+waived failure records cover, fail the cell), and reports a document whose `status`,
+`exit_code`, `totals.discrepancies`, `totals.waived` or executed count disagree with its
+own findings, failure records and tallies, that waives more cases than failed, or that
+carries a finding of unknown severity.
 
 ## Why it matters
 Verdict documents are uploaded by jobs that may run a fork's code. A document edited to say
