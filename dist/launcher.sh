@@ -211,6 +211,12 @@ case "$(trim "${INPUT_COMMIT_STATUS:-false}")" in
   false | '') ;;
   *) die "commit-status must be true or false" ;;
 esac
+max_annotations=$(trim "${INPUT_MAX_ANNOTATIONS:-}")
+case "$max_annotations" in
+  '') ;;
+  *[!0-9]*) die "max-annotations must be a whole number" ;;
+  *) args+=(--max-annotations "$max_annotations") ;;
+esac
 
 # One path (file, directory or glob) per line; blank lines and comments skipped.
 lines() {

@@ -189,6 +189,7 @@ fn inputs_become_flags() {
         ("INPUT_OUTCOME", "failure"),
         ("INPUT_SHARD", r#"{"os":"ubuntu-latest","node":20}"#),
         ("INPUT_COMMIT_STATUS", "true"),
+        ("INPUT_MAX_ANNOTATIONS", " 200 "),
         ("INPUT_EXPECT", "reports/unit/*.xml\nreports/e2e.xml\n"),
         ("INPUT_CONFIG", "ci/truegreen.yml"),
         ("INPUT_CHECK_NAME", "tests, all"),
@@ -199,7 +200,7 @@ fn inputs_become_flags() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let printed = stdout(&out);
     for expected in [
-        "check --publish summary --fail-on discrepancy --check-name tests, all --commit-status --outcome failure",
+        "check --publish summary --fail-on discrepancy --check-name tests, all --commit-status --max-annotations 200 --outcome failure",
         r#"--shard {"os":"ubuntu-latest","node":20}"#,
         "--config ci/truegreen.yml --expect reports/unit/*.xml --expect reports/e2e.xml --json ",
     ] {
@@ -265,6 +266,8 @@ fn contradictory_inputs_are_usage_errors() {
         (vec![("INPUT_PATHS", "\n  \n")], "the paths input is empty"),
         (vec![paths(), ("INPUT_BUILD_FROM_SOURCE", "sometimes")], "build-from-source must be"),
         (vec![paths(), ("INPUT_COMMIT_STATUS", "yes")], "commit-status must be true or false"),
+        (vec![paths(), ("INPUT_MAX_ANNOTATIONS", "-1")], "max-annotations must be a whole number"),
+        (vec![paths(), ("INPUT_MAX_ANNOTATIONS", "all")], "max-annotations must be a whole number"),
     ] {
         let out = sb.run(&inputs);
         assert_eq!(out.status.code(), Some(2), "{inputs:?}: {}", stderr(&out));

@@ -209,6 +209,32 @@ async fn one_hundred_twenty_failures_make_one_create_and_three_patches() {
 }
 
 #[tokio::test]
+async fn max_annotations_caps_what_is_sent_and_says_how_many_more_there_are() {
+    let scenario = Scenario::new(3, 120).await;
+    let (report, reqs) = scenario.publish(&PublishOptions { max_annotations: 75, ..options() }).await;
+    assert_eq!(patch_annotation_counts(&reqs), [50, 25]);
+    assert_eq!(Schemas::load().assert_requests_valid(&reqs), 3);
+    let last: Value = reqs.last().and_then(|r| r.body_json().ok()).unwrap_or(Value::Null);
+    let notice = &last["output"]["annotations"][24];
+    assert_eq!(notice["annotation_level"], "notice");
+    assert_eq!(
+        notice["message"],
+        "46 more annotation(s) not sent, from here on (--max-annotations 75). \
+         The --json document has every finding and failure."
+    );
+    assert_eq!(notice["path"], "reports/run.ndjson", "where the first one left out would have been");
+    assert_eq!(report.check_run.map(|d| d.annotations_sent), Some(75));
+    assert_eq!(scenario.fake.check_runs()[0]["output"]["annotations_count"], 75);
+
+    // 0 sends none, and the verdict goes out all the same.
+    let scenario = Scenario::new(3, 120).await;
+    let (_, reqs) = scenario.publish(&PublishOptions { max_annotations: 0, ..options() }).await;
+    assert_eq!(patch_annotation_counts(&reqs), Vec::<usize>::new());
+    assert_eq!(count(&reqs, "POST", "/check-runs"), 1);
+    assert_verdict_unchanged(&scenario.setup, Status::Fail, 1);
+}
+
+#[tokio::test]
 async fn mock_responses_follow_githubs_response_schema() {
     let schemas = Schemas::load();
     let body = json!({"name": "truegreen", "head_sha": SHA, "external_id": "x", "status": "completed",

@@ -200,6 +200,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
         "build-from-source",
         "version",
         "commit-status",
+        "max-annotations",
     ] {
         assert!(declared.contains(required), "input {required} is missing");
     }
@@ -208,6 +209,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
     assert_eq!(inputs["publish"]["default"], "auto");
     assert_eq!(inputs["fail-on"]["default"], "failure");
     assert_eq!(inputs["commit-status"]["default"], "false");
+    assert_eq!(inputs["max-annotations"]["default"], truegreen::render::github::DEFAULT_MAX_ANNOTATIONS.to_string());
 }
 
 #[test]

@@ -103,7 +103,7 @@ impl ColorChoice {
 pub struct PublishArgs {
     /// Where the verdict goes. auto: inside GitHub Actions, a check run when the token can write one, else
     /// the job summary and workflow-command annotations; outside, nothing. check-run: a check run with
-    /// every annotation plus the job summary. summary: the job summary and workflow-command annotations,
+    /// its annotations plus the job summary. summary: the job summary and workflow-command annotations,
     /// no API call. off: step outputs only. Publishing never changes the verdict or the exit code.
     #[arg(long, value_enum, default_value_t = PublishMode::Auto, help_heading = "GitHub")]
     pub publish: PublishMode,
@@ -122,6 +122,11 @@ pub struct PublishArgs {
     /// result shows in the pull request's merge box whichever check suite GitHub files the check run under.
     #[arg(long, help_heading = "GitHub")]
     pub commit_status: bool,
+
+    /// Send at most N annotations with the check run, discrepancies first; past it, the last one says
+    /// how many more there are. Every one is still in the --json document. 0 sends none.
+    #[arg(long, value_name = "N", default_value_t = render::github::DEFAULT_MAX_ANNOTATIONS, help_heading = "GitHub")]
+    pub max_annotations: usize,
 }
 
 impl PublishArgs {
@@ -144,6 +149,7 @@ impl PublishArgs {
             shard,
             fail_on: self.fail_on,
             commit_status: self.commit_status,
+            max_annotations: self.max_annotations,
             json_path: json.map(absolute),
             markdown_path: markdown.map(absolute),
             ..PublishOptions::default()

@@ -1,4 +1,4 @@
-//! Publishing a verdict to GitHub: the check run with every annotation, the
+//! Publishing a verdict to GitHub: the check run with its annotations, the
 //! job summary, step outputs, an optional commit status, and the fallback to
 //! workflow-command annotations when the token cannot write checks.
 //!
@@ -180,6 +180,8 @@ pub struct PublishOptions {
     /// Where the verdict document and the markdown report were written, for the outputs.
     pub json_path: Option<String>,
     pub markdown_path: Option<String>,
+    /// Annotations sent at most; past it, a notice says how many were left out.
+    pub max_annotations: usize,
     pub http: HttpPolicy,
 }
 
@@ -193,6 +195,7 @@ impl Default for PublishOptions {
             commit_status: false,
             json_path: None,
             markdown_path: None,
+            max_annotations: gh::DEFAULT_MAX_ANNOTATIONS,
             http: HttpPolicy::default(),
         }
     }
@@ -294,7 +297,8 @@ impl<'a> Job<'a> {
     fn prepare(subject: Subject<'a>, ctx: &'a GitHubContext, opts: &'a PublishOptions) -> Self {
         let route = route(opts.mode, ctx);
         let name = gh::check_run_name(&opts.check_name, opts.shard.as_ref());
-        let annotations = if route == Route::Nothing { Vec::new() } else { subject.annotations(&ctx.repo_paths()) };
+        let mut annotations = if route == Route::Nothing { Vec::new() } else { subject.annotations(&ctx.repo_paths()) };
+        gh::cap_annotations(&mut annotations, opts.max_annotations);
         let mut job = Self {
             subject,
             ctx,

@@ -27,6 +27,9 @@ pub const ANNOTATION_FIELD_LIMIT: usize = 64_000;
 pub const ANNOTATION_TITLE_LIMIT: usize = 255;
 /// Cap on one step's job summary (`$GITHUB_STEP_SUMMARY`).
 pub const JOB_SUMMARY_LIMIT: usize = 1024 * 1024;
+/// Annotations sent with a check run unless `--max-annotations` says otherwise:
+/// 20 requests, well inside the write rate limit, and more than anyone reads.
+pub const DEFAULT_MAX_ANNOTATIONS: usize = 1000;
 /// GitHub shows at most this many workflow-command annotations per level and step.
 pub const WORKFLOW_ANNOTATIONS_PER_LEVEL: usize = 10;
 /// Cap on a commit status description.
@@ -164,6 +167,29 @@ pub fn annotations(verdict: &Verdict, paths: &RepoPaths) -> Vec<Annotation> {
             .map(|(a, f)| failure_annotation(a, f, paths, Level::Notice)),
     );
     out
+}
+
+/// Keep at most `max` annotations, in order. Past the cap the last one kept
+/// makes way for a notice, at the place of the first one left out, saying how
+/// many more there are and where they are, so none goes missing silently.
+pub fn cap_annotations(annotations: &mut Vec<Annotation>, max: usize) {
+    if annotations.len() <= max {
+        return;
+    }
+    let hidden = annotations.len() - max.saturating_sub(1);
+    annotations.truncate(max);
+    if let Some(first_hidden) = annotations.pop() {
+        annotations.push(Annotation {
+            annotation_level: Level::Notice,
+            title: "truegreen".to_owned(),
+            message: format!(
+                "{hidden} more annotation(s) not sent, from here on (--max-annotations {max}). \
+                 The --json document has every finding and failure."
+            ),
+            raw_details: None,
+            ..first_hidden
+        });
+    }
 }
 
 pub(crate) fn finding_annotation(f: &Finding, paths: &RepoPaths, fallback: &str) -> Annotation {

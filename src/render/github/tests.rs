@@ -286,3 +286,39 @@ fn snapshot_step_outputs() {
     let outputs = step_outputs(&v, None, Some("/tmp/tg/verdict.json"), Some("/tmp/tg/verdict.md"));
     insta::assert_snapshot!("step_outputs", output_file_entries(&outputs, "ghadelimiter_test").unwrap_or_default());
 }
+
+mod cap {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn numbered(n: usize) -> Vec<Annotation> {
+        (0..n)
+            .map(|i| {
+                annotation(format!("f{i}.rs"), Some(i as u64 + 1), Level::Failure, &format!("t{i}"), "m", Some("r"))
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The cap keeps the first annotations in order, never sends more than
+        /// `max`, and when it cuts, its notice counts exactly what was cut.
+        #[test]
+        fn keeps_a_prefix_and_counts_the_rest(len in 0usize..200, max in 0usize..200) {
+            let all = numbered(len);
+            let mut capped = all.clone();
+            cap_annotations(&mut capped, max);
+            prop_assert_eq!(capped.len(), len.min(max));
+            if len <= max {
+                prop_assert_eq!(&capped, &all);
+            } else if max > 0 {
+                prop_assert_eq!(&capped[..max - 1], &all[..max - 1]);
+                let notice = &capped[max - 1];
+                prop_assert_eq!(notice.annotation_level, Level::Notice);
+                prop_assert_eq!((&notice.path, notice.start_line), (&all[max - 1].path, all[max - 1].start_line));
+                let expected = format!("{} more annotation(s) not sent", len - (max - 1));
+                prop_assert!(notice.message.starts_with(&expected), "{}", notice.message);
+                prop_assert_eq!(notice.raw_details.as_deref(), None);
+            }
+        }
+    }
+}
