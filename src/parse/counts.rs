@@ -5,9 +5,9 @@
 //! Such a file names no test: the counts are the only evidence there is. Each
 //! count becomes that many cases in the tally, so `--min-tests`, the floor and
 //! `--exit-code` see them, and one record (`failed tests (count only)`) stands
-//! for all the cases of a count; `total`, when
-//! present, is a claim checked against the sum. A key repeated in one file means
-//! two runs appended to it, so it is unparseable rather than summed or overridden.
+//! for all the cases of a count. `total`, when present, is a claim checked
+//! against the sum. A key repeated in one file means two runs appended to it,
+//! so it is unparseable rather than summed or overridden.
 //!
 //! Provenance keys are recorded for the freshness rules: `commit`, `git_sha`,
 //! `git_commit`, `sha` (commit); `run_id`, `github_run_id` (CI run id);
@@ -271,12 +271,7 @@ mod tests {
 
     #[test]
     fn each_count_is_one_record_standing_for_all_its_cases() {
-        let (ev, result) = read_str(
-            "passed=5
-failed=200000
-errors=3
-",
-        );
+        let (ev, result) = read_str("passed=5\nfailed=200000\nerrors=3\n");
         assert_eq!(result, Ok(()));
         assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.errored), (5, 200_000, 3));
         let records: Vec<_> = ev.failures.iter().map(|f| (f.name.as_str(), f.outcome, f.cases)).collect();
@@ -293,11 +288,7 @@ errors=3
 
     #[test]
     fn a_zero_count_makes_no_record() {
-        let (ev, result) = read_str(
-            "passed=2
-failed=0
-",
-        );
+        let (ev, result) = read_str("passed=2\nfailed=0\n");
         assert_eq!(result, Ok(()));
         assert!(ev.failures.is_empty());
         assert_eq!(ev.case_keys().len(), 1, "only the passed count has a key");
