@@ -525,3 +525,70 @@ fn a_whole_document_over_32_mib_is_not_held_in_memory() -> TestResult {
     }
     Ok(())
 }
+
+/// Replace every standalone number of up to six digits (counts, indices, exit
+/// codes, line numbers; not hashes, versions or durations) with `huge`.
+fn with_huge_numbers(data: &[u8], huge: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let starts_word = i == 0 || !(data[i - 1].is_ascii_alphanumeric() || data[i - 1] == b'.');
+        if starts_word && data[i].is_ascii_digit() {
+            let end = data[i..].iter().position(|b| !b.is_ascii_digit()).map_or(data.len(), |n| i + n);
+            let ends_word = end == data.len() || !(data[end].is_ascii_alphanumeric() || data[end] == b'.');
+            if ends_word && end - i <= 6 {
+                out.extend_from_slice(huge.as_bytes());
+                i = end;
+                continue;
+            }
+        }
+        out.push(data[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Every count in every shared fixture at once set near `u64::MAX`, past 2^63
+/// and past the count cap: no overflow panic (the test build checks overflow),
+/// no loop over counted cases, and a verdict for each. Found this way: a kane
+/// summary's `"skipped": 50000000000` ran for hours, and JUnit's declared
+/// failures + errors, and mocha's unwritten tests, overflowed.
+#[test]
+fn huge_counts_in_every_fixture_neither_overflow_nor_loop() -> TestResult {
+    use truegreen::engine::{self, CheckRequest};
+    use truegreen::parse::ReadOptions;
+    use truegreen::rules::Policy;
+    use truegreen::verdict::RunContext;
+
+    let dir = tempfile::tempdir()?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(common::shared_fixtures("")) {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type().is_file() || entry.metadata()?.len() > 400_000 || name.ends_with(".md") {
+            continue;
+        }
+        let data = std::fs::read(entry.path())?;
+        for huge in ["18446744073709551615", "9223372036854775808", "1000001"] {
+            let copy = dir.path().join(&name);
+            std::fs::write(&copy, with_huge_numbers(&data, huge))?;
+            let request = CheckRequest::new(
+                vec![copy.display().to_string()],
+                ReadOptions::default(),
+                Policy::new(today),
+                RunContext::default(),
+            );
+            let verdict = engine::check(&request);
+            assert_eq!(
+                verdict.artifacts.len(),
+                1,
+                "{name} with {huge}: {:?}",
+                rule_codes(&serde_json::to_value(&verdict)?)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} fixture variants: are the shared fixtures there?");
+    Ok(())
+}

@@ -15,12 +15,8 @@
 
 use std::io::BufRead;
 
-use super::{ParseError, Sniff};
+use super::{MAX_COUNT, ParseError, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind};
-
-/// Counts above this are rejected: no shell suite runs a million cases, so a
-/// larger count is a corrupt file rather than a result.
-pub const MAX_COUNT: u64 = 1_000_000;
 
 /// Longest line accepted.
 const MAX_LINE_BYTES: usize = 64 * 1024;

@@ -111,6 +111,27 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A count of cases or steps: a non-negative integer no larger than
+    /// [`super::MAX_COUNT`].
+    pub fn count(&self, key: &str) -> Result<u64, ParseError> {
+        self.capped(key, self.u64(key)?)
+    }
+
+    pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ParseError> {
+        self.opt_u64(key)?.map(|n| self.capped(key, n)).transpose()
+    }
+
+    fn capped(&self, key: &str, n: u64) -> Result<u64, ParseError> {
+        if n > super::MAX_COUNT {
+            let path = self.path(key);
+            return Err(ParseError::new(
+                format!("field {path}: {n} is over the {} cases a report may count", super::MAX_COUNT),
+                Position::field(path),
+            ));
+        }
+        Ok(n)
+    }
+
     /// An integer exit code (may be negative for signals on some producers).
     pub fn i64(&self, key: &str) -> Result<i64, ParseError> {
         let v = self.req(key)?;

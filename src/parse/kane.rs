@@ -267,10 +267,10 @@ impl State {
         let scope = format!("test_md_summary #{}", self.segments_closed + 1);
         let raw = f.str("overall_status")?;
         let steps = f.object("steps")?;
-        let passed = steps.u64("passed")?;
-        let failed = steps.u64("failed")?;
-        let skipped = steps.opt_u64("skipped")?.unwrap_or(0);
-        let total = steps.opt_u64("total")?;
+        let passed = steps.count("passed")?;
+        let failed = steps.count("failed")?;
+        let skipped = steps.opt_count("skipped")?.unwrap_or(0);
+        let total = steps.opt_count("total")?;
         if let Some(commit) = f.opt_object("commit")? {
             if commit.opt_str("reason")? == Some("readonly_fallback") {
                 self.readonly_fallback = true;
@@ -306,25 +306,18 @@ impl State {
             let label = if seg.any_event { "steps without end events" } else { "steps per summary counts" };
             let scope_name = self.scope();
             for (n, outcome) in [(passed, CaseOutcome::Passed), (failed, CaseOutcome::Failed)] {
-                for i in 0..n {
-                    let name = format!("{} step #{} ({label})", outcome.as_str(), i + 1);
-                    let mut case = Case::new(&name, outcome).suite(&scope_name).at(at("steps"));
-                    if let Some(cmd) = self.replay_command() {
-                        case = case.replay(cmd);
-                    }
-                    ev.add_case(case);
+                let name = format!("{} steps ({label})", outcome.as_str());
+                let mut case = Case::new(&name, outcome).suite(&scope_name).at(at("steps"));
+                if let Some(cmd) = self.replay_command() {
+                    case = case.replay(cmd);
                 }
+                ev.add_counted(case, n);
             }
         }
         // Skipped steps never emit events; the summary is the only place they show.
         let scope_name = self.scope();
-        for i in 0..skipped {
-            ev.add_case(
-                Case::new(&format!("skipped step #{}", i + 1), CaseOutcome::Skipped)
-                    .suite(&scope_name)
-                    .at(at("steps.skipped")),
-            );
-        }
+        let skipped_steps = Case::new("skipped steps", CaseOutcome::Skipped).suite(&scope_name);
+        ev.add_counted(skipped_steps.at(at("steps.skipped")), skipped);
         if let Some(total) = total {
             ev.add_claim(
                 Claim::count(
@@ -439,7 +432,7 @@ impl State {
         let pairs = [("passed", self.members_passed), ("failed", self.members_failed), ("broken", self.members_broken)];
         let mut sum = 0;
         for (key, derived) in pairs {
-            let claimed = totals.u64(key)?;
+            let claimed = totals.count(key)?;
             sum += claimed;
             ev.add_claim(
                 Claim::count(
@@ -452,8 +445,8 @@ impl State {
                 .at(at(&format!("totals.{key}"))),
             );
         }
-        let skipped = totals.opt_u64("skipped")?.unwrap_or(0);
-        if let Some(tests) = totals.opt_u64("tests")? {
+        let skipped = totals.opt_count("skipped")?.unwrap_or(0);
+        if let Some(tests) = totals.opt_count("tests")? {
             ev.add_claim(
                 Claim::count(
                     "testrun_summary",

@@ -50,6 +50,11 @@ impl ParseError {
 /// How many bytes detection looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The most cases a count in a report may declare. No real suite comes near it,
+/// so a larger count is a corrupt or hostile file, and refusing it keeps sums
+/// of counts far from overflow and counted cases from becoming a long loop.
+pub const MAX_COUNT: u64 = 1_000_000;
+
 /// Options for reading artifacts.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {

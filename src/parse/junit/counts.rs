@@ -55,30 +55,32 @@ pub(super) struct Counters {
 }
 
 impl Counters {
+    /// Saturating: `hidden` and `explained` come from declared counts, which a
+    /// hostile report can set near `u64::MAX` on every suite.
     pub fn add(&mut self, o: &Counters) {
-        self.cases += o.cases;
-        self.failure += o.failure;
-        self.error += o.error;
-        self.skipped += o.skipped;
-        self.flaky += o.flaky;
-        self.passed += o.passed;
-        self.pass_looking += o.pass_looking;
-        self.todo += o.todo;
-        self.fail_plain += o.fail_plain;
-        self.cancelled += o.cancelled;
-        self.skipped_plain += o.skipped_plain;
-        self.hook += o.hook;
-        self.pseudo += o.pseudo;
-        self.logical += o.logical;
-        self.suites += o.suites;
-        self.explained += o.explained;
-        self.pending_explained += o.pending_explained;
-        self.hidden += o.hidden;
+        self.cases = self.cases.saturating_add(o.cases);
+        self.failure = self.failure.saturating_add(o.failure);
+        self.error = self.error.saturating_add(o.error);
+        self.skipped = self.skipped.saturating_add(o.skipped);
+        self.flaky = self.flaky.saturating_add(o.flaky);
+        self.passed = self.passed.saturating_add(o.passed);
+        self.pass_looking = self.pass_looking.saturating_add(o.pass_looking);
+        self.todo = self.todo.saturating_add(o.todo);
+        self.fail_plain = self.fail_plain.saturating_add(o.fail_plain);
+        self.cancelled = self.cancelled.saturating_add(o.cancelled);
+        self.skipped_plain = self.skipped_plain.saturating_add(o.skipped_plain);
+        self.hook = self.hook.saturating_add(o.hook);
+        self.pseudo = self.pseudo.saturating_add(o.pseudo);
+        self.logical = self.logical.saturating_add(o.logical);
+        self.suites = self.suites.saturating_add(o.suites);
+        self.explained = self.explained.saturating_add(o.explained);
+        self.pending_explained = self.pending_explained.saturating_add(o.pending_explained);
+        self.hidden = self.hidden.saturating_add(o.hidden);
     }
 
     /// Testcases with a failure or error child, as producers count them.
     pub fn failing_elements(&self) -> u64 {
-        self.failure + self.error
+        self.failure.saturating_add(self.error)
     }
 }
 
@@ -108,7 +110,7 @@ impl Declared {
     pub fn failing(&self) -> Option<u64> {
         match (self.failures, self.errors) {
             (None, None) => None,
-            (f, e) => Some(f.unwrap_or(0) + e.unwrap_or(0)),
+            (f, e) => Some(f.unwrap_or(0).saturating_add(e.unwrap_or(0))),
         }
     }
 }
@@ -194,7 +196,7 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
         }
         Dialect::Mocha => {
             let tests = d.tests.unwrap_or(0);
-            let base = c.cases - c.hook + c.explained;
+            let base = (c.cases - c.hook).saturating_add(c.explained);
             if level.root {
                 push(
                     "tests",
@@ -210,7 +212,7 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                 push(
                     "skipped",
                     d.skipped,
-                    c.skipped + c.pending_explained,
+                    c.skipped.saturating_add(c.pending_explained),
                     format!(
                         "{} testcases with <skipped> + {} pending tests mocha counts but does not write",
                         c.skipped, c.pending_explained
@@ -219,7 +221,7 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
             } else if c.hook > 0 {
                 // A failing hook stops the tests after it; mocha still counts them.
                 let derived = explain(base, u64::MAX, tests);
-                level.counts.explained += derived - base;
+                level.counts.explained = level.counts.explained.saturating_add(derived - base);
                 push(
                     "tests",
                     d.tests,
@@ -233,8 +235,8 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                 let derived = explain(base, cx.mocha_pending_budget, tests);
                 let pending = derived - base;
                 cx.mocha_pending_budget -= pending;
-                level.counts.explained += pending;
-                level.counts.pending_explained += pending;
+                level.counts.explained = level.counts.explained.saturating_add(pending);
+                level.counts.pending_explained = level.counts.pending_explained.saturating_add(pending);
                 push(
                     "tests",
                     d.tests,
@@ -357,7 +359,7 @@ impl NodeTotals {
     pub fn failing(&self) -> Option<u64> {
         match (self.fail, self.cancelled) {
             (None, None) => None,
-            (f, c) => Some(f.unwrap_or(0) + c.unwrap_or(0)),
+            (f, c) => Some(f.unwrap_or(0).saturating_add(c.unwrap_or(0))),
         }
     }
 

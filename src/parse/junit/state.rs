@@ -597,12 +597,12 @@ impl<'w> State<'w> {
     /// shows the failure; the count claims already show the disagreement.
     fn hidden_failures(&mut self, level: &mut Level, declared: Option<u64>, scope: &str, ev: &mut Evidence) {
         let Some(declared) = declared else { return };
-        let shown = level.counts.failing_elements() + level.counts.hidden;
+        let shown = level.counts.failing_elements().saturating_add(level.counts.hidden);
         if declared <= shown {
             return;
         }
         let missing = declared - shown;
-        level.counts.hidden += missing;
+        level.counts.hidden = level.counts.hidden.saturating_add(missing);
         let name = format!("{missing} declared failure(s) with no testcase");
         let message = format!(
             "{scope} declares {declared} failure(s) and error(s), but its testcases show {}: \

@@ -47,6 +47,32 @@ fn issue_93_summary_alone_is_a_false_green() {
 }
 
 #[test]
+fn summary_counts_without_step_events_are_one_record_per_count() {
+    let (ev, result) = read_str(
+        r#"{"type":"test_md_summary","overall_status":"passed","steps":{"passed":3,"failed":250000,"skipped":999999}}"#,
+    );
+    assert_eq!(result, Ok(()));
+    assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (3, 250_000, 999_999));
+    let records: Vec<_> = ev.failures.iter().map(|f| (f.name.as_str(), f.cases)).collect();
+    assert_eq!(records, [("failed steps (steps per summary counts)", 250_000)]);
+}
+
+#[test]
+fn counts_past_the_cap_are_unparseable_not_a_long_loop() {
+    // Found by hand: `"skipped": 50000000000` made 5e10 skipped cases, one at a
+    // time, and the check ran for hours; a sum of two huge totals overflowed.
+    for input in [
+        r#"{"type":"test_md_summary","overall_status":"passed","steps":{"passed":0,"failed":0,"skipped":50000000000}}"#,
+        r#"{"type":"test_md_summary","overall_status":"passed","steps":{"passed":18446744073709551615,"failed":1,"total":1}}"#,
+        r#"{"type":"testrun_summary","execution":{"status":"passed"},"totals":{"passed":18446744073709551615,"failed":1,"broken":0}}"#,
+    ] {
+        let (_, result) = read_str(input);
+        let message = result.err().map(|e| e.message).unwrap_or_default();
+        assert!(message.contains("is over the 1000000 cases a report may count"), "{input}: {message}");
+    }
+}
+
+#[test]
 fn failed_step_event_contradicts_a_passed_summary() {
     let input = PASSING_RUN.replace(r#""step_index":2,"status":"passed""#, r#""step_index":2,"status":"failed""#);
     let (ev, _) = read_str(&input);
