@@ -214,9 +214,20 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
     let totals = root.object("totals")?;
     let executed = totals.u64("executed")?;
     let derived = totals.object("derived")?;
-    let failed = derived.u64("failed")? + derived.u64("errored")? + derived.u64("incomplete")?;
+    // Checked: a document is untrusted, and a sum that wraps could hide failures.
+    let sum = |keys: &[&str], start: u64| -> Result<u64, ParseError> {
+        keys.iter().try_fold(start, |total, key| {
+            total.checked_add(derived.u64(key)?).ok_or_else(|| {
+                ParseError::new(
+                    format!("totals.derived: the counts add up past {}", u64::MAX),
+                    crate::model::Position::field(derived.path(key)),
+                )
+            })
+        })
+    };
+    let failed = sum(&["failed", "errored", "incomplete"], 0)?;
     // The same sum `Tally::executed` makes: the document's two counts must agree.
-    let executed_by_tally = failed + derived.u64("passed")? + derived.u64("flaky")? + derived.u64("advisory_failed")?;
+    let executed_by_tally = sum(&["passed", "flaky", "advisory_failed"], failed)?;
     let declared_discrepancies = totals.u64("discrepancies")?;
 
     let mut verdict = ShardVerdict {
@@ -513,6 +524,18 @@ mod tests {
         let v = read(&doc)?;
         assert_eq!(v.contradictions, ["4 case(s) are waived, but its derived tally has only 1 failure(s)"]);
         Ok(())
+    }
+
+    #[test]
+    fn counts_that_add_up_past_u64_are_unreadable_not_wrapped() {
+        // Wrapped, failed + errored would be 0: a pass over 2^64 failures.
+        let mut doc = document();
+        doc["status"] = json!("pass");
+        doc["exit_code"] = json!(0);
+        doc["totals"]["derived"]["failed"] = json!(u64::MAX);
+        doc["totals"]["derived"]["errored"] = json!(1);
+        let err = read(&doc).err().unwrap_or_default();
+        assert_eq!(err, format!("totals.derived: the counts add up past {}", u64::MAX));
     }
 
     #[test]
