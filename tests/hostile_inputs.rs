@@ -555,13 +555,7 @@ fn with_huge_numbers(data: &[u8], huge: &str) -> Vec<u8> {
 /// failures + errors, and mocha's unwritten tests, overflowed.
 #[test]
 fn huge_counts_in_every_fixture_neither_overflow_nor_loop() -> TestResult {
-    use truegreen::engine::{self, CheckRequest};
-    use truegreen::parse::ReadOptions;
-    use truegreen::rules::Policy;
-    use truegreen::verdict::RunContext;
-
     let dir = tempfile::tempdir()?;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
     let mut checked = 0;
     for entry in walkdir::WalkDir::new(common::shared_fixtures("")) {
         let entry = entry?;
@@ -573,13 +567,7 @@ fn huge_counts_in_every_fixture_neither_overflow_nor_loop() -> TestResult {
         for huge in ["18446744073709551615", "9223372036854775808", "1000001"] {
             let copy = dir.path().join(&name);
             std::fs::write(&copy, with_huge_numbers(&data, huge))?;
-            let request = CheckRequest::new(
-                vec![copy.display().to_string()],
-                ReadOptions::default(),
-                Policy::new(today),
-                RunContext::default(),
-            );
-            let verdict = engine::check(&request);
+            let verdict = common::check_in_process(&copy);
             assert_eq!(
                 verdict.artifacts.len(),
                 1,

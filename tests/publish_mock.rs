@@ -9,21 +9,17 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::{FakeGitHub, SHA, Schemas, TOKEN, count, kane_stream, patch_annotation_counts, request_lines};
-use truegreen::engine::{self, CheckRequest};
-use truegreen::parse::ReadOptions;
 use truegreen::publish::{
     FailOn, GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
     publish_with,
 };
-use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Status, Verdict};
+use truegreen::verdict::{Status, Verdict};
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -37,14 +33,7 @@ impl Setup {
         std::fs::create_dir_all(&reports).unwrap_or_else(|e| panic!("{e}"));
         let report = reports.join("run.ndjson");
         std::fs::write(&report, kane_stream(passed, failed)).unwrap_or_else(|e| panic!("{e}"));
-        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
-        let request = CheckRequest::new(
-            vec![report.display().to_string()],
-            ReadOptions::default(),
-            Policy::new(today),
-            RunContext::default(),
-        );
-        let verdict = engine::check(&request);
+        let verdict = common::check_in_process(&report);
         Self { dir, verdict }
     }
 

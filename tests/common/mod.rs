@@ -116,6 +116,18 @@ impl Run {
     }
 }
 
+/// Judge one report in process, with default options, as of 2026-11-20.
+pub fn check_in_process(report: &Path) -> truegreen::verdict::Verdict {
+    use truegreen::engine::{self, CheckRequest};
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    engine::check(&CheckRequest::new(
+        vec![report.display().to_string()],
+        truegreen::parse::ReadOptions::default(),
+        truegreen::rules::Policy::new(today),
+        truegreen::verdict::RunContext::default(),
+    ))
+}
+
 /// Run `truegreen check ARGS --json <tmp>` and return its exit code, stdout and verdict document.
 pub fn check(args: &[&str]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
