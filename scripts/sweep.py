@@ -9,12 +9,14 @@ fuzz/seeds (under 400 KB) is rewritten with:
            to 2^64-1 or 2^63;
   times:   every RFC 3339 timestamp, date and epoch number set to the ends of
            chrono's range, to impossible values, and to i64::MIN/MAX, 20 digits
-           and 1e308 (each run with and without --since).
+           and 1e308 (each run with and without --since);
+  gate:    the shard verdicts `check --shard` writes for each example, with
+           their numbers set as for `numbers` (first 60 alone), read by `gate`.
 and checked by a debug build (overflow checks on), 10 s per run. Any exit other
 than 0, 1 or 3 (a panic is 101) or a timeout is printed, once per cause; the
 script exits 1 if there was any.
 
-Usage: cargo build && scripts/sweep.py [numbers|times]...   (default: both)
+Usage: cargo build && scripts/sweep.py [numbers|times|gate]...   (default: all three)
 """
 import os
 import re
@@ -63,33 +65,74 @@ def time_variants(data):
                 yield ["--since", "2026-02-07T09:00:00Z"], changed
 
 
+def shard_verdicts(scratch):
+    """One shard verdict document per example, as `check --shard` writes it."""
+    examples = os.path.join(ROOT, "examples")
+    for i, name in enumerate(sorted(os.listdir(examples))):
+        if os.path.isdir(os.path.join(examples, name)):
+            out = os.path.join(scratch, f"shard-{i}.json")
+            cell = f'{{"n": {i}}}'
+            subprocess.run([BIN, "check", "--shard", cell, "--commit", "abc1234", "--run-id", "5", "--json", out,
+                            os.path.join(examples, name)], capture_output=True, timeout=60)
+            if os.path.exists(out):
+                yield out
+
+
+def gate_variants(data):
+    for v in HUGE:
+        yield NUMBER.sub(v, data)
+    for m in list(NUMBER.finditer(data))[:60]:
+        for v in HUGE[:2]:
+            yield data[: m.start()] + v + data[m.end():]
+
+
+class Sweep:
+    def __init__(self):
+        self.runs, self.problems, self.seen = 0, 0, set()
+
+    def run(self, name, path, command):
+        """Run one command; note it when it neither judged (0, 1, 3) nor finished in time."""
+        self.runs += 1
+        try:
+            r = subprocess.run(command, capture_output=True, timeout=10)
+            if r.returncode in (0, 1, 3):
+                return
+            m = re.search(r"panicked at [^\n]*\n[^\n]*", r.stderr.decode(errors="replace"))
+            cause = m.group(0) if m else f"exit {r.returncode}"
+        except subprocess.TimeoutExpired:
+            cause = "timeout"
+        self.problems += 1
+        if cause not in self.seen:
+            self.seen.add(cause)
+            print(f"{name}: {path} {command[2:-1]}: {cause}")
+
+
 def main():
-    sweeps = sys.argv[1:] or ["numbers", "times"]
+    sweeps = sys.argv[1:] or ["numbers", "times", "gate"]
     makers = {"numbers": number_variants, "times": time_variants}
     scratch = tempfile.mkdtemp()
-    runs, problems, seen = 0, 0, set()
+    sweep = Sweep()
     for path in fixtures():
         data = open(path, "rb").read()
-        for sweep in sweeps:
-            for args, variant in makers[sweep](data):
+        for name in (s for s in sweeps if s in makers):
+            for args, variant in makers[name](data):
                 copy = os.path.join(scratch, os.path.basename(path))
                 with open(copy, "wb") as f:
                     f.write(variant)
-                runs += 1
-                try:
-                    r = subprocess.run([BIN, "check", "--color", "never", *args, copy], capture_output=True, timeout=10)
-                    if r.returncode in (0, 1, 3):
-                        continue
-                    m = re.search(r"panicked at [^\n]*\n[^\n]*", r.stderr.decode(errors="replace"))
-                    cause = m.group(0) if m else f"exit {r.returncode}"
-                except subprocess.TimeoutExpired:
-                    cause = "timeout"
-                problems += 1
-                if cause not in seen:
-                    seen.add(cause)
-                    print(f"{sweep}: {path} {args}: {cause}")
-    print(f"{runs} runs, {problems} problem(s)")
-    return 1 if problems else 0
+                sweep.run(name, path, [BIN, "check", "--color", "never", *args, copy])
+    if "gate" in sweeps:
+        cell_dir = os.path.join(scratch, "cell")
+        os.makedirs(cell_dir)
+        for path in list(shard_verdicts(scratch)):
+            data = open(path, "rb").read()
+            for variant in gate_variants(data):
+                with open(os.path.join(cell_dir, "verdict.json"), "wb") as f:
+                    f.write(variant)
+                command = [BIN, "gate", "--color", "never", "--expect-count", "1", "--commit", "abc1234",
+                           "--run-id", "5", cell_dir]
+                sweep.run("gate", path, command)
+    print(f"{sweep.runs} runs, {sweep.problems} problem(s)")
+    return 1 if sweep.problems else 0
 
 
 if __name__ == "__main__":
