@@ -7,7 +7,8 @@
 #
 # Each target runs with debug assertions (integer overflow panics), a 512 MB RSS
 # limit (a larger allocation or resident set is a failure: "bounded memory"), a
-# 10 s per-input timeout (a hang is a failure) and inputs up to 16 KiB. Every
+# 10 s per-input timeout (a hang is a failure), inputs up to 16 KiB, and the
+# extreme numbers and times of fuzz/extremes.dict to splice in. Every
 # target runs even when one fails; the script exits 1 if any failed. One table row
 # per target (executions, seconds, peak RSS, crashes) is appended to
 # fuzz/results.md; crashing inputs are in fuzz/artifacts/TARGET.
@@ -81,6 +82,7 @@ for target in "${targets[@]}"; do
   start=$(date +%s)
   cargo +nightly fuzz run --fuzz-dir fuzz -O -a -s none "$target" "fuzz/corpus/$target" -- \
     -runs="$runs" -max_len=16384 -rss_limit_mb=512 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1 \
+    -dict=fuzz/extremes.dict \
     > "fuzz/last-$target.log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - start ))
   executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "fuzz/last-$target.log" | tail -1)
