@@ -15,7 +15,7 @@
 
 use std::io::BufRead;
 
-use super::{MAX_COUNT, ParseError, Sniff};
+use super::{ParseError, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind};
 
 /// Longest line accepted.
@@ -152,12 +152,7 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         let count: u64 = value.parse().map_err(|_| {
             ParseError::new(format!("{name}={value:?} is not a count"), at.clone().with_field(name.to_owned()))
         })?;
-        if count > MAX_COUNT {
-            return Err(ParseError::new(
-                format!("{name}={count} is over the {MAX_COUNT} cases a results file may claim"),
-                at.with_field(name.to_owned()),
-            ));
-        }
+        let count = super::capped_count(count, name, at.clone().with_field(name.to_owned()))?;
         let slot = Counts::slot(k);
         if let Some((_, first)) = counts.values[slot] {
             return Err(ParseError::new(
@@ -321,7 +316,7 @@ mod tests {
         assert_eq!(ev.tally.total(), 0, "nothing is recorded from an appended file");
         let (_, result) = read_str("passed=2\nfailed=-1\n");
         assert!(result.is_err());
-        let (_, result) = read_str(&format!("passed={}\nfailed=0\n", MAX_COUNT + 1));
+        let (_, result) = read_str(&format!("passed={}\nfailed=0\n", crate::parse::MAX_COUNT + 1));
         assert!(result.is_err());
         let (_, result) = read_str("passed=2\nthis is not an assignment\n");
         assert!(result.is_err());

@@ -96,9 +96,7 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError
         let count: u64 = value.trim().parse().map_err(|_| {
             ParseError::new(format!("{key} {:?} is not a count", value.trim()), at.clone().with_field(key))
         })?;
-        if count > super::MAX_COUNT {
-            return Err(ParseError::new(format!("{key} {count} is implausibly large"), at.with_field(key)));
-        }
+        let count = super::capped_count(count, key, at.clone().with_field(key))?;
         if let Some((_, first)) = slot {
             return Err(ParseError::new(
                 format!("{key} is given twice (lines {first} and {line_no}): two runs appended to the file"),

@@ -122,14 +122,8 @@ impl<'a> Fields<'a> {
     }
 
     fn capped(&self, key: &str, n: u64) -> Result<u64, ParseError> {
-        if n > super::MAX_COUNT {
-            let path = self.path(key);
-            return Err(ParseError::new(
-                format!("field {path}: {n} is over the {} cases a report may count", super::MAX_COUNT),
-                Position::field(path),
-            ));
-        }
-        Ok(n)
+        let path = self.path(key);
+        super::capped_count(n, &format!("field {path}"), Position::field(path))
     }
 
     /// An integer exit code (may be negative for signals on some producers).

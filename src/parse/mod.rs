@@ -55,6 +55,15 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// of counts far from overflow and counted cases from becoming a long loop.
 pub const MAX_COUNT: u64 = 1_000_000;
 
+/// `n`, or an error naming `what` (the field as the report spells it) when `n`
+/// is over [`MAX_COUNT`].
+pub fn capped_count(n: u64, what: &str, position: Position) -> Result<u64, ParseError> {
+    if n > MAX_COUNT {
+        return Err(ParseError::new(format!("{what}: {n} is over the {MAX_COUNT} cases a report may count"), position));
+    }
+    Ok(n)
+}
+
 /// Options for reading artifacts.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
