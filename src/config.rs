@@ -8,7 +8,7 @@
 //! generated from the same structs ([`json_schema`]).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -21,13 +21,12 @@ use crate::model::{
     ArtifactInfo, Evidence, EvidenceLimits, FailureRecord, Format, Observation, Position, WaiverEntry, WaiverKind,
     qualified_name,
 };
-use crate::parse::ParseError;
 
 /// Where `truegreen` looks for its configuration when `--config` is not given.
 pub const DEFAULT_PATH: &str = ".truegreen.yml";
 
 /// A configuration file larger than this is refused: it is hand-written policy.
-const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The configuration file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -290,26 +289,6 @@ pub fn resolve(explicit: Option<&Path>) -> Result<Option<LoadedConfig>, ConfigEr
     }
 }
 
-/// The reader behind `Format::TruegreenConfig`, for a configuration passed as a
-/// report: its waivers become observations, judged like any other.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
-    let mut text = String::new();
-    input
-        .take(MAX_CONFIG_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| ParseError::new(format!("cannot read: {e}"), Position::default()))?;
-    // The rest is not read: parsing the first megabyte alone could succeed.
-    if text.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(ParseError::new(
-            format!("larger than {MAX_CONFIG_BYTES} bytes"),
-            Position::offset(MAX_CONFIG_BYTES),
-        ));
-    }
-    let config = parse(&text).map_err(|message| ParseError::new(message, Position::default()))?;
-    config.record_entries(chrono::Utc::now().date_naive(), ev);
-    Ok(())
-}
-
 impl Config {
     fn validate(&self) -> Result<(), String> {
         if let Some(days) = self.max_waiver_days
@@ -474,7 +453,9 @@ mod tests {
             modified: None,
         };
         let mut ev = crate::model::Evidence::new(info, crate::model::EvidenceLimits::default());
-        let err = super::read(&mut text.as_bytes(), &mut ev).err().map(|e| e.message).unwrap_or_default();
+        let cx = crate::parse::ReadContext::new(crate::model::Format::TruegreenConfig, None, Default::default());
+        let err =
+            crate::parse::read_format(&mut text.as_bytes(), &mut ev, &cx).err().map(|e| e.message).unwrap_or_default();
         assert_eq!(err, "larger than 1048576 bytes");
     }
 

@@ -334,10 +334,13 @@ fn the_new_readers_claim_no_other_formats_files() {
             claimed.push(format!("{relative} {format}"));
         }
     }
-    // Exactly the reports of these formats, and the cargo log behind a pi result.
+    // Exactly the reports of these formats, the cargo log behind a pi result,
+    // and the go report among the peers' fixtures.
     let mut expected: Vec<String> =
         EXPECTED.iter().map(|(name, format, ..)| format!("formats/{name} {format}")).collect();
     expected.push("pi/tests/e2e_results/20260206T212320Z/e2e_rpc/output.log libtest".to_owned());
+    // dorny/test-reporter's own `go test -json` fixture.
+    expected.push("peer-reports/golang-json.json go-test-json".to_owned());
     expected.sort();
     claimed.sort();
     assert_eq!(claimed, expected);

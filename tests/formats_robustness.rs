@@ -10,7 +10,11 @@ fn read_all(format: Format, bytes: &[u8]) -> Evidence {
     let info = ArtifactInfo { path: "x".into(), format: Some(format), sha256: None, size: 0, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
     let mut input = bytes;
-    let _ = truegreen::parse::read_format(format, &mut input, &mut ev, None);
+    let _ = truegreen::parse::read_format(
+        &mut input,
+        &mut ev,
+        &truegreen::parse::ReadContext::new(format, None, EvidenceLimits::default()),
+    );
     ev.finish();
     ev
 }

@@ -21,7 +21,11 @@ fn read_prefix(bytes: &[u8]) -> Evidence {
         _ if sniff.is_blank() => ev.observe(Observation::Empty),
         None => ev.observe(Observation::UnknownFormat { detail: sniff.describe() }),
         Some(format) => {
-            if let Err(err) = parse::read_format(format, &mut &bytes[..], &mut ev, None) {
+            if let Err(err) = parse::read_format(
+                &mut &bytes[..],
+                &mut ev,
+                &parse::ReadContext::new(format, None, EvidenceLimits::default()),
+            ) {
                 ev.observe(Observation::Unparseable { message: err.message, position: err.position });
             }
             ev.finish();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use truegreen::engine;
 use truegreen::model::{ArtifactInfo, Evidence, EvidenceLimits, Format};
-use truegreen::parse::{ReadOptions, read_format};
+use truegreen::parse::{ReadContext, ReadOptions, read_format};
 use truegreen::rules::Policy;
 use truegreen::verdict::RunContext;
 
@@ -204,6 +204,6 @@ proptest! {
         let format = pi_formats[which % pi_formats.len()];
         let info = ArtifactInfo { path: "x".into(), format: Some(format), sha256: None, size: 0, modified: None };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
-        let _ = read_format(format, &mut bytes.as_slice(), &mut ev, None);
+        let _ = read_format(&mut bytes.as_slice(), &mut ev, &ReadContext::new(format, None, EvidenceLimits::default()));
     }
 }

@@ -21,7 +21,7 @@ pub struct CheckOptions {
     pub shard: super::shard::ShardArgs,
 
     /// Read every file as this format instead of detecting it from content.
-    #[arg(long, value_enum)]
+    #[arg(long, value_name = "FORMAT", value_parser = format_id())]
     pub format: Option<Format>,
 
     /// Exit code of the command that produced the artifacts; checked against them.
@@ -213,4 +213,11 @@ impl CheckOptions {
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
         self.output.report(verdict, "truegreen")
     }
+}
+
+/// `--format ID`: any id of the format table, listed by `--help`.
+pub fn format_id() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Format::ALL.iter().map(|f| f.id()))
+        .try_map(|id: String| Format::from_id(&id).ok_or_else(|| format!("no format {id:?}")))
 }

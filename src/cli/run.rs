@@ -34,7 +34,7 @@ pub struct RunArgs {
 
     /// Show the command's stdout and audit it as this format (e.g. `kane` for
     /// kane-cli --agent NDJSON). Without it stdout is shown, not audited.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = super::options::format_id())]
     pub stdout_format: Option<Format>,
 
     /// Keep the captured stdout in FILE; it is then a report of the run (and is

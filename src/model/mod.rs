@@ -21,6 +21,7 @@ pub use evidence::{
     ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
     qualified_name,
 };
-pub use format::Format;
+pub(crate) use format::format_table;
+pub use format::{Format, Role};
 pub use observation::{Excess, Observation, SuiteRun, Violation, WaiverEntry, WaiverKind};
 pub use position::{Position, SourceLocation};

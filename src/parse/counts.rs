@@ -15,7 +15,7 @@
 
 use std::io::BufRead;
 
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind};
 
 /// Longest line accepted.
@@ -117,7 +117,7 @@ impl Counts {
     }
 }
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut counts = Counts::default();
     let mut spelled: [String; 5] = Default::default();
     let mut provenance: Vec<(ProvenanceKind, String, String)> = Vec::new();
@@ -230,7 +230,8 @@ mod tests {
 
     fn read_str(text: &str) -> (Evidence, Result<(), ParseError>) {
         let mut ev = evidence();
-        let result = read(&mut text.as_bytes(), &mut ev);
+        let result =
+            read(&mut text.as_bytes(), &mut ev, &ReadContext::new(Format::KeyValueCounts, None, Default::default()));
         ev.finish();
         (ev, result)
     }

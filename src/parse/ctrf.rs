@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use super::json::{sniff_string_field, syntax_error};
 use super::location::first_workspace_frame;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status, Violation};
 use crate::replay;
 
@@ -49,7 +49,8 @@ const MAX_VIOLATIONS: usize = 50;
 
 /// Read a CTRF report. `workspace` resolves absolute paths (in `trace`,
 /// `message`, `filePath`) to annotation locations.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+    let workspace = cx.workspace;
     let mut state = State { workspace: workspace.map(str::to_owned), ..State::default() };
     let mut de = serde_json::Deserializer::from_reader(input);
     let walked = RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end());

@@ -21,7 +21,7 @@
 
 use std::io::BufRead;
 
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position};
 
 const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -55,7 +55,7 @@ impl Block {
     }
 }
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut block = Block::default();
     let mut blocks = 0u64;
     let mut lines = super::lines::LineReader::new(input, MAX_LINE_BYTES);
@@ -176,7 +176,8 @@ mod tests {
             modified: None,
         };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
-        let result = read(&mut text.as_bytes(), &mut ev);
+        let result =
+            read(&mut text.as_bytes(), &mut ev, &ReadContext::new(Format::GitTestCounts, None, Default::default()));
         ev.finish();
         (ev, result)
     }

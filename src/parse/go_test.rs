@@ -27,7 +27,7 @@ use serde::Deserialize;
 use super::json::{sniff_string_field, syntax_error};
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status};
 use crate::replay;
 
@@ -95,7 +95,8 @@ struct Event {
 
 /// Read a `go test -json` stream. `workspace` resolves absolute paths in test
 /// output (panic traces) to annotation locations.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+    let workspace = cx.workspace;
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
     let mut state = State { workspace: workspace.map(Rc::from), ..State::default() };
     while let Some(line) = lines.next_line()? {

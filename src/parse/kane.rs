@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::json::Fields;
 use super::lines::LineReader;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status};
 
 /// Typed events that identify a kane stream.
@@ -56,7 +56,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 /// Longest line accepted; kane lines are a few KiB at most.
 const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::default();
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
     while let Some(line) = lines.next_strict_line()? {

@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use super::json::sniff_string_field;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::ledger::{Record, SCHEMA};
 use crate::model::{Evidence, Format, Observation};
 
@@ -15,7 +15,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     (first.starts_with('{') && sniff_string_field(first, "schema") == Some(SCHEMA)).then_some(Format::TruegreenLedger)
 }
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut lines = super::lines::LineReader::new(input, MAX_LINE_BYTES);
     while let Some(line) = lines.next_strict_line()? {
         let at = line.position();
@@ -73,7 +73,10 @@ mod tests {
         assert_eq!(detect(&Sniff::new(&bytes, true, "suites.jsonl")), Some(Format::TruegreenLedger));
         let info = ArtifactInfo { path: "l".into(), format: None, sha256: None, size: 0, modified: None };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
-        assert_eq!(read(&mut bytes.as_slice(), &mut ev), Ok(()));
+        assert_eq!(
+            read(&mut bytes.as_slice(), &mut ev, &ReadContext::new(Format::TruegreenLedger, None, Default::default())),
+            Ok(())
+        );
         let runs: Vec<_> = ev
             .observations
             .iter()
@@ -91,7 +94,11 @@ mod tests {
         let info = ArtifactInfo { path: "l".into(), format: None, sha256: None, size: 0, modified: None };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
         let text = "{\"schema\":\"truegreen.ledger.v1\",\"suite\":\"x\"}\n";
-        let err = read(&mut text.as_bytes(), &mut ev).err().map(|e| e.message).unwrap_or_default();
+        let err =
+            read(&mut text.as_bytes(), &mut ev, &ReadContext::new(Format::TruegreenLedger, None, Default::default()))
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
         assert!(err.contains("missing field"), "{err}");
         assert_eq!(detect(&Sniff::new(b"{\"schema\":\"other\"}\n", true, "x")), None);
     }

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use super::json::sniff_string_field;
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status};
 use crate::replay;
 
@@ -158,7 +158,7 @@ struct JsonEvent {
     message: Option<String>,
 }
 
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
     let mut state = State::default();
     while let Some(line) = lines.next_line()? {

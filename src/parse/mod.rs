@@ -7,6 +7,7 @@
 
 pub mod counts;
 pub mod ctrf;
+mod formats;
 pub mod git_counts;
 pub mod go_test;
 mod hashing;
@@ -22,11 +23,13 @@ mod sniff;
 pub mod tap;
 #[cfg(test)]
 pub(crate) mod testing;
+mod truegreen_config;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+pub use formats::{ReadContext, detect, read_format};
 use hashing::HashingReader;
 pub use sniff::Sniff;
 
@@ -82,60 +85,6 @@ pub enum ReadOutcome {
     Report(Box<Evidence>),
     /// Found by scanning a directory, and not a format truegreen reads.
     Ignored,
-}
-
-/// Detect the format of a prefix. The order matters only for content that
-/// could match two formats; each detector is strict enough that none does.
-pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    kane::detect(sniff)
-        .or_else(|| ctrf::detect(sniff))
-        .or_else(|| pi::detect(sniff))
-        .or_else(|| junit::detect(sniff))
-        .or_else(|| go_test::detect(sniff))
-        .or_else(|| libtest::detect(sniff))
-        .or_else(|| tap::detect(sniff))
-        .or_else(|| ledger::detect(sniff))
-        .or_else(|| git_counts::detect(sniff))
-        .or_else(|| counts::detect(sniff))
-}
-
-/// Run one format's reader over a stream. `workspace` is [`ReadOptions::workspace`].
-///
-/// Generic over the input so that a reader that wants it (JUnit) can inline
-/// its reads; the others take it as `&mut dyn BufRead`.
-pub fn read_format<R: BufRead>(
-    format: Format,
-    input: &mut R,
-    ev: &mut Evidence,
-    workspace: Option<&str>,
-) -> Result<(), ParseError> {
-    match format {
-        Format::Kane => kane::read(input, ev),
-        Format::Junit => junit::read(input, ev, workspace),
-        Format::PiResult
-        | Format::PiSummary
-        | Format::PiTriageDiff
-        | Format::PiReplayBundle
-        | Format::PiFailureDigest
-        | Format::PiFailureDiagnosticsIndex
-        | Format::PiFullSuiteVerdict
-        | Format::PiPreflightVerdict
-        | Format::PiCertificationVerdict
-        | Format::PiWaiverAudit
-        | Format::PiCertificationDossier
-        | Format::PiDropinVerdict
-        | Format::PiSuiteClassification
-        | Format::PiEnvironment => pi::read(format, input, ev),
-        Format::Ctrf => ctrf::read(input, ev, workspace),
-        Format::Tap => tap::read(input, ev, workspace),
-        Format::GoTestJson => go_test::read(input, ev, workspace),
-        // One reader for both: cargo interleaves its own text lines with either.
-        Format::Libtest | Format::LibtestJson => libtest::read(input, ev),
-        Format::KeyValueCounts => counts::read(input, ev),
-        Format::GitTestCounts => git_counts::read(input, ev),
-        Format::TruegreenConfig => crate::config::read(input, ev),
-        Format::TruegreenLedger => ledger::read(input, ev),
-    }
 }
 
 /// Read one file: detect, parse, hash. Problems with the content become
@@ -228,7 +177,8 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
-    let read = read_format(format, &mut hashing, &mut ev, options.workspace.as_deref());
+    let cx = ReadContext::new(format, options.workspace.as_deref(), options.limits);
+    let read = read_format(&mut hashing, &mut ev, &cx);
     // Whatever the reader left unread still belongs to the input's hash.
     drain(&mut hashing);
     if let Err(err) = read

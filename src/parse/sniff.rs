@@ -46,8 +46,7 @@ impl<'a> Sniff<'a> {
     }
 
     pub fn named_like_report(&self) -> bool {
-        let lower = self.file_name.to_ascii_lowercase();
-        [".xml", ".json", ".jsonl", ".ndjson", ".tap", ".toml"].iter().any(|ext| lower.ends_with(ext))
+        crate::model::Format::named_like_artifact(self.file_name)
     }
 
     /// A short description of what the content looks like, for unknown formats.

@@ -22,7 +22,7 @@ use std::io::BufRead;
 
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{
     Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation, Status, Violation,
 };
@@ -49,7 +49,8 @@ const MAX_DEPTH: usize = 256;
 
 /// Read a TAP stream. `workspace` resolves absolute paths in YAML
 /// diagnostics (`at:`, `location:`) and bats locations to annotation locations.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+    let workspace = cx.workspace;
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
     let mut reader = Reader::new(workspace);
     while let Some(line) = lines.next_line()? {

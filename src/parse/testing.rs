@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Sniff, detect, read_format};
+use super::{ReadContext, Sniff, detect, read_format};
 use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation};
 use crate::rules::{self, Policy, RuleContext};
 use crate::verdict::{self, RunContext};
@@ -18,7 +18,8 @@ pub fn read_in(format: Format, text: &str, workspace: Option<&str>) -> Evidence 
     let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
     let mut input = text.as_bytes();
-    if let Err(err) = read_format(format, &mut input, &mut ev, workspace) {
+    if let Err(err) = read_format(&mut input, &mut ev, &ReadContext::new(format, workspace, EvidenceLimits::default()))
+    {
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
     ev.finish();

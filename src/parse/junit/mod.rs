@@ -35,7 +35,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use self::state::State;
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Evidence, Format, Position};
 
 /// Recognize a JUnit report by its root element, after any BOM, XML
@@ -113,7 +113,8 @@ const MAX_DEPTH: usize = 256;
 ///
 /// Generic over the input so that quick-xml's many small reads from it are
 /// inlined, not dynamic calls: they are on the path of every event.
-pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, workspace: Option<&str>) -> Result<(), ParseError> {
+pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+    let workspace = cx.workspace;
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.check_end_names = true;

@@ -10,7 +10,11 @@ fn evidence() -> Evidence {
 /// Read `xml` as the driver does (reader, then `finish`), returning the error if any.
 fn read_str(xml: &str, workspace: Option<&str>) -> (Evidence, Result<(), ParseError>) {
     let mut ev = evidence();
-    let result = read(&mut xml.as_bytes(), &mut ev, workspace);
+    let result = read(
+        &mut xml.as_bytes(),
+        &mut ev,
+        &crate::parse::ReadContext::new(Format::Junit, workspace, Default::default()),
+    );
     ev.finish();
     (ev, result)
 }
@@ -664,7 +668,10 @@ fn malformed_xml_is_an_error_with_its_offset() {
 fn invalid_utf8_is_an_error() {
     let mut ev = evidence();
     let bytes = b"<testsuites><testcase name=\"a\xff\"/></testsuites>";
-    assert!(read(&mut &bytes[..], &mut ev, None).is_err());
+    assert!(
+        read(&mut &bytes[..], &mut ev, &crate::parse::ReadContext::new(Format::Junit, None, Default::default()))
+            .is_err()
+    );
 }
 
 #[test]

@@ -5,7 +5,8 @@ fn read_str(input: &str) -> (Evidence, Result<(), ParseError>) {
     let info =
         ArtifactInfo { path: "k.ndjson".into(), format: Some(Format::Kane), sha256: None, size: 0, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
-    let result = read(&mut input.as_bytes(), &mut ev);
+    let result =
+        read(&mut input.as_bytes(), &mut ev, &crate::parse::ReadContext::new(Format::Kane, None, Default::default()));
     ev.finish();
     (ev, result)
 }

@@ -29,7 +29,7 @@ use std::io::BufRead;
 use serde_json::Value;
 
 use super::json::{Fields, read_document, sniff_string_field, wrong_type};
-use super::{ParseError, Sniff};
+use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Evidence, Format, Position, ProvenanceKind, SourceLocation, Status};
 
 /// Map a `schema` value to its format.
@@ -102,7 +102,8 @@ fn detect_schemaless(text: &str) -> Option<Format> {
     }
 }
 
-pub fn read(format: Format, input: &mut dyn BufRead, ev: &mut Evidence) -> Result<(), ParseError> {
+pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+    let format = cx.format;
     if format == Format::PiSuiteClassification {
         return suite_classification::read(input, ev);
     }

@@ -30,7 +30,11 @@ pub(super) fn read(format: Format, path: &str, text: &str) -> Evidence {
     let info =
         ArtifactInfo { path: path.into(), format: Some(format), sha256: None, size: text.len() as u64, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
-    if let Err(err) = crate::parse::read_format(format, &mut text.as_bytes(), &mut ev, None) {
+    if let Err(err) = crate::parse::read_format(
+        &mut text.as_bytes(),
+        &mut ev,
+        &crate::parse::ReadContext::new(format, None, EvidenceLimits::default()),
+    ) {
         ev.observe(Observation::Unparseable { message: err.message, position: err.position });
     }
     ev.finish();
