@@ -106,6 +106,47 @@ pub fn phpunit(class: Option<&str>, method: &str) -> String {
     format!("phpunit --filter {}", shell_quote(&format!("{filter}$")))
 }
 
+/// CTest for one test by exact name (also GoogleTest's `Suite.Name`, as
+/// `gtest_discover_tests` registers it).
+pub fn ctest(name: &str) -> String {
+    format!("ctest --output-on-failure -R {}", shell_quote(&exact(name)))
+}
+
+/// A Catch2 test binary for one test case, and one section path when the
+/// report names one (`test/section`).
+pub fn catch2(binary: &str, test: &str, sections: &[&str]) -> String {
+    let mut command = format!("{} {}", shell_quote(&binary_path(binary)), shell_quote(test));
+    for section in sections {
+        command.push_str(&format!(" -c {}", shell_quote(section)));
+    }
+    command
+}
+
+/// A doctest binary for one test case, and one subcase when named.
+pub fn doctest(binary: &str, test: &str, subcase: Option<&str>) -> String {
+    let mut command = format!("{} {}", shell_quote(&binary_path(binary)), shell_quote(&format!("--test-case={test}")));
+    if let Some(subcase) = subcase {
+        command.push_str(&format!(" {}", shell_quote(&format!("--subcase={subcase}"))));
+    }
+    command
+}
+
+/// A Boost.Test binary for one test unit (`suite/inner/case`).
+pub fn boost_test(binary: &str, path: &str) -> String {
+    format!("{} {}", shell_quote(&binary_path(binary)), shell_quote(&format!("--run_test={path}")))
+}
+
+/// Nette Tester for one test file.
+pub fn nette_tester(file: &str) -> String {
+    format!("vendor/bin/tester {}", shell_quote(file))
+}
+
+/// A test binary named as the report names it, runnable from the directory
+/// it was run in (`./name` unless it is already a path).
+fn binary_path(binary: &str) -> String {
+    if binary.contains('/') { binary.to_owned() } else { format!("./{binary}") }
+}
+
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with
 /// `{name}`-style placeholders filled by shell-quoted values. Unknown
 /// placeholders are left as written so a typo is visible in the output.

@@ -1,18 +1,23 @@
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
-use crate::model::Observation;
+use crate::model::{CaseOutcome, Observation};
 
 pub struct ConflictingDuplicate;
 
 static META: RuleMeta = RuleMeta {
     code: "TG106",
     name: "conflicting-duplicate",
-    summary: "the same case is reported more than once with different outcomes",
+    summary: "the same case is reported as both passing and failing",
     severity: Severity::Discrepancy,
     doc: r#"## What it checks
-Reports a case (same suite and name) that appears more than once in one artifact with
-different outcomes, when the format gives no sign that the repeats are retries.
-Recognizable retries (Surefire `flakyFailure`/`rerunFailure`, nextest retries) are read
-as flaky or failed instead and do not trigger this rule.
+Reports a case (same suite and name) that appears more than once in one artifact as
+passed (or flaky) and as failed, errored or incomplete, when the format gives no sign
+that the repeats are retries. Recognizable retries (Surefire `flakyFailure`/`rerunFailure`,
+nextest retries) are read as flaky or failed instead and do not trigger this rule.
+
+Repeats that cannot turn a failure into a pass are not reported: TestNG (through
+Surefire) writes each retried attempt as a skipped testcase before the final one, and
+jest-junit writes a test file that failed to load as an `<error>` and a `<failure>`
+testcase of the same name.
 
 ## Why it matters
 Readers that keep the first or the last occurrence turn a failure into a pass:
@@ -35,7 +40,10 @@ impl Rule for ConflictingDuplicate {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {
-                if let Observation::ConflictingDuplicate { name, outcomes } = obs {
+                if let Observation::ConflictingDuplicate { name, outcomes } = obs
+                    && outcomes.iter().any(|o| o.is_failure())
+                    && outcomes.iter().any(|o| matches!(o, CaseOutcome::Passed | CaseOutcome::Flaky))
+                {
                     let list: Vec<&str> = outcomes.iter().map(|o| o.as_str()).collect();
                     out.push(
                         META.finding(format!("{name} is reported with outcomes {}", list.join(", ")))
@@ -50,7 +58,7 @@ impl Rule for ConflictingDuplicate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Case, CaseOutcome, Format};
+    use crate::model::{Case, Format};
     use crate::rules::testing::{evidence, policy, run};
 
     #[test]
@@ -62,5 +70,18 @@ mod tests {
         let found = run(&ConflictingDuplicate, &[ev], &policy());
         assert_eq!(found.len(), 1);
         assert!(found[0].message.starts_with("io is reported"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn repeats_that_cannot_hide_a_failure_are_not_conflicts() {
+        let mut ev = evidence("j.xml", Format::Junit);
+        // TestNG's retried attempt, then the final failure.
+        ev.add_case(Case::new("retried", CaseOutcome::Skipped));
+        ev.add_case(Case::new("retried", CaseOutcome::Failed));
+        // jest-junit's suite that failed to load: an error and a failure.
+        ev.add_case(Case::new("broken.test.js", CaseOutcome::Errored));
+        ev.add_case(Case::new("broken.test.js", CaseOutcome::Failed));
+        ev.finish();
+        assert!(run(&ConflictingDuplicate, &[ev], &policy()).is_empty());
     }
 }

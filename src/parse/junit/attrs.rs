@@ -41,9 +41,13 @@ pub(super) struct Attrs<'a> {
     pub skipped: Option<Cow<'a, str>>,
     pub disabled: Option<Cow<'a, str>>,
     pub flakes: Option<Cow<'a, str>>,
+    /// When the suite ran, in the writer's own notation (provenance).
+    pub timestamp: Option<Cow<'a, str>>,
+    pub hostname: Option<Cow<'a, str>>,
+    /// doctest writes its version on every suite.
+    pub doctest_version: bool,
     pub uuid: bool,
     pub assertions: bool,
-    pub hostname: bool,
     pub id: bool,
     /// How many attributes the element has in all.
     pub count: u32,
@@ -72,11 +76,13 @@ pub(super) fn read<'a>(element: &'a BytesStart<'_>) -> Result<Attrs<'a>, String>
             "skipped" => &mut out.skipped,
             "disabled" => &mut out.disabled,
             "flakes" => &mut out.flakes,
+            "timestamp" => &mut out.timestamp,
+            "hostname" => &mut out.hostname,
             other => {
                 match other {
                     "uuid" => out.uuid = true,
                     "assertions" => out.assertions = true,
-                    "hostname" => out.hostname = true,
+                    "doctest_version" => out.doctest_version = true,
                     "id" => out.id = true,
                     _ => {}
                 }
@@ -97,6 +103,10 @@ pub(super) struct CaseAttrs<'a> {
     pub file: Option<Cow<'a, str>>,
     pub line: Option<Cow<'a, str>>,
     pub class: Option<Cow<'a, str>>,
+    /// GoogleTest and CTest: whether the test ran (`run`, `notrun`, `fail`, `disabled`).
+    pub status: Option<Cow<'a, str>>,
+    /// GoogleTest: how it ended (`completed`, `skipped`, `suppressed`).
+    pub result: Option<Cow<'a, str>>,
 }
 
 pub(super) fn read_case<'a>(element: &'a BytesStart<'_>) -> Result<CaseAttrs<'a>, String> {
@@ -109,6 +119,8 @@ pub(super) fn read_case<'a>(element: &'a BytesStart<'_>) -> Result<CaseAttrs<'a>
             "file" => &mut out.file,
             "line" => &mut out.line,
             "class" => &mut out.class,
+            "status" => &mut out.status,
+            "result" => &mut out.result,
             _ => return other_attribute(&mut others, key, value, special),
         };
         set(slot, key, value, special)

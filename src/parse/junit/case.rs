@@ -46,7 +46,54 @@ impl ResultKind {
 pub(super) enum SkipKind {
     /// node's `<skipped type="todo">`.
     Todo,
+    /// Catch2's `<skipped message="TEST_CASE tagged with !mayfail"/>`, written
+    /// beside the failures of a `[!mayfail]` or `[!shouldfail]` test that
+    /// failed as allowed.
+    MayFail,
+    /// CTest's `SKIP_RETURN_CODE=N` / `SKIP_REGULAR_EXPRESSION_MATCHED`: the
+    /// test asked to be skipped. Any other reason CTest did not run a test
+    /// (a missing executable, a failed fixture) CTest counts as a failure.
+    Requested,
     Other,
+}
+
+impl SkipKind {
+    pub(super) fn from_result(kind: &str, message: &str) -> Self {
+        if kind == "todo" {
+            Self::Todo
+        } else if message == "TEST_CASE tagged with !mayfail" {
+            Self::MayFail
+        } else if message.starts_with("SKIP_RETURN_CODE=") || message == "SKIP_REGULAR_EXPRESSION_MATCHED" {
+            Self::Requested
+        } else {
+            Self::Other
+        }
+    }
+}
+
+/// Whether the tool ran the test, where it says so (GoogleTest's and CTest's
+/// `status`, GoogleTest's `result`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Ran {
+    /// No `status` attribute, or `status="run"`/`"fail"`: the result children decide.
+    #[default]
+    Unstated,
+    /// Disabled in the source: GoogleTest's `DISABLED_` prefix
+    /// (`status="notrun" result="suppressed"`), CTest's `DISABLED` property
+    /// (`status="disabled"`). Never a pass.
+    Disabled,
+    /// `status="notrun"` for any other reason.
+    NotRun,
+}
+
+impl Ran {
+    pub(super) fn from_attrs(status: Option<&str>, result: Option<&str>) -> Self {
+        match (status, result) {
+            (Some("disabled"), _) | (_, Some("suppressed")) => Self::Disabled,
+            (Some("notrun"), _) => Self::NotRun,
+            _ => Self::Unstated,
+        }
+    }
 }
 
 /// The result children of one testcase.
@@ -59,6 +106,7 @@ pub(super) struct Results {
     pub(super) skipped: Option<SkipKind>,
     /// node: a failure whose type marks a cancellation.
     pub(super) cancelled: bool,
+    pub(super) ran: Ran,
 }
 
 impl Results {
@@ -70,9 +118,13 @@ impl Results {
 /// The outcome of a testcase from its result children.
 pub(super) fn outcome(dialect: Dialect, r: &Results) -> CaseOutcome {
     if r.failures + r.errors > 0 {
-        // node: a failing todo test does not fail the run.
-        if dialect == Dialect::Node && r.skipped == Some(SkipKind::Todo) {
-            return CaseOutcome::Skipped;
+        // node: a failing todo test does not fail the run; Catch2: nor does a
+        // failing [!mayfail] or [!shouldfail] test (its expected outcome).
+        match (dialect, r.skipped) {
+            (Dialect::Node, Some(SkipKind::Todo)) | (Dialect::Catch2, Some(SkipKind::MayFail)) => {
+                return CaseOutcome::Skipped;
+            }
+            _ => {}
         }
         return if r.failures > 0 { CaseOutcome::Failed } else { CaseOutcome::Errored };
     }
@@ -83,7 +135,12 @@ pub(super) fn outcome(dialect: Dialect, r: &Results) -> CaseOutcome {
     if r.flakes > 0 {
         return CaseOutcome::Flaky;
     }
-    if r.skipped.is_some() {
+    // CTest counts a test it could not run (missing executable, failed
+    // fixture) as failed and exits non-zero, yet writes it as `<skipped>`.
+    if dialect == Dialect::Ctest && r.ran == Ran::NotRun && r.skipped != Some(SkipKind::Requested) {
+        return CaseOutcome::Errored;
+    }
+    if r.skipped.is_some() || r.ran != Ran::Unstated {
         return CaseOutcome::Skipped;
     }
     CaseOutcome::Passed
@@ -127,7 +184,7 @@ impl OpenCase {
             buf.push_str(value.as_deref().unwrap_or(""));
         }
         self.line = a.line.as_deref().and_then(attrs::line);
-        self.results = Results::default();
+        self.results = Results { ran: Ran::from_attrs(a.status.as_deref(), a.result.as_deref()), ..Results::default() };
         self.captured_rank = None;
         self.capturing = false;
         self.message.clear();

@@ -52,6 +52,20 @@ pub(super) struct Counters {
     pub pending_explained: u64,
     /// Declared failures no testcase shows, already recorded as cases.
     pub hidden: u64,
+    /// `<failure>` and `<error>` elements (a testcase may hold several:
+    /// pytest's subtests, Catch2's failed assertions).
+    pub failure_elements: u64,
+    pub error_elements: u64,
+    /// Catch2: `<failure>` elements of `[!mayfail]`/`[!shouldfail]` tests,
+    /// which it does not count as failures.
+    pub allowed_failure_elements: u64,
+    /// Tests the tool says it did not run because they are disabled
+    /// (GoogleTest `result="suppressed"`, CTest `status="disabled"`).
+    pub disabled: u64,
+    /// jest-junit's `Test suite failed to run` pseudo testcases, and those of
+    /// them holding a `<failure>` (it writes an `<error>` and a `<failure>`).
+    pub suite_error_cases: u64,
+    pub suite_error_failures: u64,
 }
 
 impl Counters {
@@ -76,11 +90,19 @@ impl Counters {
         self.explained = self.explained.saturating_add(o.explained);
         self.pending_explained = self.pending_explained.saturating_add(o.pending_explained);
         self.hidden = self.hidden.saturating_add(o.hidden);
+        self.failure_elements = self.failure_elements.saturating_add(o.failure_elements);
+        self.error_elements = self.error_elements.saturating_add(o.error_elements);
+        self.allowed_failure_elements = self.allowed_failure_elements.saturating_add(o.allowed_failure_elements);
+        self.disabled = self.disabled.saturating_add(o.disabled);
+        self.suite_error_cases = self.suite_error_cases.saturating_add(o.suite_error_cases);
+        self.suite_error_failures = self.suite_error_failures.saturating_add(o.suite_error_failures);
     }
 
-    /// Testcases with a failure or error child, as producers count them.
+    /// Failures and errors the testcases show, as producers count them:
+    /// testcases with such a child, or the children themselves where a
+    /// testcase holds several.
     pub fn failing_elements(&self) -> u64 {
-        self.failure.saturating_add(self.error)
+        self.failure.saturating_add(self.error).max(self.failure_elements.saturating_add(self.error_elements))
     }
 }
 
@@ -176,7 +198,7 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
             out.push(Derived { field, claimed, derived, evidence });
         }
     };
-    let cases = c.cases - c.pseudo;
+    let cases = c.cases - c.pseudo - c.suite_error_cases;
     match dialect {
         Dialect::Node if !level.root => {
             let dc = level.direct;
@@ -254,12 +276,51 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
             let (tests, evidence) = match dialect {
                 Dialect::Pytest if d.tests == Some(c.cases) => (c.cases, format!("{} <testcase> elements", c.cases)),
                 Dialect::Pytest => (
-                    c.logical,
+                    explain(c.logical, u64::MAX, d.tests.unwrap_or(0)),
                     format!(
-                        "{} distinct tests in {} testcases (pytest writes a call failure and its teardown error, and each pytest-rerunfailures attempt, as separate testcases)",
+                        "at least {} distinct tests in {} testcases (pytest writes a call failure and its teardown error, and each pytest-rerunfailures attempt, as separate testcases; it also counts each subtest report, and writes no element for a passing subtest)",
                         c.logical, c.cases
                     ),
                 ),
+                Dialect::Catch2 => {
+                    let written = c.failure_elements.saturating_add(c.error_elements);
+                    (
+                        explain(written, u64::MAX, d.tests.unwrap_or(0)),
+                        format!(
+                            "Catch2 counts assertions, not testcases: at least the {written} failed assertion(s) written; passing assertions leave no element"
+                        ),
+                    )
+                }
+                Dialect::Doctest => (
+                    explain(cases - c.error.min(cases), c.error, d.tests.unwrap_or(0)),
+                    format!(
+                        "{cases} testcases, {} of them with <error>: doctest leaves a test case that crashed out of tests",
+                        c.error
+                    ),
+                ),
+                Dialect::BoostTest => (
+                    cases - c.skipped.min(cases),
+                    format!(
+                        "{cases} testcases less {} skipped (Boost.Test counts only the test cases it ran)",
+                        c.skipped
+                    ),
+                ),
+                Dialect::Karma if d.errors.unwrap_or(0) > c.error => (
+                    explain(cases, u64::MAX, d.tests.unwrap_or(0)),
+                    format!(
+                        "at least {cases} testcases: a browser error stops karma, and the specs it registered but never ran are counted, not written"
+                    ),
+                ),
+                Dialect::Jest if c.suite_error_cases > 0 => {
+                    let derived = explain(cases - c.pass_looking.min(cases), c.pass_looking, d.tests.unwrap_or(0));
+                    (
+                        derived,
+                        format!(
+                            "{cases} testcases besides {} `Test suite failed to run` pseudo testcases; todo tests are written as result-less testcases and not counted",
+                            c.suite_error_cases
+                        ),
+                    )
+                }
                 Dialect::Jest => {
                     let derived = explain(c.cases - c.pass_looking, c.pass_looking, d.tests.unwrap_or(0));
                     (
@@ -285,9 +346,57 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                 _ => (cases, format!("{cases} <testcase> elements below")),
             };
             push("tests", d.tests, tests, evidence);
-            let failures = c.failure - c.pseudo;
-            push("failures", d.failures, failures, "testcases with <failure>".into());
-            push("errors", d.errors, c.error, "testcases with <error>".into());
+            let failures = c.failure - c.pseudo - c.suite_error_failures;
+            match dialect {
+                Dialect::Pytest => push(
+                    "failures",
+                    d.failures,
+                    explain(failures, c.failure_elements.saturating_sub(failures), d.failures.unwrap_or(0)),
+                    format!(
+                        "{failures} testcases with <failure>, {} <failure> elements (a test with failed subtests holds one per failed subtest, and one saying how many failed)",
+                        c.failure_elements
+                    ),
+                ),
+                Dialect::Catch2 => {
+                    let counted = c.failure_elements - c.allowed_failure_elements.min(c.failure_elements);
+                    let shown = counted.saturating_add(c.error_elements);
+                    let base = shown.saturating_sub(d.errors.unwrap_or(0).min(c.error_elements));
+                    push(
+                        "failures",
+                        d.failures,
+                        explain(base, u64::MAX, d.failures.unwrap_or(0)),
+                        format!(
+                            "{counted} failed assertion(s) outside [!mayfail]/[!shouldfail] tests and {} <error> element(s) (Catch2 counts a fatal signal as a failure); a [!shouldfail] test that passed is counted but not written",
+                            c.error_elements
+                        ),
+                    );
+                }
+                _ => push("failures", d.failures, failures, "testcases with <failure>".into()),
+            }
+            match dialect {
+                Dialect::Catch2 => push(
+                    "errors",
+                    d.errors,
+                    explain(0, c.error_elements, d.errors.unwrap_or(0)),
+                    format!("at most the {} <error> element(s): unexpected exceptions", c.error_elements),
+                ),
+                Dialect::Karma => push(
+                    "errors",
+                    d.errors,
+                    explain(c.error, u64::MAX, d.errors.unwrap_or(0)),
+                    format!(
+                        "{} testcases with <error>; karma writes a browser error (a file that fails to load, a failing beforeAll) only as this count and in <system-out>",
+                        c.error
+                    ),
+                ),
+                Dialect::NetteTester => push(
+                    "errors",
+                    d.errors,
+                    c.failure.saturating_add(c.error),
+                    "testcases with <failure> or <error> (Nette Tester counts a failed test as an error)".into(),
+                ),
+                _ => push("errors", d.errors, c.error, "testcases with <error>".into()),
+            }
             let skipped = match dialect {
                 Dialect::Libtest => {
                     let absent = d.tests.map_or(0, |t| t.saturating_sub(cases));
@@ -305,12 +414,22 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
         }
     }
     if let Some(disabled) = d.disabled {
-        push(
-            "disabled",
-            Some(disabled),
-            explain(0, c.skipped, disabled),
-            format!("disabled tests can only show as skipped: {} testcases with <skipped>", c.skipped),
-        );
+        if matches!(dialect, Dialect::Googletest | Dialect::Ctest) || c.disabled > 0 {
+            push(
+                "disabled",
+                Some(disabled),
+                c.disabled,
+                "testcases the tool marks disabled (GoogleTest `result=\"suppressed\"`, CTest `status=\"disabled\"`)"
+                    .into(),
+            );
+        } else {
+            push(
+                "disabled",
+                Some(disabled),
+                explain(0, c.skipped, disabled),
+                format!("disabled tests can only show as skipped: {} testcases with <skipped>", c.skipped),
+            );
+        }
     }
     push("flakes", d.flakes, c.flaky, "testcases with flakyFailure/flakyError and no failure".into());
     out

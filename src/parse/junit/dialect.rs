@@ -37,6 +37,21 @@ pub(super) enum Dialect {
     Phpunit,
     /// `bats --formatter junit`.
     Bats,
+    /// GoogleTest `--gtest_output=xml`: `status`/`result` on every testcase.
+    Googletest,
+    /// CTest `--output-junit`: one `<testsuite>`, a `status` on every testcase.
+    Ctest,
+    /// Catch2's JUnit reporter: `tests` and `failures` count assertions.
+    Catch2,
+    /// doctest's JUnit reporter.
+    Doctest,
+    /// Boost.Test's JUnit logger: `tests` leaves out skipped (disabled) tests.
+    BoostTest,
+    /// karma-junit-reporter: one `<testsuite>` per browser; browser errors
+    /// only as a count and in `system-out`.
+    Karma,
+    /// Nette Tester `-o junit`: a failed test is a `<failure>`, counted in `errors`.
+    NetteTester,
 }
 
 impl Dialect {
@@ -63,6 +78,19 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
     if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {
         return Some(Dialect::Surefire);
     }
+    if element == "testsuites" && name == "AllTests" && a.disabled.is_some() {
+        return Some(Dialect::Googletest);
+    }
+    if element == "testsuite" {
+        // CTest: `disabled` and an (often empty) `hostname` on its single suite.
+        if a.disabled.is_some() && a.hostname.is_some() && !a.id {
+            return Some(Dialect::Ctest);
+        }
+        // Boost.Test: `id` on its single suite, and neither host nor time.
+        if a.id && a.hostname.is_none() && a.timestamp.is_none() && a.package.is_none() {
+            return Some(Dialect::BoostTest);
+        }
+    }
     None
 }
 
@@ -75,6 +103,17 @@ pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
     if a.assertions {
         return Some(Dialect::Phpunit);
     }
+    if a.doctest_version {
+        return Some(Dialect::Doctest);
+    }
+    // Nette Tester: a nameless suite under a bare root, with `errors` and no `failures`.
+    if bare_root && a.name.is_none() && a.errors.is_some() && a.failures.is_none() && a.timestamp.is_some() {
+        return Some(Dialect::NetteTester);
+    }
+    // Catch2 writes a placeholder host name.
+    if a.hostname.as_deref() == Some("tbd") {
+        return Some(Dialect::Catch2);
+    }
     if name.ends_with(".bats") {
         return Some(Dialect::Bats);
     }
@@ -85,7 +124,7 @@ pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
         return Some(Dialect::Mocha);
     }
     // node writes `disabled` and `hostname` on suites under a root with no attributes.
-    if bare_root && a.disabled.is_some() && a.hostname {
+    if bare_root && a.disabled.is_some() && a.hostname.is_some() {
         return Some(Dialect::Node);
     }
     None
@@ -100,6 +139,9 @@ pub(super) fn from_property(name: &str, suite_has_errors: bool) -> Option<Dialec
     }
     if name.starts_with("surefire.") || name.starts_with("maven.") {
         return Some(Dialect::Surefire);
+    }
+    if name == "browser.fullName" {
+        return Some(Dialect::Karma);
     }
     None
 }
@@ -116,6 +158,10 @@ pub(super) fn from_case(name: &str, classname: &str, suite: Option<&str>, suite_
         && (classname.contains('/') || !classname.contains('.'));
     (go_name && package_like).then_some(if suite_has_errors { Dialect::GoJunitReport } else { Dialect::Gotestsum })
 }
+
+/// The `classname` of jest-junit's pseudo testcases for a test file that
+/// failed to load (`reportTestSuiteErrors`): not tests, and not counted as such.
+pub(super) const JEST_SUITE_ERROR: &str = "Test suite failed to run";
 
 /// mocha-junit-reporter's pseudo testcase for a failing hook.
 pub(super) fn is_mocha_hook(name: &str) -> bool {

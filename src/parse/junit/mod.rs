@@ -28,6 +28,7 @@ mod offload;
 mod reproduce;
 mod retry;
 mod state;
+mod timestamp;
 
 use std::io::BufRead;
 

@@ -80,7 +80,34 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
             let method = name.split(" with data set").next().unwrap_or(name);
             replay::phpunit(non_empty(&class), method)
         }
-        Dialect::Generic => return None,
+        Dialect::Googletest => replay::ctest(&format!("{}.{name}", f.classname)),
+        Dialect::Ctest => replay::ctest(name),
+        Dialect::Catch2 => {
+            // The suite is the binary; `classname` is `<binary>.global`.
+            let binary = f.suite.filter(|s| !s.is_empty()).or_else(|| f.classname.strip_suffix(".global"))?;
+            let mut parts = name.split('/');
+            let test = parts.next().unwrap_or(name);
+            let sections: Vec<&str> = parts.collect();
+            replay::catch2(binary, test, &sections)
+        }
+        Dialect::Doctest => {
+            let binary = non_empty(f.suite.unwrap_or(""))?;
+            match name.split_once('/') {
+                Some((test, subcase)) => replay::doctest(binary, test, Some(subcase)),
+                None => replay::doctest(binary, name, None),
+            }
+        }
+        Dialect::BoostTest => {
+            let binary = non_empty(f.suite.unwrap_or(""))?;
+            let path = match non_empty(f.classname) {
+                Some(class) => format!("{}/{name}", class.replace('.', "/")),
+                None => name.to_owned(),
+            };
+            replay::boost_test(binary, &path)
+        }
+        // Nette Tester names a test by its file.
+        Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
+        Dialect::Generic | Dialect::Karma => return None,
     })
 }
 

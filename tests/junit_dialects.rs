@@ -1,0 +1,237 @@
+//! Every JUnit report generated here by a real tool (`tests/fixtures/junit/`,
+//! each with the command, version and exit code that made it), checked by the
+//! built binary: the verdict, the counts derived from the testcases (disabled
+//! tests, subtests and todo tests included) and the rule codes.
+//!
+//! Each line is the verdict the report itself supports. Where the tool's exit
+//! code says more than its report can (a doctest `should_fail` test that
+//! passed, a jest file that failed to load and that jest-junit leaves out), the
+//! `--exit-code` column shows the exit code catching it as TG105.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit").join(relative)
+}
+
+fn tool_exit_code(report: &Path) -> i32 {
+    let rc = report.with_extension("rc");
+    let text = std::fs::read_to_string(&rc).unwrap_or_else(|e| panic!("{}: {e}", rc.display()));
+    text.trim().parse().unwrap_or_else(|e| panic!("{}: {e}", rc.display()))
+}
+
+struct Expected {
+    file: &'static str,
+    /// The exit code from the report alone.
+    verdict: i32,
+    /// The exit code with `--exit-code` set to the tool's own.
+    with_tool_exit_code: i32,
+    passed: u64,
+    /// Failed, errored and incomplete.
+    failing: u64,
+    /// Skipped, disabled, todo, expected failures.
+    skipped: u64,
+    rules: &'static [&'static str],
+}
+
+const fn e(
+    file: &'static str,
+    verdict: i32,
+    with_tool_exit_code: i32,
+    (passed, failing, skipped): (u64, u64, u64),
+    rules: &'static [&'static str],
+) -> Expected {
+    Expected { file, verdict, with_tool_exit_code, passed, failing, skipped, rules }
+}
+
+const EXPECTED: &[Expected] = &[
+    // Boost.Test 1.74: `tests` leaves skipped (disabled) tests out.
+    e("boost-test/pass.xml", 0, 0, (2, 0, 1), &[]),
+    e("boost-test/mixed.xml", 1, 1, (2, 2, 1), &[]),
+    // Catching SIGSEGV, Boost writes the next test as <skipped/> while its
+    // suite says skipped="0" and counts it in tests: the report contradicts itself.
+    e("boost-test/crash.xml", 3, 3, (1, 1, 1), &["TG103"]),
+    // Without catching it, the process dies and leaves an empty file.
+    e("boost-test/crash_nocatch.xml", 3, 3, (0, 0, 0), &["TG002", "TG201"]),
+    // Catch2 2.13: `tests`/`failures` count assertions; a failing [!mayfail] or
+    // [!shouldfail] test is an expected failure.
+    e("catch2/pass.xml", 0, 0, (2, 0, 2), &[]),
+    e("catch2/mixed.xml", 1, 1, (2, 1, 2), &[]),
+    // A passing [!shouldfail] test is counted as a failure and not written.
+    e("catch2/shouldfail_passes.xml", 1, 1, (3, 1, 0), &[]),
+    e("catch2/crash.xml", 1, 1, (1, 1, 0), &[]),
+    // CTest 3.25: `status="disabled"` is disabled; `status="notrun"` is a
+    // failure unless the test asked to be skipped (SKIP_RETURN_CODE).
+    e("ctest/pass.xml", 0, 0, (2, 0, 1), &[]),
+    e("ctest/skip.xml", 0, 0, (1, 0, 1), &[]),
+    e("ctest/missing.xml", 1, 1, (1, 1, 0), &[]),
+    e("ctest/mixed.xml", 1, 1, (1, 4, 1), &[]),
+    e("ctest/crash.xml", 1, 1, (2, 1, 0), &[]),
+    // doctest 2.4.9: a crashed test case is written but left out of `tests`.
+    e("doctest/mixed.xml", 1, 1, (4, 3, 0), &[]),
+    e("doctest/crash.xml", 1, 1, (1, 1, 0), &[]),
+    // may_fail/should_fail failures carry no marker: the report shows failures
+    // doctest does not count (limit in docs/formats/junit.md).
+    e("doctest/pass.xml", 1, 3, (2, 2, 0), &[]),
+    // A should_fail test that passed leaves no trace in the report.
+    e("doctest/shouldfail_passes.xml", 0, 3, (3, 0, 0), &[]),
+    // GoogleTest 1.12: DISABLED_ tests are `status="notrun" result="suppressed"`.
+    e("googletest/pass.xml", 0, 0, (4, 0, 2), &[]),
+    e("googletest/mixed.xml", 1, 1, (4, 1, 2), &[]),
+    // jest 30 + jest-junit 17: todo tests are result-less testcases left out of `tests`.
+    e("jest/all_pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("jest/mixed.xml", 1, 1, (2, 3, 2), &[]),
+    e("jest/retry.xml", 0, 0, (2, 0, 0), &[]),
+    e("jest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
+    // By default jest-junit leaves a file that failed to load out of the report.
+    e("jest/crash.xml", 0, 3, (1, 0, 0), &[]),
+    e("jest/crash_suite_errors.xml", 1, 1, (1, 4, 0), &[]),
+    // karma 6 + karma-junit-reporter: a browser error is only a count.
+    e("karma/all_pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("karma/mixed.xml", 1, 1, (1, 2, 3), &[]),
+    e("karma/crash.xml", 1, 1, (1, 1, 0), &[]),
+    e("karma/hook_fail.xml", 1, 1, (0, 3, 0), &[]),
+    // mocha 11 + mocha-junit-reporter 2.2 (exit code: the number of failures).
+    e("mocha/all_pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("mocha/mixed.xml", 1, 1, (1, 2, 0), &[]),
+    e("mocha/hook_fail.xml", 1, 1, (2, 2, 0), &[]),
+    e("mocha/retry.xml", 0, 0, (2, 0, 0), &[]),
+    e("mocha/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
+    // PHPUnit 9.6.
+    e("phpunit/pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("phpunit/fail.xml", 1, 1, (1, 1, 0), &[]),
+    e("phpunit/error.xml", 1, 1, (1, 1, 0), &[]),
+    e("phpunit/skipped.xml", 0, 0, (1, 0, 2), &[]),
+    e("phpunit/incomplete.xml", 0, 0, (1, 0, 1), &[]),
+    e("phpunit/data-provider.xml", 1, 1, (3, 1, 0), &[]),
+    e("phpunit/php-warning.xml", 1, 1, (1, 1, 0), &[]),
+    e("phpunit/all-in-directory.xml", 1, 1, (14, 5, 3), &[]),
+    e("phpunit/warning.xml", 0, 0, (3, 0, 0), &[]),
+    // PHPUnit writes a risky test as an <error> whether or not it fails the run.
+    e("phpunit/risky.xml", 1, 3, (1, 1, 0), &[]),
+    e("phpunit/risky-fail-on-risky.xml", 1, 1, (1, 1, 0), &[]),
+    // --fail-on-warning changes the exit code, not the report.
+    e("phpunit/warning-fail-on-warning.xml", 0, 3, (3, 0, 0), &[]),
+    // Playwright 1.65: a file that fails to load, or a failing global setup,
+    // runs nothing at all.
+    e("playwright/all_pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("playwright/mixed.xml", 1, 1, (2, 3, 3), &[]),
+    e("playwright/retry.xml", 0, 0, (2, 0, 0), &[]),
+    e("playwright/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
+    e("playwright/crash.xml", 3, 3, (0, 0, 0), &["TG201"]),
+    e("playwright/global_setup.xml", 3, 3, (0, 0, 0), &["TG201"]),
+    // pytest 9.2: subtests are counted in `tests` and, when they fail, in
+    // `failures`; a passing subtest has no element.
+    e("pytest/subtests-pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("pytest/subtests-pass-xunit1.xml", 0, 0, (2, 0, 0), &[]),
+    e("pytest/subtests-fail.xml", 1, 1, (1, 1, 0), &[]),
+    e("pytest/subtests-fail-xunit1.xml", 1, 1, (1, 1, 0), &[]),
+    e("pytest/xfail.xml", 1, 1, (2, 1, 3), &[]),
+    e("pytest/xfail-xunit1.xml", 1, 1, (2, 1, 3), &[]),
+    e("pytest/xfail-strict-ini.xml", 1, 1, (1, 2, 3), &[]),
+    e("pytest/rerun.xml", 1, 1, (1, 1, 0), &["TG120"]),
+    e("pytest/xdist.xml", 1, 1, (4, 1, 1), &[]),
+    e("pytest/skips.xml", 0, 0, (1, 0, 4), &[]),
+    e("pytest/fixture-errors.xml", 1, 1, (1, 3, 0), &[]),
+    e("pytest/collect-error.xml", 1, 1, (0, 1, 0), &[]),
+    e("pytest/crash-os-exit-xdist.xml", 1, 1, (2, 1, 0), &[]),
+    e("pytest/timestamp-new-york.xml", 0, 0, (1, 0, 0), &[]),
+    // vitest 4.1: a file that fails to load becomes a failing testcase.
+    e("vitest/all_pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("vitest/mixed.xml", 1, 1, (2, 3, 2), &[]),
+    e("vitest/retry.xml", 0, 0, (2, 0, 0), &[]),
+    e("vitest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
+    e("vitest/crash.xml", 1, 1, (1, 2, 0), &[]),
+];
+
+fn check(report: &Path, extra: &[&str]) -> common::Run {
+    let path = report.display().to_string();
+    let mut args = vec![path.as_str(), "--commit", ""];
+    args.extend_from_slice(extra);
+    common::check(&args)
+}
+
+#[test]
+fn every_dialect_fixture_gets_the_verdict_its_report_supports() {
+    let mut wrong = Vec::new();
+    for x in EXPECTED {
+        let report = fixture(x.file);
+        let run = check(&report, &[]);
+        let derived = &run.verdict["totals"]["derived"];
+        let count = |k: &str| derived[k].as_u64().unwrap_or(u64::MAX);
+        let got = (
+            run.code,
+            count("passed"),
+            count("failed") + count("errored") + count("incomplete"),
+            count("skipped"),
+            common::distinct_rule_codes(&run.verdict),
+        );
+        let want = (x.verdict, x.passed, x.failing, x.skipped, x.rules.iter().map(|r| r.to_string()).collect());
+        if got != want {
+            wrong.push(format!("{}: got {got:?}, want {want:?}\n{}", x.file, run.stdout));
+        }
+        let rc = tool_exit_code(&report).to_string();
+        let with_rc = check(&report, &["--exit-code", &rc]);
+        if with_rc.code != x.with_tool_exit_code {
+            wrong.push(format!("{} --exit-code {rc}: got {}, want {}", x.file, with_rc.code, x.with_tool_exit_code));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_generated_junit_report_is_in_the_table() {
+    let mut found = Vec::new();
+    for tool in std::fs::read_dir(fixture("")).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(tool.path()).into_iter().flatten().flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "xml") {
+                let name = format!("{}/{}", tool.file_name().to_string_lossy(), file.file_name().to_string_lossy());
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    let mut listed: Vec<String> = EXPECTED.iter().map(|x| x.file.to_owned()).collect();
+    listed.sort();
+    assert_eq!(found, listed);
+}
+
+#[test]
+fn a_report_older_than_the_run_is_stale_by_its_own_timestamp() {
+    // pytest writes its session start with an offset; the file's mtime is
+    // fresh (a later step copied it), its timestamp is not.
+    let report = fixture("pytest/timestamp-new-york.xml");
+    let run = check(&report, &["--since", "2026-12-05T00:00:00Z"]);
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert!(common::distinct_rule_codes(&run.verdict).contains(&"TG304".to_owned()), "{}", run.stdout);
+    // Before it, it is fresh by both witnesses.
+    let copy = tempfile::tempdir().expect("tempdir");
+    let fresh = copy.path().join("junit.xml");
+    std::fs::copy(&report, &fresh).expect("copy");
+    let run = check(&fresh, &["--since", "2026-12-04T15:00:00Z"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn zoneless_timestamps_are_read_by_the_dialects_rule() {
+    let copy = tempfile::tempdir().expect("tempdir");
+    // jest-junit writes UTC without a zone: 2026-12-04T15:40:55.
+    let jest = copy.path().join("jest.xml");
+    std::fs::copy(fixture("jest/mixed.xml"), &jest).expect("copy");
+    let stale = check(&jest, &["--since", "2026-12-04T16:00:00Z"]);
+    assert!(common::distinct_rule_codes(&stale.verdict).contains(&"TG304".to_owned()), "{}", stale.stdout);
+    let fresh = check(&jest, &["--since", "2026-12-04T15:30:00Z"]);
+    assert!(!common::distinct_rule_codes(&fresh.verdict).contains(&"TG304".to_owned()), "{}", fresh.stdout);
+    // A generic report without a zone: never guessed stale.
+    let generic = copy.path().join("generic.xml");
+    std::fs::write(
+        &generic,
+        r#"<testsuite name="s" tests="1" timestamp="2001-01-01T00:00:00"><testcase name="t"/></testsuite>"#,
+    )
+    .expect("write");
+    let run = check(&generic, &["--since", "2026-12-04T15:30:00Z"]);
+    assert!(!common::distinct_rule_codes(&run.verdict).contains(&"TG304".to_owned()), "{}", run.stdout);
+}
