@@ -235,3 +235,53 @@ fn zoneless_timestamps_are_read_by_the_dialects_rule() {
     let run = check(&generic, &["--since", "2026-12-04T15:30:00Z"]);
     assert!(!common::distinct_rule_codes(&run.verdict).contains(&"TG304".to_owned()), "{}", run.stdout);
 }
+
+/// The JUnit files among dorny/test-reporter's own fixtures
+/// (`../shared/fixtures/peer-reports`), each judged by its evidence: a file
+/// its project trimmed by hand stays a discrepancy, empty runs are "nothing
+/// ran", honest reports get their own verdict.
+const PEER_REPORTS: &[(&str, i32, &[&str])] = &[
+    ("empty/java-junit.xml", 3, &["TG201"]),
+    ("empty/jest-junit-empty-testsuite.xml", 3, &["TG201"]),
+    ("empty/jest-junit.xml", 3, &["TG201"]),
+    ("empty/phpunit-empty.xml", 3, &["TG201"]),
+    // TestNG through Surefire: each retried attempt is written as skipped.
+    ("external/java/TEST-org.apache.pulsar.AddMissingPatchVersionTest.xml", 1, &[]),
+    ("external/java/empty_failures.xml", 1, &[]),
+    ("external/java/junit4-basic.xml", 1, &[]),
+    ("external/java/junit4-complete.xml", 1, &[]),
+    ("external/java/pulsar-test-report.xml", 1, &[]),
+    ("external/jest/jest-react-component-test-results.xml", 0, &[]),
+    ("external/jest/jest-test-results.xml", 1, &[]),
+    ("external/phpunit/junit-basic.xml", 1, &[]),
+    ("external/phpunit/phpcheckstyle-phpunit.xml", 1, &[]),
+    ("jest-junit-eslint.xml", 0, &[]),
+    ("jest-junit.xml", 1, &[]),
+    // A GoogleTest report trimmed to one of the six tests its suite declares.
+    ("junit-with-message.xml", 3, &["TG103"]),
+    ("nette-tester/BootstrapFormRenderer-report.xml", 0, &[]),
+    // Nette Tester counts a failed test in `errors`.
+    ("nette-tester/tester-v1.7-report.xml", 1, &[]),
+    ("phpunit/phpunit-paths.xml", 1, &[]),
+    ("phpunit/phpunit.xml", 1, &[]),
+    // pytest 9 subtests: `tests="15"` over 10 testcases, one of them with 5 subtests.
+    ("python-xunit-pytest.xml", 1, &[]),
+    ("python-xunit-unittest.xml", 1, &[]),
+    ("swift-xunit.xml", 1, &[]),
+    // jest-junit's `Test suite failed to run` pseudo testcases.
+    ("test-errors/jest/jest-test-results.xml", 1, &[]),
+];
+
+#[test]
+fn peer_junit_reports_get_the_verdict_their_evidence_supports() {
+    let mut wrong = Vec::new();
+    for (file, code, rules) in PEER_REPORTS {
+        let run = check(&common::fixture(&format!("peer-reports/{file}")), &[]);
+        let want: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+        let got = common::distinct_rule_codes(&run.verdict);
+        if run.code != *code || got != want {
+            wrong.push(format!("{file}: got {} {got:?}, want {code} {want:?}\n{}", run.code, run.stdout));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
