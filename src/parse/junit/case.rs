@@ -84,6 +84,8 @@ pub(super) enum Ran {
     Disabled,
     /// `status="notrun"` for any other reason.
     NotRun,
+    /// CTest's `status="fail"`: failed, with or without a `<failure>` child.
+    Failed,
 }
 
 impl Ran {
@@ -91,6 +93,7 @@ impl Ran {
         match (status, result) {
             (Some("disabled"), _) | (_, Some("suppressed")) => Self::Disabled,
             (Some("notrun"), _) => Self::NotRun,
+            (Some("fail"), _) => Self::Failed,
             _ => Self::Unstated,
         }
     }
@@ -128,8 +131,9 @@ pub(super) fn outcome(dialect: Dialect, r: &Results) -> CaseOutcome {
         }
         return if r.failures > 0 { CaseOutcome::Failed } else { CaseOutcome::Errored };
     }
-    if r.reruns > 0 {
-        // Surefire writes reruns after a final failure; alone they are still red.
+    if r.reruns > 0 || r.ran == Ran::Failed {
+        // Surefire writes reruns after a final failure; alone they are still
+        // red. A status that says the test failed is believed without a child.
         return CaseOutcome::Failed;
     }
     if r.flakes > 0 {
