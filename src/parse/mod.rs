@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod libtest;
 pub mod lines;
 pub mod location;
+pub mod mocha_json;
 pub mod pi;
 mod sniff;
 pub mod tap;
