@@ -44,6 +44,9 @@ macro_rules! format_table {
             mocha_json detect {
                 MochaJson "mocha-json" Results ["json"] "mocha's `--reporter json` (`stats`, `tests`, `passes`, `pending`, `failures`).";
             }
+            jest_json detect {
+                JestJson "jest-json" Results ["json"] "Jest `--json` and Vitest `--reporter=json` (`numTotalTests`, `testResults[].assertionResults[]`).";
+            }
             pi detect {
                 PiResult "pi-result" Results ["json"] "pi_agent_rust `result.json` (`pi.e2e.result.v1` and the schema-less form).";
                 PiSummary "pi-summary" Results ["json"] "pi_agent_rust `summary.json` (`pi.e2e.summary.v1`, older object, legacy array).";

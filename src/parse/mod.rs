@@ -11,6 +11,7 @@ mod formats;
 pub mod git_counts;
 pub mod go_test;
 mod hashing;
+pub mod jest_json;
 pub mod json;
 pub mod junit;
 pub mod kane;
