@@ -47,6 +47,9 @@ macro_rules! format_table {
             jest_json detect {
                 JestJson "jest-json" Results ["json"] "Jest `--json` and Vitest `--reporter=json` (`numTotalTests`, `testResults[].assertionResults[]`).";
             }
+            playwright_json detect {
+                PlaywrightJson "playwright-json" Results ["json"] "Playwright Test's JSON reporter (`config`, `suites[].specs[].tests[].results[]`, `errors`, `stats`).";
+            }
             pi detect {
                 PiResult "pi-result" Results ["json"] "pi_agent_rust `result.json` (`pi.e2e.result.v1` and the schema-less form).";
                 PiSummary "pi-summary" Results ["json"] "pi_agent_rust `summary.json` (`pi.e2e.summary.v1`, older object, legacy array).";

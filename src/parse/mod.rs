@@ -21,6 +21,7 @@ pub mod lines;
 pub mod location;
 pub mod mocha_json;
 pub mod pi;
+pub mod playwright_json;
 mod sniff;
 pub mod tap;
 #[cfg(test)]
