@@ -237,13 +237,20 @@ impl State<'_> {
             }
             // Jest: `pending` (test.skip); Vitest: `skipped`; `disabled` is the
             // third not-run status Jest's types name.
-            Some("pending" | "skipped" | "disabled") => {
-                self.derived.pending += 1;
-                CaseOutcome::Skipped
-            }
-            Some("todo") => {
-                self.derived.todo += 1;
-                CaseOutcome::Skipped
+            Some(skip @ ("pending" | "skipped" | "disabled" | "todo")) => {
+                if skip == "todo" {
+                    self.derived.todo += 1;
+                } else {
+                    self.derived.pending += 1;
+                }
+                // A test that did not run has nothing to fail with: failure
+                // messages on it are evidence its status does not account for.
+                if failure_messages.is_empty() {
+                    CaseOutcome::Skipped
+                } else {
+                    note = Some(format!("status {skip:?} with failure messages: not a clean skip"));
+                    CaseOutcome::Errored
+                }
             }
             other => {
                 note = Some(format!(
