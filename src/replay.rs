@@ -195,7 +195,10 @@ mod tests {
         assert_eq!(vitest(Some("t/a.test.js"), "math adds"), "npx vitest run t/a.test.js -t '^math adds$'");
         assert_eq!(jest_file(Some("t/b.test.js")), "npx jest t/b.test.js");
         assert_eq!(vitest_file(None), "npx vitest run");
-        assert_eq!(playwright("a.spec.js", Some(4), Some("chromium")), "npx playwright test a.spec.js:4 --project chromium");
+        assert_eq!(
+            playwright("a.spec.js", Some(4), Some("chromium")),
+            "npx playwright test a.spec.js:4 --project chromium"
+        );
         assert_eq!(playwright("my dir/a.spec.js", None, Some("")), "npx playwright test 'my dir/a.spec.js'");
     }
 

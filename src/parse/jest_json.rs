@@ -122,17 +122,8 @@ impl State<'_> {
         let file = str_field("name").map(|f| workspace_relative(f, self.workspace).unwrap_or_else(|| f.to_owned()));
         let status = str_field("status");
         let message = str_field("message").filter(|m| !m.trim().is_empty());
-        let (mut failing_tests, mut ran_tests, mut tests_len) = (0u64, 0u64, 0usize);
-        match object.get("assertionResults") {
-            Some(Value::Array(tests)) => {
-                tests_len = tests.len();
-                for (i, test) in tests.iter().enumerate() {
-                    let test_path = format!("{path}.assertionResults[{i}]");
-                    let outcome = self.test(&test_path, test, file.as_deref(), ev);
-                    failing_tests += u64::from(outcome.is_failure());
-                    ran_tests += u64::from(outcome.executed());
-                }
-            }
+        let tests = match object.get("assertionResults") {
+            Some(Value::Array(tests)) => tests,
             // Jest writes `[]` for a file that failed to load; anything else is not its shape.
             other => {
                 let detail = match other {
@@ -146,7 +137,15 @@ impl State<'_> {
                 );
                 return;
             }
+        };
+        let (mut failing_tests, mut ran_tests) = (0u64, 0u64);
+        for (i, test) in tests.iter().enumerate() {
+            let test_path = format!("{path}.assertionResults[{i}]");
+            let outcome = self.test(&test_path, test, file.as_deref(), ev);
+            failing_tests += u64::from(outcome.is_failure());
+            ran_tests += u64::from(outcome.executed());
         }
+        let tests_len = tests.len();
         let file_name = file.as_deref().unwrap_or(&path);
         match status {
             Some("passed") => {

@@ -32,7 +32,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     let body = text.trim_start_matches('\u{feff}').trim_start().strip_prefix('{')?.trim_start();
     let stats = body.strip_prefix("\"stats\"")?.trim_start().strip_prefix(':')?.trim_start().strip_prefix('{')?;
     let stats = stats.split('}').next().unwrap_or("");
-    let names_mocha_counts = ["\"passes\"", "\"pending\"", "\"failures\"", "\"tests\""].iter().all(|k| stats.contains(k));
+    let names_mocha_counts =
+        ["\"passes\"", "\"pending\"", "\"failures\"", "\"tests\""].iter().all(|k| stats.contains(k));
     // CTRF names its counts `passed`, `failed`; a CTRF file never starts with `stats`.
     (names_mocha_counts && sniff_string_field(text, "reportFormat").is_none()).then_some(Format::MochaJson)
 }
@@ -241,9 +242,9 @@ impl State<'_> {
             ev.add_case(case);
             return;
         }
-        let err_text = test.err.and_then(|e| {
-            e.get("stack").and_then(Value::as_str).or_else(|| e.get("message").and_then(Value::as_str))
-        });
+        let err_text = test
+            .err
+            .and_then(|e| e.get("stack").and_then(Value::as_str).or_else(|| e.get("message").and_then(Value::as_str)));
         let message = match (note, err_text) {
             (Some(n), Some(e)) => format!("{n}\n{e}"),
             (Some(n), None) => n,

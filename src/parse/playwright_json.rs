@@ -435,10 +435,8 @@ impl State<'_> {
         // The error of the last attempt that did not go as expected.
         let failing = results.iter().rev().find(|r| r.get("status").and_then(Value::as_str) != Some(expected_status));
         let error = failing.and_then(|r| r.get("error"));
-        let error_text = error
-            .and_then(|e| e.get("stack").or_else(|| e.get("message")))
-            .and_then(Value::as_str)
-            .map(strip_ansi);
+        let error_text =
+            error.and_then(|e| e.get("stack").or_else(|| e.get("message"))).and_then(Value::as_str).map(strip_ansi);
         let message = match (note, error_text.as_deref()) {
             (Some(n), Some(e)) => format!("{n}\n{e}"),
             (Some(n), None) => n,

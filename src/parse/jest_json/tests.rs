@@ -15,7 +15,10 @@ fn detects_both_dialects() {
             assert_eq!(detected(&fixture(dialect, name)), Some(Format::JestJson), "{dialect} {name}");
         }
     }
-    assert_eq!(detected(r#"{"stats": {"tests": 1, "passes": 1, "pending": 0, "failures": 0}}"#), Some(Format::MochaJson));
+    assert_eq!(
+        detected(r#"{"stats": {"tests": 1, "passes": 1, "pending": 0, "failures": 0}}"#),
+        Some(Format::MochaJson)
+    );
 }
 
 #[test]
@@ -117,7 +120,8 @@ fn a_load_failure_dropped_from_the_list_is_a_count_mismatch() {
 
 #[test]
 fn an_unknown_status_is_never_a_pass() {
-    let ev = tampered("vitest", "all_pass", |doc| doc["testResults"][0]["assertionResults"][0]["status"] = "weird".into());
+    let ev =
+        tampered("vitest", "all_pass", |doc| doc["testResults"][0]["assertionResults"][0]["status"] = "weird".into());
     assert_eq!(ev.tally.errored, 1);
     assert_ne!(judge(ev, Some(0)).0, 0);
 }

@@ -20,7 +20,12 @@ fn mixed_run_counts_like_mocha() {
     assert!(broken_claims(&ev).is_empty(), "{:?}", broken_claims(&ev));
     assert_eq!(ev.provenance.len(), 2);
     let replay = ev.failures[0].replay.as_deref().unwrap_or_default();
-    assert!(replay.starts_with("npx mocha /tmp/gen-js/mocha/scenarios/mixed/mixed.spec.js --grep '^mixed fails on assertion$'"), "{replay}");
+    assert!(
+        replay.starts_with(
+            "npx mocha /tmp/gen-js/mocha/scenarios/mixed/mixed.spec.js --grep '^mixed fails on assertion$'"
+        ),
+        "{replay}"
+    );
     assert_eq!(ev.failures[0].source.as_ref().map(|s| s.file.as_str()), Some("scenarios/mixed/mixed.spec.js"));
     assert_eq!(judge(ev, None).0, 1);
 }

@@ -30,7 +30,10 @@ fn mixed_outcomes_follow_expected_status() {
     let first = &ev.failures[0];
     assert_eq!(first.suite.as_deref(), Some("scenarios/mixed/mixed.spec.js"));
     assert_eq!(first.replay.as_deref(), Some("npx playwright test scenarios/mixed/mixed.spec.js:5"));
-    assert_eq!(first.source.as_ref().map(|s| (s.file.as_str(), s.line)), Some(("scenarios/mixed/mixed.spec.js", Some(5))));
+    assert_eq!(
+        first.source.as_ref().map(|s| (s.file.as_str(), s.line)),
+        Some(("scenarios/mixed/mixed.spec.js", Some(5)))
+    );
     assert!(!first.message.as_deref().unwrap_or_default().contains('\u{1b}'));
     assert_eq!(judge(ev, None).0, 1);
 }
