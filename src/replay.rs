@@ -53,6 +53,38 @@ pub fn jest(file: Option<&str>, full_name: &str) -> String {
     format!("npx jest{file} -t {}", shell_quote(&exact(full_name)))
 }
 
+/// A whole Jest test file (one that failed to load), or the whole run.
+pub fn jest_file(file: Option<&str>) -> String {
+    let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
+    format!("npx jest{file}")
+}
+
+/// `vitest run` by full test name (describe blocks + test title), optionally one file.
+pub fn vitest(file: Option<&str>, full_name: &str) -> String {
+    let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
+    format!("npx vitest run{file} -t {}", shell_quote(&exact(full_name)))
+}
+
+/// A whole Vitest test file (one that failed to load), or the whole run.
+pub fn vitest_file(file: Option<&str>) -> String {
+    let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
+    format!("npx vitest run{file}")
+}
+
+/// Playwright Test for one test by its file and line (`file:line` is
+/// Playwright's own selector), in one project when the report names it.
+pub fn playwright(file: &str, line: Option<u64>, project: Option<&str>) -> String {
+    let location = match line {
+        Some(line) => format!("{file}:{line}"),
+        None => file.to_owned(),
+    };
+    let project = match project {
+        Some(p) if !p.is_empty() => format!(" --project {}", shell_quote(p)),
+        _ => String::new(),
+    };
+    format!("npx playwright test {}{project}", shell_quote(&location))
+}
+
 /// `go test -run` for a test (and subtest path `TestX/sub/case`) in a package.
 pub fn go_test(package: &str, test: &str) -> String {
     // go splits -run on unbracketed slashes and matches each level separately.
@@ -201,6 +233,14 @@ mod tests {
         assert_eq!(go_test_package(""), "go test ./...");
         assert_eq!(mocha(Some("t/a.spec.js"), "math adds", true), "npx mocha t/a.spec.js --grep '^math adds$'");
         assert_eq!(mocha(None, "math (hooks)", false), "npx mocha --grep '^math \\(hooks\\)'");
+        assert_eq!(vitest(Some("t/a.test.js"), "math adds"), "npx vitest run t/a.test.js -t '^math adds$'");
+        assert_eq!(jest_file(Some("t/b.test.js")), "npx jest t/b.test.js");
+        assert_eq!(vitest_file(None), "npx vitest run");
+        assert_eq!(
+            playwright("a.spec.js", Some(4), Some("chromium")),
+            "npx playwright test a.spec.js:4 --project chromium"
+        );
+        assert_eq!(playwright("my dir/a.spec.js", None, Some("")), "npx playwright test 'my dir/a.spec.js'");
     }
 
     #[test]

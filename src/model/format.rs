@@ -41,6 +41,15 @@ macro_rules! format_table {
             ctrf detect {
                 Ctrf "ctrf" Results ["json"] "Common Test Report Format JSON (specVersion 0.0.0, 1.0.0, and the older `{results}` form).";
             }
+            mocha_json detect {
+                MochaJson "mocha-json" Results ["json"] "mocha's `--reporter json` (`stats`, `tests`, `passes`, `pending`, `failures`).";
+            }
+            jest_json detect {
+                JestJson "jest-json" Results ["json"] "Jest `--json` and Vitest `--reporter=json` (`numTotalTests`, `testResults[].assertionResults[]`).";
+            }
+            playwright_json detect {
+                PlaywrightJson "playwright-json" Results ["json"] "Playwright Test's JSON reporter (`config`, `suites[].specs[].tests[].results[]`, `errors`, `stats`).";
+            }
             pi detect {
                 PiResult "pi-result" Results ["json"] "pi_agent_rust `result.json` (`pi.e2e.result.v1` and the schema-less form).";
                 PiSummary "pi-summary" Results ["json"] "pi_agent_rust `summary.json` (`pi.e2e.summary.v1`, older object, legacy array).";

@@ -183,6 +183,35 @@ pub fn sniff_string_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
+/// Streams a JSON array: each element is parsed on its own, handed to the
+/// closure with its index, and dropped before the next is read, so memory
+/// follows the largest element, not the array. Anything but an array is an
+/// error at its position.
+pub struct EachElement<'a, F>(pub &'a mut F);
+
+impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElement<'_, F> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> serde::de::Visitor<'de> for EachElement<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        while let Some(element) = seq.next_element::<Value>()? {
+            (self.0)(index, element);
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

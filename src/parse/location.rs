@@ -32,6 +32,19 @@ pub fn first_workspace_frame(text: &str, workspace: Option<&str>) -> Option<Sour
     None
 }
 
+/// A path as a report names it, relative to the workspace when it lies inside
+/// it; a relative path is kept as written, and an absolute path elsewhere is
+/// `None` (a path on the machine that wrote the report, not in this checkout).
+pub fn workspace_relative(path: &str, workspace: Option<&str>) -> Option<String> {
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    if !path.starts_with('/') {
+        return (!path.is_empty()).then(|| path.strip_prefix("./").unwrap_or(path).to_owned());
+    }
+    let ws = workspace?.trim_end_matches('/');
+    let rest = path.strip_prefix(ws)?.strip_prefix('/')?;
+    (!rest.is_empty() && !rest.starts_with("..")).then(|| rest.to_owned())
+}
+
 fn parse_frame(token: &str, workspace: Option<&str>) -> Option<SourceLocation> {
     // path:line or path:line:col
     let mut parts = token.rsplitn(3, ':');

@@ -11,6 +11,7 @@ mod formats;
 pub mod git_counts;
 pub mod go_test;
 mod hashing;
+pub mod jest_json;
 pub mod json;
 pub mod junit;
 pub mod kane;
@@ -18,7 +19,9 @@ pub mod ledger;
 pub mod libtest;
 pub mod lines;
 pub mod location;
+pub mod mocha_json;
 pub mod pi;
+pub mod playwright_json;
 mod sniff;
 pub mod tap;
 #[cfg(test)]
