@@ -262,6 +262,63 @@ impl Walk<'_> {
     }
 }
 
+/// Bounds of [`Snapshot`]: a working directory may be a monorepo.
+pub const WRITTEN_SCAN_MAX_ENTRIES: usize = 200_000;
+pub const WRITTEN_SCAN_MAX_FILES: usize = 1_000;
+/// Folders never scanned for what a run wrote: build output, VCS data and
+/// dependencies are rewritten by builds, not written as test results.
+const WRITTEN_SCAN_SKIP: &[&str] = &["target", ".git", "node_modules"];
+
+/// The regular files under a folder with their modification times and sizes,
+/// taken before a run so that what the run wrote can be told after it.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    files: std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
+    /// A bound was reached: the listing may be incomplete.
+    pub truncated: bool,
+}
+
+impl Snapshot {
+    /// Every regular file under `root`, skipping [`WRITTEN_SCAN_SKIP`] folders
+    /// and symbolic links, within the `WRITTEN_SCAN_*` bounds.
+    pub fn take(root: &Path) -> Snapshot {
+        let mut out = Snapshot::default();
+        let walker = walkdir::WalkDir::new(root).follow_links(false).max_depth(16).sort_by_file_name().into_iter();
+        let walker = walker.filter_entry(|e| {
+            !(e.depth() > 0 && e.file_type().is_dir() && WRITTEN_SCAN_SKIP.iter().any(|s| e.file_name() == *s))
+        });
+        for (visited, entry) in walker.enumerate() {
+            if visited >= WRITTEN_SCAN_MAX_ENTRIES {
+                out.truncated = true;
+                break;
+            }
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let meta = entry.metadata().ok();
+            let stamp = (meta.as_ref().and_then(|m| m.modified().ok()), meta.map_or(0, |m| m.len()));
+            out.files.insert(entry.into_path(), stamp);
+        }
+        out
+    }
+
+    /// The files of `after` that are new here or changed (time or size), in
+    /// name order, at most [`WRITTEN_SCAN_MAX_FILES`].
+    pub fn written(&self, after: &Snapshot) -> (Vec<PathBuf>, bool) {
+        let mut files: Vec<PathBuf> = after
+            .files
+            .iter()
+            .filter(|(path, stamp)| self.files.get(*path) != Some(stamp))
+            .map(|(path, _)| path.clone())
+            .collect();
+        files.sort();
+        let truncated = self.truncated || after.truncated || files.len() > WRITTEN_SCAN_MAX_FILES;
+        files.truncate(WRITTEN_SCAN_MAX_FILES);
+        (files, truncated)
+    }
+}
+
 fn looks_like_glob(arg: &str) -> bool {
     arg.contains(['*', '?', '['])
 }
@@ -308,6 +365,24 @@ fn describe_io(err: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshot_tells_what_a_run_wrote_and_skips_build_folders() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("old.xml"), "<testsuite/>")?;
+        std::fs::write(dir.path().join("touched.xml"), "<testsuite/>")?;
+        std::fs::create_dir_all(dir.path().join("target/nextest"))?;
+        let before = Snapshot::take(dir.path());
+        std::fs::write(dir.path().join("touched.xml"), "<testsuite tests=\"1\"/>")?;
+        std::fs::write(dir.path().join("new.xml"), "<testsuite/>")?;
+        std::fs::write(dir.path().join("target/nextest/junit.xml"), "<testsuite/>")?;
+        let (written, truncated) = before.written(&Snapshot::take(dir.path()));
+        let names: Vec<String> =
+            written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["new.xml", "touched.xml"]);
+        assert!(!truncated);
+        Ok(())
+    }
 
     #[test]
     fn files_directories_globs_and_missing_paths() -> std::io::Result<()> {

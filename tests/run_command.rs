@@ -185,18 +185,100 @@ fn a_command_that_cannot_start_is_a_usage_error_naming_it() -> TestResult {
 }
 
 #[test]
-fn flags_run_sets_itself_and_empty_requests_are_refused() -> TestResult {
+fn a_usage_error_never_stops_the_command_from_running() -> TestResult {
     let dir = tempfile::tempdir()?;
-    for flags in [&["--exit-code", "0"][..], &["--since", "2026-01-01T00:00:00Z"][..]] {
-        let out = truegreen(dir.path()).arg("run").args(flags).args(["r.xml", "--", "true"]).output()?;
+    let bad: [&[&str]; 3] = [
+        &["--exit-code", "0", "r.xml"],
+        &["--since", "2026-01-01T00:00:00Z", "r.xml"],
+        // --ledger needs --suite to name the record.
+        &["--ledger", "l.jsonl", "r.xml"],
+    ];
+    for (i, flags) in bad.iter().enumerate() {
+        let marker = format!("ran-{i}");
+        let out = truegreen(dir.path()).arg("run").args(*flags).args(["--", "touch", &marker]).output()?;
         assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(dir.path().join(&marker).exists(), "{flags:?}: the command did not run");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("the command ran and exited 0"), "{flags:?}");
     }
-    let out = truegreen(dir.path()).args(["run", "--", "true"]).output()?;
+    // A broken configuration: the suite runs, its run is recorded, then the error.
+    std::fs::write(dir.path().join(".truegreen.yml"), "no-such-key: 1\n")?;
+    let out = truegreen(dir.path())
+        .args(["run", "--ledger", "l.jsonl", "--suite", "s", "--", "touch", "ran-config"])
+        .output()?;
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to check after the command"));
+    assert!(dir.path().join("ran-config").exists());
+    assert!(std::fs::read_to_string(dir.path().join("l.jsonl"))?.contains("\"suite\":\"s\""));
     let out = truegreen(dir.path()).args(["run", "r.xml", "true"]).output()?;
     assert_eq!(out.status.code(), Some(2), "the command must follow `--`");
-    let out = truegreen(dir.path()).args(["run", "--ledger", "l.jsonl", "r.xml", "--", "true"]).output()?;
-    assert_eq!(out.status.code(), Some(2), "--ledger needs --suite");
+    Ok(())
+}
+
+#[test]
+fn with_no_report_named_the_reports_the_command_wrote_are_checked() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    std::fs::create_dir_all(dir.path().join("results"))?;
+    std::fs::write(dir.path().join("results/old.results"), "total=1\npassed=0\nfailed=1\n")?;
+    std::fs::write(dir.path().join("notes.txt"), "not a report\n")?;
+    let script = "echo 'total=2\npassed=2\nfailed=0' > results/vm.results; echo log > build.log";
+    let out = truegreen(dir.path())
+        .args(["run", "--ledger", "results/ledger.jsonl", "--suite", "vm", "--", "sh", "-c", script])
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The failing report from before the run is not this run's; the log is no report.
+    assert!(stderr.contains("the command wrote results/vm.results\n"), "{stderr}");
+    let ledger = std::fs::read_to_string(dir.path().join("results/ledger.jsonl"))?;
+    assert!(ledger.contains("\"reports\":[\"vm.results\"]"), "{ledger}");
+    // A run that writes nothing is no pass, and the ledger check names the suite.
+    let out = truegreen(dir.path())
+        .args(["run", "--ledger", "results/ledger.jsonl", "--suite", "net", "--", "sh", "-c", "exit 1"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(3));
+    let out = truegreen(dir.path()).args(["check", "--ledger", "results/ledger.jsonl", "--color", "never"]).output()?;
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("TG221") && stdout.contains("suite \"net\" exited 1 and wrote no report"), "{stdout}");
+    Ok(())
+}
+
+/// The fenced block after `<!-- NAME -->` in the README.
+fn readme_block(name: &str) -> String {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap_or_default();
+    let start = doc.find(&format!("<!-- {name} -->")).unwrap_or_else(|| panic!("no {name} block in the README"));
+    let rest = &doc[start..];
+    let open = rest.find("```").unwrap_or(0);
+    let body = open + rest[open..].find('\n').unwrap_or(0) + 1;
+    let close = body + rest[body..].find("\n```").unwrap_or(0);
+    rest[body..close].to_owned()
+}
+
+#[test]
+fn the_readme_ledger_commands_work_as_written_with_no_configuration() -> TestResult {
+    let script = readme_block("readme-ledger-example");
+    let work = tempfile::tempdir()?;
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/crashed-shell-suite/tests");
+    std::fs::create_dir_all(work.path().join("tests"))?;
+    std::fs::create_dir_all(work.path().join("results"))?;
+    for suite in ["unit", "vm"] {
+        let name = format!("suite_{suite}.sh");
+        std::fs::copy(example.join(&name), work.path().join("tests").join(&name))?;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("truegreen");
+    let bin_dir = bin.parent().ok_or("no bin dir")?;
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c").arg(&script).current_dir(work.path()).env("PATH", path);
+    cmd.env("GIT_CEILING_DIRECTORIES", work.path().parent().unwrap_or(work.path()));
+    for name in common::ambient_vars() {
+        cmd.env_remove(name);
+    }
+    let out = cmd.output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!work.path().join(".truegreen.yml").exists());
+    assert!(stdout.contains("suite \"vm\" exited 1 and wrote no report"), "{stdout}");
+    assert!(stdout.contains("check exit 3"), "{stdout}");
+    // The suite that passed is in the ledger with the report it wrote.
+    let ledger = std::fs::read_to_string(work.path().join("results/ledger.jsonl"))?;
+    assert!(ledger.contains("\"suite\":\"unit\"") && ledger.contains("unit.results"), "{ledger}");
     Ok(())
 }

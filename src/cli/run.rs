@@ -25,7 +25,7 @@ pub struct RunArgs {
 
     /// Append a record of this run (suite, exit status, signal, times, reports
     /// written) to FILE, for `truegreen check --ledger FILE`. Requires --suite.
-    #[arg(long, value_name = "FILE", requires = "suite")]
+    #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 
     /// The suite's name: for the ledger, and to apply its section of the configuration.
@@ -51,27 +51,40 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<i32> {
+    // Whatever truegreen cannot do, the suite still runs and its exit status
+    // is kept: problems with the invocation are reported after the command.
+    let mut problems: Vec<String> = Vec::new();
     if args.options.exit_code.is_some() {
-        bail!("--exit-code is set by `truegreen run` from the command's exit status");
+        problems.push("--exit-code is set by `truegreen run` from the command's exit status".into());
     }
     if args.options.outcome.is_some() {
-        bail!("--outcome is for checking tests that already ran; `truegreen run` takes the command's exit status");
+        problems.push(
+            "--outcome is for checking tests that already ran; `truegreen run` takes the command's exit status".into(),
+        );
     }
     if args.options.since.is_some() {
-        bail!("--since is set by `truegreen run` to the moment the command starts");
+        problems.push("--since is set by `truegreen run` to the moment the command starts".into());
     }
-    let config = args.options.load_config()?;
+    if args.ledger.is_some() && args.suite.is_none() {
+        problems.push("--ledger needs --suite NAME to name the suite's record".into());
+    }
+    let config = args.options.load_config().unwrap_or_else(|err| {
+        problems.push(format!("{err:#}"));
+        None
+    });
     let suite_config = args.suite.as_ref().and_then(|s| config.as_ref().and_then(|c| c.config.suites.get(s))).cloned();
     let suite_reports: Vec<String> = suite_config.as_ref().map(|s| s.reports.clone()).unwrap_or_default();
     let run_wide = if args.suite.is_none() { config.as_ref().map_or(0, |c| c.config.expect.len()) } else { 0 };
     let captures = args.stdout_format.is_some() || args.stdout_file.is_some();
-    if args.paths.is_empty() && args.options.expect.is_empty() && suite_reports.is_empty() && run_wide == 0 && !captures
-    {
-        bail!(
-            "nothing to check after the command: name the reports it writes before `--`, \
-             or audit its stdout with --stdout-format FORMAT"
-        );
-    }
+    // Nothing names the reports: the ones the command writes under the
+    // working directory are found after it ends.
+    let find_written = args.paths.is_empty()
+        && args.options.expect.is_empty()
+        && suite_reports.is_empty()
+        && run_wide == 0
+        && !captures;
+
+    let before = find_written.then(|| discover::Snapshot::take(std::path::Path::new(".")));
 
     // Held until the end: the captured stdout lives in it.
     let scratch = tempfile::tempdir().context("creating a directory for the captured stdout")?;
@@ -110,6 +123,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         None => eprintln!("truegreen: the command exited {} after {seconds:.1} s", exit.status),
     }
 
+    let found = before.map(|before| reports_written(&before, args.ledger.as_deref()));
     if let (Some(path), Some(suite)) = (&args.ledger, &args.suite) {
         let mut patterns: Vec<String> = args.paths.clone();
         patterns.extend(args.options.expect.iter().cloned());
@@ -117,6 +131,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         if let Some(file) = &args.stdout_file {
             patterns.push(file.display().to_string());
         }
+        let reports = match &found {
+            Some(found) => found.clone(),
+            None => written_during(&patterns, exit.started, exit.ended),
+        };
         let record = SuiteRun {
             suite: suite.clone(),
             argv: args.command.clone(),
@@ -124,14 +142,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
             signal: exit.signal,
             started: exit.started,
             ended: exit.ended,
-            reports: written_during(&patterns, exit.started, exit.ended),
+            reports,
             spawn_error: None,
             position: Default::default(),
         };
         ledger::append(path, &record).with_context(|| format!("appending to the ledger {}", path.display()))?;
     }
 
-    let mut request = args.options.request(args.paths.clone(), config);
+    if !problems.is_empty() {
+        let recorded = if args.ledger.is_some() { "; its run is recorded in the ledger" } else { "" };
+        bail!("{} (the command ran and exited {}{recorded})", problems.join("; "), exit.status);
+    }
+
+    let paths = found.unwrap_or_else(|| args.paths.clone());
+    let mut request = args.options.request(paths, config);
     request.suite = args.suite.clone();
     request.policy.exit_code = Some(exit.status);
     request.context.exit_code = Some(exit.status);
@@ -156,6 +180,33 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         relabel(&mut verdict, &path.display().to_string(), STDOUT_LABEL);
     }
     args.options.report(&verdict)
+}
+
+/// The reports the command created or modified under the working directory,
+/// for a run that names none: files of a format truegreen reads that are new
+/// or changed since `before`, never the ledger itself.
+fn reports_written(before: &discover::Snapshot, ledger: Option<&std::path::Path>) -> Vec<String> {
+    let after = discover::Snapshot::take(std::path::Path::new("."));
+    let (written, truncated) = before.written(&after);
+    if truncated {
+        eprintln!(
+            "truegreen: looked at no more than {} entries and kept no more than {} written files; name the reports before `--`",
+            discover::WRITTEN_SCAN_MAX_ENTRIES,
+            discover::WRITTEN_SCAN_MAX_FILES
+        );
+    }
+    let ledger = ledger.map(|l| discover::normalize(&l.display().to_string()));
+    let reports: Vec<String> = written
+        .iter()
+        .map(|p| discover::normalize(&p.display().to_string()))
+        .filter(|p| Some(p) != ledger.as_ref())
+        .filter(|p| truegreen::parse::detect_file(std::path::Path::new(p)).is_some())
+        .collect();
+    eprintln!(
+        "truegreen: no reports named; the command wrote {}",
+        if reports.is_empty() { "none under the working directory".to_owned() } else { reports.join(", ") }
+    );
+    reports
 }
 
 /// Files the patterns lead to whose modification time falls within the run

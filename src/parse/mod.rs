@@ -90,6 +90,17 @@ pub enum ReadOutcome {
     Ignored,
 }
 
+/// The format of the file at `path` from its first bytes, as detection would
+/// see it; `None` for anything unreadable or not a report.
+pub fn detect_file(path: &Path) -> Option<Format> {
+    let mut prefix = Vec::with_capacity(4096);
+    File::open(path).ok()?.take(SNIFF_BYTES as u64 + 1).read_to_end(&mut prefix).ok()?;
+    let complete = prefix.len() <= SNIFF_BYTES;
+    prefix.truncate(SNIFF_BYTES);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    detect(&Sniff::new(&prefix, complete, &name))
+}
+
 /// Read one file: detect, parse, hash. Problems with the content become
 /// observations on the returned evidence, never errors.
 pub fn read_file(path: &Path, explicit: bool, options: &ReadOptions) -> ReadOutcome {
