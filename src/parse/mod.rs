@@ -21,6 +21,7 @@ pub mod location;
 pub mod pi;
 mod sniff;
 pub mod tap;
+pub mod trx;
 #[cfg(test)]
 pub(crate) mod testing;
 mod truegreen_config;
