@@ -96,14 +96,20 @@ fn every_public_file_is_listed() {
 fn failures_carry_a_dotnet_test_replay() {
     let shown = public("liquid-nunit-adapter-net8.trx").display().to_string();
     let run = common::check(&[shown.as_str()]);
-    let replays: Vec<&str> =
-        run.verdict["artifacts"][0]["failures"].as_array().into_iter().flatten().filter_map(|f| f["replay"].as_str()).collect();
+    let replays: Vec<&str> = run.verdict["artifacts"][0]["failures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["replay"].as_str())
+        .collect();
     assert_eq!(replays.len(), 3, "{}", run.stdout);
     assert!(replays.iter().all(|r| r.starts_with("dotnet test --filter ")), "{replays:?}");
     // NUnit names a parameterized case with its arguments; vstest's filter needs
     // the parentheses escaped, the shell needs the backslashes quoted.
     assert!(
-        replays.contains(&r"dotnet test --filter 'FullyQualifiedName=SampleProject.NUnit.TestServiceTests.TestTheory\(False\)'"),
+        replays.contains(
+            &r"dotnet test --filter 'FullyQualifiedName=SampleProject.NUnit.TestServiceTests.TestTheory\(False\)'"
+        ),
         "{replays:?}"
     );
 }

@@ -21,10 +21,10 @@ pub mod location;
 pub mod pi;
 mod sniff;
 pub mod tap;
-pub mod trx;
 #[cfg(test)]
 pub(crate) mod testing;
 mod truegreen_config;
+pub mod trx;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

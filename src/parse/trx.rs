@@ -462,10 +462,7 @@ impl<'w> State<'w> {
                 "quot" => '"',
                 other => {
                     return Err(ParseError::new(
-                        format!(
-                            "unknown entity &{};: entities declared in a DOCTYPE are not expanded",
-                            short(other)
-                        ),
+                        format!("unknown entity &{};: entities declared in a DOCTYPE are not expanded", short(other)),
                         Position::offset(offset),
                     ));
                 }
@@ -664,7 +661,11 @@ impl<'w> State<'w> {
         if case_outcome.is_failure() && self.pending.len() < caps::FAILURES {
             let mut message = std::mem::take(&mut frame.message);
             if outcome != TrxOutcome::Failed {
-                message = format!("outcome {}{}{message}", outcome_label(outcome), if message.is_empty() { "" } else { ": " });
+                message = format!(
+                    "outcome {}{}{message}",
+                    outcome_label(outcome),
+                    if message.is_empty() { "" } else { ": " }
+                );
             }
             if !frame.stack_trace.is_empty() {
                 if !message.is_empty() {
@@ -683,7 +684,8 @@ impl<'w> State<'w> {
             // A pass, a skip, or a failure past what is kept (the evidence counts it
             // and reports what it dropped).
             let message = frame.message.as_str();
-            let mut case = Case::new(&frame.test_name, case_outcome).suite(&frame.test_id).at(Position::offset(frame.position));
+            let mut case =
+                Case::new(&frame.test_name, case_outcome).suite(&frame.test_id).at(Position::offset(frame.position));
             if case_outcome.is_failure() && !message.is_empty() {
                 case = case.message(message);
             }
@@ -821,9 +823,8 @@ impl<'w> State<'w> {
         for p in std::mem::take(&mut self.pending) {
             let names = self.names.get(&id_hash(&p.test_id));
             let class = names.and_then(|n| n.class.as_deref()).map(class_name);
-            let mut case = Case::new(&p.test_name, p.outcome.case_outcome())
-                .suite(&p.test_id)
-                .at(Position::offset(p.position));
+            let mut case =
+                Case::new(&p.test_name, p.outcome.case_outcome()).suite(&p.test_id).at(Position::offset(p.position));
             if !p.message.is_empty() {
                 case = case.message(&p.message);
                 // Windows paths (`C:\\src\\X.cs`) cannot be inside a Unix checkout.
@@ -883,7 +884,9 @@ fn pair_counters(ev: &mut Evidence, scope: &str, declared: &Declared, counts: &C
             continue;
         }
         if let Some((derived, evidence)) = counts.derived(field) {
-            ev.add_claim(Claim::count(scope, format!("Counters.{field}"), *value, derived, evidence).at(position.clone()));
+            ev.add_claim(
+                Claim::count(scope, format!("Counters.{field}"), *value, derived, evidence).at(position.clone()),
+            );
         }
     }
     // The counters whose rule no real file pins down one by one (timeout,
@@ -909,8 +912,19 @@ fn pair_counters(ev: &mut Evidence, scope: &str, declared: &Declared, counts: &C
 fn summary_status(raw: &str) -> Status {
     match raw {
         "Completed" | "Passed" | "Warning" => Status::Pass,
-        "Failed" | "Error" | "Min" | "Timeout" | "Aborted" | "Disconnected" | "PassedButRunAborted" | "Inconclusive"
-        | "NotRunnable" | "NotExecuted" | "InProgress" | "Pending" | "Max" => Status::Fail,
+        "Failed"
+        | "Error"
+        | "Min"
+        | "Timeout"
+        | "Aborted"
+        | "Disconnected"
+        | "PassedButRunAborted"
+        | "Inconclusive"
+        | "NotRunnable"
+        | "NotExecuted"
+        | "InProgress"
+        | "Pending"
+        | "Max" => Status::Fail,
         _ => Status::Unknown,
     }
 }
@@ -981,10 +995,8 @@ fn outcome_label(outcome: TrxOutcome) -> &'static str {
 fn read_counters(attrs: &Attrs<'_>, offset: u64) -> Result<Declared, String> {
     let mut values = Vec::with_capacity(attrs.list.len());
     for (key, value) in &attrs.list {
-        let n: u64 = value
-            .trim()
-            .parse()
-            .map_err(|_| format!("Counters {}=\"{}\" is not a count", short(key), short(value)))?;
+        let n: u64 =
+            value.trim().parse().map_err(|_| format!("Counters {}=\"{}\" is not a count", short(key), short(value)))?;
         let n = super::capped_count(n, key, Position::offset(offset)).map_err(|e| e.message)?;
         values.push(((*key).to_owned(), n));
     }

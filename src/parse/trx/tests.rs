@@ -2,7 +2,8 @@ use super::*;
 use crate::parse::testing::{detected, judge, read};
 
 const XUNIT: &str = include_str!("../../../tests/fixtures/trx/public/liquid-xunit-net8.trx");
-const DATA_DRIVEN: &str = include_str!("../../../tests/fixtures/trx/public/trx2junit-mstest-datadriven-innerresults.trx");
+const DATA_DRIVEN: &str =
+    include_str!("../../../tests/fixtures/trx/public/trx2junit-mstest-datadriven-innerresults.trx");
 const NO_OUTCOME: &str = include_str!("../../../tests/fixtures/trx/public/jenkins-mstest-summary-error-no-outcome.trx");
 const WARNING: &str = include_str!("../../../tests/fixtures/trx/public/trx2junit-mstest-warning.trx");
 const DATA_DRIVEN_2013: &str = include_str!("../../../tests/fixtures/trx/public/jenkins-mstest-datadriven-2013.trx");
@@ -165,8 +166,12 @@ fn a_definition_without_a_result_is_incomplete_in_either_layout() {
     let text = format!("{}{}", &XUNIT[..start], &XUNIT[end..]);
     let ev = read(Format::Trx, &text);
     assert_eq!(ev.tally.incomplete, 1, "definition and entry report it once");
-    assert!(ev.failures.iter().any(|f| f.name == "SampleProject.xUnit.TestServiceTests.PassingTest"
-        && f.outcome == CaseOutcome::Incomplete));
+    assert!(
+        ev.failures
+            .iter()
+            .any(|f| f.name == "SampleProject.xUnit.TestServiceTests.PassingTest"
+                && f.outcome == CaseOutcome::Incomplete)
+    );
     let (code, rules) = judge(ev, None);
     assert_eq!(code, 3, "{rules:?}");
     // mstest.exe layout: definitions first.
@@ -199,8 +204,7 @@ fn malformed_and_truncated_files_are_unparseable_with_a_position() {
         XUNIT.replace("This test will fail", "&bogus;"),
         format!("{XUNIT}<TestRun/>"),
         XUNIT.replacen("<Results>", "<Results></Results><Results>", 1),
-        "<TestRun xmlns=\"http://microsoft.com/schemas/VisualStudio/TeamTest/2010\">".to_owned()
-            + &"<a>".repeat(300),
+        "<TestRun xmlns=\"http://microsoft.com/schemas/VisualStudio/TeamTest/2010\">".to_owned() + &"<a>".repeat(300),
     ];
     for text in cases {
         let ev = read(Format::Trx, &text);
