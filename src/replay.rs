@@ -179,6 +179,26 @@ fn binary_path(binary: &str) -> String {
     if binary.contains('/') { binary.to_owned() } else { format!("./{binary}") }
 }
 
+/// Escape a value for a vstest `--filter` expression, where `\`, `(`, `)`,
+/// `&`, `|`, `=`, `!` and `~` are operators.
+fn vstest_filter_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if matches!(c, '\\' | '(' | ')' | '&' | '|' | '=' | '!' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `dotnet test` filtered to one test by its fully qualified name
+/// (`Namespace.Class.Method`), which vstest matches exactly.
+pub fn dotnet_test(fully_qualified_name: &str) -> String {
+    let filter = format!("FullyQualifiedName={}", vstest_filter_escape(fully_qualified_name));
+    format!("dotnet test --filter {}", shell_quote(&filter))
+}
+
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with
 /// `{name}`-style placeholders filled by shell-quoted values. Unknown
 /// placeholders are left as written so a typo is visible in the output.

@@ -66,6 +66,9 @@ macro_rules! format_table {
                 PiSuiteClassification "pi-suite-classification" Standing ["toml"] "pi_agent_rust `suite_classification.toml` (waivers and quarantine).";
                 PiEnvironment "pi-environment" RunRecord ["json"] "pi_agent_rust `environment.json`: provenance only (commit, correlation id).";
             }
+            trx detect {
+                Trx "trx" Results ["trx"] "Visual Studio TRX (`dotnet test --logger trx`, vstest.console, mstest.exe; MSTest, xUnit.net and NUnit adapters).";
+            }
             junit detect {
                 Junit "junit" Results ["xml"] "JUnit XML in every common dialect (Surefire, pytest, jest, nextest, go, mocha, node, PHPUnit, bats, ...).";
             }

@@ -27,6 +27,7 @@ pub mod tap;
 #[cfg(test)]
 pub(crate) mod testing;
 mod truegreen_config;
+pub mod trx;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
