@@ -31,7 +31,14 @@ pub enum Observation {
     /// and never reported an end, a summary with no terminal event.
     Truncated { detail: String, position: Position },
     /// The same case reported more than once with different outcomes.
-    ConflictingDuplicate { name: String, outcomes: Vec<CaseOutcome> },
+    ConflictingDuplicate {
+        name: String,
+        outcomes: Vec<CaseOutcome>,
+        /// The case identity while `name` is only its key: no failure record
+        /// named it, and no naming read has yet (see `Evidence::set_case_names`).
+        #[serde(skip)]
+        unnamed: Option<u64>,
+    },
     /// A triage diff's status next to the regressions it lists.
     TriageStatus {
         claimed_raw: String,

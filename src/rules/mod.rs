@@ -49,6 +49,7 @@ mod waived_failure;
 mod waiver;
 mod waiver_unbacked;
 
+pub use cross_report_conflict::CrossConflicts;
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
@@ -120,6 +121,9 @@ pub struct RuleContext<'a> {
     pub artifacts: &'a [Evidence],
     pub discovery_issues: &'a [DiscoveryIssue],
     pub policy: &'a Policy,
+    /// The cases two artifacts disagree about, when the caller found them
+    /// already (the engine does, to name them); TG305 finds them otherwise.
+    pub cross_conflicts: Option<&'a CrossConflicts>,
 }
 
 impl<'a> RuleContext<'a> {
