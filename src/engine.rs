@@ -7,7 +7,7 @@ use crate::config::{Floor, LoadedConfig};
 use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
-use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, RuleContext, SuitePolicy};
+use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, ReusedReports, RuleContext, SuitePolicy};
 use crate::verdict::{self, RunContext, Verdict};
 
 /// Everything `check` needs, already resolved from flags, config and environment.
@@ -32,6 +32,9 @@ pub struct CheckRequest {
     pub read_as: Vec<(PathBuf, Format)>,
     /// Where symbolic links may lead (`--follow-symlinks`, the workspace).
     pub symlinks: SymlinkPolicy,
+    /// Reports accepted as reused from an earlier run (`--accept-reused`),
+    /// beyond the configuration's `reused-reports`.
+    pub accept_reused: Vec<String>,
 }
 
 impl CheckRequest {
@@ -48,6 +51,7 @@ impl CheckRequest {
             suite: None,
             read_as: Vec::new(),
             symlinks: SymlinkPolicy::default(),
+            accept_reused: Vec::new(),
         }
     }
 }
@@ -74,6 +78,23 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(options: &'a ReadOptions) -> Self {
         Self { options, artifacts: Vec::new(), ignored: Vec::new(), seen: HashMap::new() }
+    }
+
+    /// The paths of the artifacts already read that `pattern` (a file, directory
+    /// or glob) leads to. Reads nothing new.
+    fn already_read(&self, pattern: &str, links: &SymlinkPolicy) -> Vec<String> {
+        let found = discover::discover_with(&[pattern.to_owned()], links);
+        let mut paths = Vec::new();
+        for candidate in &found.candidates {
+            let key = std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
+            if let Some(Some(index)) = self.seen.get(&key) {
+                let path = self.path_of(*index);
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+        }
+        paths
     }
 
     /// Read `path` unless it was read already; the artifact's index if it is a report.
@@ -263,6 +284,18 @@ pub fn check(request: &CheckRequest) -> Verdict {
         }
         apply_config(loaded, &mut reader.artifacts, policy.today);
         reader.artifacts.push(loaded.evidence(policy.today, request.read.limits));
+    }
+
+    // Reused reports: only those read already (acceptance never adds a report).
+    let configured_reuse = config.map(|c| c.reused_reports.as_slice()).unwrap_or_default();
+    let declared_reuse = request
+        .accept_reused
+        .iter()
+        .map(|pattern| (pattern.clone(), "--accept-reused", None))
+        .chain(configured_reuse.iter().map(|r| (r.pattern.clone(), "reused-reports", Some(r.reason.clone()))));
+    for (pattern, origin, reason) in declared_reuse {
+        let matched = reader.already_read(&pattern, &request.symlinks);
+        policy.run.reused.push(ReusedReports { pattern, origin: origin.to_owned(), reason, matched });
     }
 
     let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };

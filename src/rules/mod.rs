@@ -53,7 +53,9 @@ pub use cross_report_conflict::CrossConflicts;
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
-pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, RunRequirements, SuitePolicy};
+pub use run_policy::{
+    ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunRequirements, SuitePolicy,
+};
 
 use chrono::NaiveDate;
 
