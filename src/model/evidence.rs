@@ -277,6 +277,7 @@ impl Evidence {
             Observation::Unparseable { message: text, .. }
             | Observation::Truncated { detail: text, .. }
             | Observation::ProtocolViolation { detail: text, .. }
+            | Observation::SetAside { detail: text, .. }
             | Observation::UnknownFormat { detail: text }
                 if text.len() > max =>
             {

@@ -26,6 +26,7 @@ mod provenance;
 mod provenance_disagreement;
 mod run_id_mismatch;
 mod schema_violation;
+mod set_aside;
 mod stale_report;
 mod stale_timestamp;
 mod status_claims;
@@ -204,6 +205,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &waived_failure::WaivedFailure,
     &unused_waiver::UnusedWaiver,
     &advisory_failure::AdvisoryFailure,
+    &set_aside::SetAside,
 ];
 
 /// Look a rule up by code (`TG101`) or name (`claim-false-green`), case-insensitively.
