@@ -66,6 +66,14 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quarantine: Vec<WaiverConfig>,
 
+    /// Reports a build legitimately restores from an earlier run (Gradle's
+    /// up-to-date checks and build cache restore `build/test-results`): a report
+    /// matching one of these patterns that is older than the run (TG301, TG304)
+    /// is a warning naming the pattern, not a discrepancy. `--accept-reused`
+    /// adds patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reused_reports: Vec<ReusedReportsConfig>,
+
     /// Replay command templates by format id, e.g. `junit: "make test T={name}"`.
     /// Placeholders: `{name}`, `{suite}`, `{file}`, `{line}`, `{artifact}`; each
     /// value is shell-quoted.
@@ -92,6 +100,16 @@ pub struct SuiteConfig {
     /// when it exits 0.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_empty: bool,
+}
+
+/// Reports accepted as reused from an earlier run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReusedReportsConfig {
+    /// The reports: files, directories or globs, as for `expect`.
+    pub pattern: String,
+    /// Why reports older than the run are expected there (e.g. "Gradle build cache").
+    pub reason: String,
 }
 
 /// `floor: 120` or `floor: {percent: 90, baseline: verdict.json}`.
@@ -314,6 +332,14 @@ impl Config {
         }
         if self.expect.iter().any(|r| r.trim().is_empty()) {
             return Err("expect: a report path must not be empty".to_owned());
+        }
+        for (i, reused) in self.reused_reports.iter().enumerate() {
+            if reused.pattern.trim().is_empty() {
+                return Err(format!("reused-reports[{i}].pattern must not be empty"));
+            }
+            if reused.reason.trim().is_empty() {
+                return Err(format!("reused-reports[{i}].reason must say why reports there may be reused"));
+            }
         }
         for key in self.replay.keys() {
             if !replayable().any(|f| f.id() == key) {
@@ -552,6 +578,21 @@ replay:
         assert!(err.contains("expires"), "{err}");
         let err = parse("floor: {percent: 0, baseline: b.json}\n").err().unwrap_or_default();
         assert!(err.contains("floor.percent"), "{err}");
+    }
+
+    #[test]
+    fn reused_reports_need_a_pattern_and_a_reason() -> Result<(), String> {
+        let config = parse("reused-reports:\n  - pattern: build/test-results\n    reason: Gradle build cache\n")?;
+        let expected =
+            ReusedReportsConfig { pattern: "build/test-results".into(), reason: "Gradle build cache".into() };
+        assert_eq!(config.reused_reports, [expected]);
+        let err = parse("reused-reports:\n  - pattern: build/test-results\n").err().unwrap_or_default();
+        assert!(err.contains("missing field `reason`"), "{err}");
+        let err = parse("reused-reports:\n  - pattern: build\n    reason: \" \"\n").err().unwrap_or_default();
+        assert_eq!(err, "reused-reports[0].reason must say why reports there may be reused");
+        let err = parse("reused-reports:\n  - pattern: \"\"\n    reason: cache\n").err().unwrap_or_default();
+        assert_eq!(err, "reused-reports[0].pattern must not be empty");
+        Ok(())
     }
 
     #[test]

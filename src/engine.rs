@@ -7,7 +7,7 @@ use crate::config::{Floor, LoadedConfig};
 use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
-use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, RuleContext, SuitePolicy};
+use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, ReusedReports, RuleContext, SuitePolicy};
 use crate::verdict::{self, RunContext, Verdict};
 
 /// Everything `check` needs, already resolved from flags, config and environment.
@@ -32,6 +32,9 @@ pub struct CheckRequest {
     pub read_as: Vec<(PathBuf, Format)>,
     /// Where symbolic links may lead (`--follow-symlinks`, the workspace).
     pub symlinks: SymlinkPolicy,
+    /// Reports accepted as reused from an earlier run (`--accept-reused`),
+    /// beyond the configuration's `reused-reports`.
+    pub accept_reused: Vec<String>,
 }
 
 impl CheckRequest {
@@ -48,6 +51,7 @@ impl CheckRequest {
             suite: None,
             read_as: Vec::new(),
             symlinks: SymlinkPolicy::default(),
+            accept_reused: Vec::new(),
         }
     }
 }
@@ -74,6 +78,23 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(options: &'a ReadOptions) -> Self {
         Self { options, artifacts: Vec::new(), ignored: Vec::new(), seen: HashMap::new() }
+    }
+
+    /// The paths of the artifacts already read that `pattern` (a file, directory
+    /// or glob) leads to. Reads nothing new.
+    fn already_read(&self, pattern: &str, links: &SymlinkPolicy) -> Vec<String> {
+        let found = discover::discover_with(&[pattern.to_owned()], links);
+        let mut paths = Vec::new();
+        for candidate in &found.candidates {
+            let key = std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
+            if let Some(Some(index)) = self.seen.get(&key) {
+                let path = self.path_of(*index);
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+        }
+        paths
     }
 
     /// Read `path` unless it was read already; the artifact's index if it is a report.
@@ -132,11 +153,63 @@ fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolic
     issues
 }
 
-/// Judge collected evidence.
+/// Judge collected evidence. A case in conflict that only a key stands for
+/// (see [`name_conflicting_cases`]) stays named by its key: the artifacts may
+/// not be files. [`check`] names them.
 pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verdict {
-    let cx = RuleContext { artifacts: &collected.artifacts, discovery_issues: &collected.issues, policy };
+    judge_with(collected, None, policy, context)
+}
+
+/// [`judge`], naming cases in conflict by reading their files again with
+/// `reread` when it is given.
+fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &Policy, context: RunContext) -> Verdict {
+    let cross = rules::CrossConflicts::find(&collected.artifacts);
+    name_conflicting_cases(&mut collected.artifacts, &cross, reread);
+    let cx = RuleContext {
+        artifacts: &collected.artifacts,
+        discovery_issues: &collected.issues,
+        policy,
+        cross_conflicts: Some(&cross),
+    };
     let findings = rules::run_all(&cx);
     verdict::decide(collected.artifacts, findings, collected.ignored, context)
+}
+
+/// The most cases in conflict one artifact's second read looks for: each name
+/// kept costs up to `--max-message-bytes`.
+const NAMES_PER_ARTIFACT: usize = 1_000;
+
+/// Name the cases that conflict (TG106 within an artifact, TG305 across two)
+/// but that only an 8-byte key stands for: a reader keeps no name for a case
+/// that passed or was skipped. Each artifact holding such a case is read a
+/// second time for those names alone, if its bytes are still those judged
+/// (same sha256). The findings are the same whether or not a name is found;
+/// a name not found shows as the key with the reason.
+fn name_conflicting_cases(artifacts: &mut [Evidence], cross: &rules::CrossConflicts, reread: Option<&ReadOptions>) {
+    let mut wanted: Vec<Vec<u64>> = artifacts.iter().map(|ev| ev.unnamed_duplicates().collect()).collect();
+    for (index, identity) in cross.unnamed(artifacts) {
+        wanted[index].push(identity);
+    }
+    for (ev, mut wanted) in artifacts.iter_mut().zip(wanted) {
+        if wanted.is_empty() {
+            continue;
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let dropped = wanted.len().saturating_sub(NAMES_PER_ARTIFACT);
+        wanted.truncate(NAMES_PER_ARTIFACT);
+        let (names, mut note) = match reread {
+            Some(options) => match parse::read_names(&ev.info, options, wanted) {
+                Ok(names) => (names, None),
+                Err(why) => (Vec::new(), Some(format!("name not found: {why}"))),
+            },
+            None => (Vec::new(), Some("name not kept".to_owned())),
+        };
+        if dropped > 0 && note.is_none() {
+            note = Some(format!("name not looked up: only {NAMES_PER_ARTIFACT} names are read again per report"));
+        }
+        ev.set_case_names(names, note);
+    }
 }
 
 /// Run `check` end to end.
@@ -213,8 +286,20 @@ pub fn check(request: &CheckRequest) -> Verdict {
         reader.artifacts.push(loaded.evidence(policy.today, request.read.limits));
     }
 
+    // Reused reports: only those read already (acceptance never adds a report).
+    let configured_reuse = config.map(|c| c.reused_reports.as_slice()).unwrap_or_default();
+    let declared_reuse = request
+        .accept_reused
+        .iter()
+        .map(|pattern| (pattern.clone(), "--accept-reused", None))
+        .chain(configured_reuse.iter().map(|r| (r.pattern.clone(), "reused-reports", Some(r.reason.clone()))));
+    for (pattern, origin, reason) in declared_reuse {
+        let matched = reader.already_read(&pattern, &request.symlinks);
+        policy.run.reused.push(ReusedReports { pattern, origin: origin.to_owned(), reason, matched });
+    }
+
     let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };
-    judge(collected, &policy, request.context.clone())
+    judge_with(collected, Some(&request.read), &policy, request.context.clone())
 }
 
 /// Read the ledger, then every report its records list. A record's report paths
@@ -357,4 +442,78 @@ pub fn check_bytes(
         ReadOutcome::Ignored => Vec::new(),
     };
     judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy, context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Observation, case_identity};
+
+    /// A CTRF report in which one test passed and was skipped: the name of
+    /// that conflict is not in any failure record.
+    const REPORT: &str = r#"{"results": {"tool": {"name": "pytest"},
+        "summary": {"tests": 2, "passed": 1, "failed": 0, "skipped": 1, "pending": 0, "other": 0},
+        "tests": [{"name": "test_pass", "status": "passed", "duration": 1},
+                  {"name": "test_pass", "status": "skipped", "duration": 0}]}}"#;
+
+    fn duplicate_names(ev: &Evidence) -> Vec<String> {
+        ev.observations
+            .iter()
+            .filter_map(|o| match o {
+                Observation::ConflictingDuplicate { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn read(path: &Path) -> Vec<Evidence> {
+        collect(&[path.display().to_string()], &ReadOptions::default()).artifacts
+    }
+
+    #[test]
+    fn a_conflict_known_by_its_key_is_named_by_reading_the_report_again() -> Result<(), std::io::Error> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("ctrf.json");
+        std::fs::write(&path, REPORT)?;
+        let mut artifacts = read(&path);
+        let key = format!("case #{:x}", case_identity(None, "test_pass"));
+        assert_eq!(duplicate_names(&artifacts[0]), [key]);
+        name_conflicting_cases(&mut artifacts, &rules::CrossConflicts::default(), Some(&ReadOptions::default()));
+        assert_eq!(duplicate_names(&artifacts[0]), ["test_pass"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_report_changed_or_gone_keeps_the_key_and_says_why() -> Result<(), std::io::Error> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("ctrf.json");
+        std::fs::write(&path, REPORT)?;
+        let key = format!("case #{:x}", case_identity(None, "test_pass"));
+        let none = rules::CrossConflicts::default();
+
+        let mut artifacts = read(&path);
+        std::fs::write(&path, REPORT.replace("test_pass", "test_other"))?;
+        name_conflicting_cases(&mut artifacts, &none, Some(&ReadOptions::default()));
+        assert_eq!(
+            duplicate_names(&artifacts[0]),
+            [format!("{key} (name not found: the report changed after it was read)")]
+        );
+
+        std::fs::write(&path, REPORT)?;
+        let mut artifacts = read(&path);
+        std::fs::remove_file(&path)?;
+        name_conflicting_cases(&mut artifacts, &none, Some(&ReadOptions::default()));
+        let names = duplicate_names(&artifacts[0]);
+        assert!(
+            names[0].starts_with(&format!("{key} (name not found: the report cannot be read again: ")),
+            "{names:?}"
+        );
+
+        // Without a file to read again (`judge`), the key stays, and says so.
+        std::fs::write(&path, REPORT)?;
+        let mut artifacts = read(&path);
+        name_conflicting_cases(&mut artifacts, &none, None);
+        assert_eq!(duplicate_names(&artifacts[0]), [format!("{key} (name not kept)")]);
+        Ok(())
+    }
 }

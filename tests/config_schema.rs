@@ -22,7 +22,17 @@ fn committed_schema_is_current() -> Result<(), Box<dyn std::error::Error>> {
 fn the_schema_rejects_unknown_keys_and_knows_every_section() -> Result<(), Box<dyn std::error::Error>> {
     let schema: serde_json::Value = serde_json::from_str(&truegreen::config::json_schema())?;
     assert_eq!(schema["additionalProperties"], false);
-    for key in ["min-tests", "max-waiver-days", "expect", "suites", "floor", "waivers", "quarantine", "replay"] {
+    for key in [
+        "min-tests",
+        "max-waiver-days",
+        "expect",
+        "suites",
+        "floor",
+        "waivers",
+        "quarantine",
+        "reused-reports",
+        "replay",
+    ] {
         assert!(schema["properties"][key].is_object(), "{key} missing from the schema");
     }
     assert_eq!(schema["properties"]["replay"]["additionalProperties"], false);

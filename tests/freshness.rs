@@ -102,3 +102,64 @@ fn artifacts_that_disagree_on_the_commit_are_reported_without_a_reference() -> T
     assert_eq!(code, Some(3));
     Ok(())
 }
+
+#[test]
+fn reports_accepted_as_reused_are_warnings_and_the_default_stays_strict() -> TestResult {
+    // A real passing GoogleTest report where Gradle's build cache would leave one:
+    // written two hours before the run, and generated (its timestamp) before it
+    // too, which TG304 judges where the JUnit reader records it.
+    let dir = tempfile::tempdir()?;
+    let results = dir.path().join("build/test-results/test");
+    std::fs::create_dir_all(&results)?;
+    let report = results.join("TEST-pass.xml");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit/googletest/pass.xml");
+    std::fs::copy(fixture, &report)?;
+    common::age(&report, 2 * common::HOUR)?;
+    let since = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let severities = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = ["TG301", "TG304"]
+            .iter()
+            .flat_map(|rule| findings(doc, rule))
+            .map(|f| (f["rule"].as_str().unwrap_or("").to_owned(), f["severity"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        found.sort();
+        found
+    };
+    let base = ["--commit", "", "--since", since.as_str(), "build/test-results"];
+
+    let (code, doc) = check(dir.path(), &[], &base)?;
+    assert_eq!(code, Some(3));
+    let stale = severities(&doc);
+    assert_eq!(stale[0], ("TG301".into(), "discrepancy".into()));
+    assert!(stale.iter().all(|(_, severity)| severity == "discrepancy"), "{stale:?}");
+
+    let flag = [&base[..], &["--accept-reused", "build/test-results/**/*.xml"]].concat();
+    let (code, doc) = check(dir.path(), &[], &flag)?;
+    assert_eq!(code, Some(0), "{doc:#}");
+    let accepted = severities(&doc);
+    assert_eq!(accepted.len(), stale.len());
+    assert!(accepted.iter().all(|(_, severity)| severity == "warning"), "{accepted:?}");
+    let message = findings(&doc, "TG301")[0]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        message
+            .ends_with(r#": older than the run, accepted as reused by --accept-reused "build/test-results/**/*.xml""#),
+        "{message}"
+    );
+
+    // The same from the configuration, with its reason; a pattern matching
+    // another directory accepts nothing.
+    std::fs::write(
+        dir.path().join(".truegreen.yml"),
+        "reused-reports:\n  - pattern: \"build/test-results/**/*.xml\"\n    reason: Gradle build cache\n",
+    )?;
+    let (code, doc) = check(dir.path(), &[], &base)?;
+    assert_eq!(code, Some(0), "{doc:#}");
+    let message = findings(&doc, "TG301")[0]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.ends_with(r#"reused-reports "build/test-results/**/*.xml" (Gradle build cache)"#), "{message}");
+    std::fs::write(
+        dir.path().join(".truegreen.yml"),
+        "reused-reports:\n  - pattern: \"build/other/**/*.xml\"\n    reason: Gradle build cache\n",
+    )?;
+    assert_eq!(check(dir.path(), &[], &base)?.0, Some(3));
+    Ok(())
+}

@@ -55,6 +55,12 @@ pub struct CheckOptions {
     #[arg(long = "expect", value_name = "PATTERN")]
     pub expect: Vec<String>,
 
+    /// Reports the build may restore from an earlier run, e.g. Gradle's up-to-date or
+    /// build-cache test tasks: file, directory or glob (repeatable). Older than the run,
+    /// they are a warning naming the pattern instead of a discrepancy (TG301, TG304).
+    #[arg(long = "accept-reused", value_name = "PATTERN")]
+    pub accept_reused: Vec<String>,
+
     /// Configuration file. Default: .truegreen.yml in the working directory, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -205,6 +211,7 @@ impl CheckOptions {
             follow: self.follow_symlinks,
         };
         request.expect = self.expect.clone();
+        request.accept_reused = self.accept_reused.clone();
         request.config = config;
         request
     }

@@ -117,6 +117,25 @@ pub struct Evidence {
     /// What did not fit under [`caps`], reported at [`Evidence::finish`].
     #[serde(skip)]
     dropped: Dropped,
+    /// Names of cases in conflict that no failure record names (a case that
+    /// passed or was skipped keeps only its key), found by a second, targeted
+    /// read of the artifact ([`Evidence::set_case_names`]), sorted by identity.
+    #[serde(skip)]
+    case_names: Vec<(u64, String)>,
+    /// Why a name could not be found again (the file changed or is gone), shown
+    /// next to the key that stands in for it.
+    #[serde(skip)]
+    naming_note: Option<String>,
+    /// Set only on the evidence of a naming read ([`Evidence::for_naming`]).
+    #[serde(skip)]
+    naming: Option<Box<Naming>>,
+}
+
+/// A naming read: the identities wanted, sorted, and the first name met for each.
+#[derive(Clone, Debug)]
+struct Naming {
+    wanted: Vec<u64>,
+    found: Vec<Option<String>>,
 }
 
 /// Counts of what was not kept, per cap.
@@ -142,7 +161,28 @@ impl Evidence {
             keys: Vec::new(),
             finished_keys: Vec::new(),
             dropped: Dropped::default(),
+            case_names: Vec::new(),
+            naming_note: None,
+            naming: None,
         }
+    }
+
+    /// Evidence for a second read of an artifact that only looks for the names
+    /// of the case identities in `wanted` ([`case_identity`]): it keeps no keys
+    /// and no failure records, so the read costs no memory per case. The rest
+    /// (tally, claims, observations) is kept as usual, bounded by [`caps`], so
+    /// that a reader consulting it behaves as on the first read.
+    pub fn for_naming(info: ArtifactInfo, limits: EvidenceLimits, mut wanted: Vec<u64>) -> Self {
+        wanted.sort_unstable();
+        wanted.dedup();
+        let found = vec![None; wanted.len()];
+        Self { naming: Some(Box::new(Naming { wanted, found })), ..Self::new(info, limits) }
+    }
+
+    /// The names a naming read found, by identity, sorted.
+    pub fn found_names(self) -> Vec<(u64, String)> {
+        let Some(naming) = self.naming else { return Vec::new() };
+        naming.wanted.into_iter().zip(naming.found).filter_map(|(id, name)| Some((id, name?))).collect()
     }
 
     pub fn format(&self) -> Option<Format> {
@@ -171,6 +211,14 @@ impl Evidence {
 
     fn add_cases(&mut self, case: Case<'_>, count: u64) {
         self.tally.record(case.outcome, case.blocking, count);
+        if let Some(naming) = &mut self.naming {
+            let identity = case_identity(case.suite, case.name);
+            if let Ok(at) = naming.wanted.binary_search(&identity) {
+                let max = self.limits.max_message_bytes;
+                naming.found[at].get_or_insert_with(|| cap_message(&qualified_name(case.suite, case.name), max));
+            }
+            return;
+        }
         if (self.keys.len() as u64) < caps::CASES {
             self.keys.push(case_key(case.suite, case.name, case.outcome));
         } else {
@@ -203,6 +251,11 @@ impl Evidence {
     /// can compute the keys elsewhere (another thread) and hand them over here.
     pub fn add_passed(&mut self, keys: &[PassedKey]) {
         self.tally.passed += keys.len() as u64;
+        // A name is never learnt from a key; a conflict always has a side that
+        // is not a plain pass, which a reader records with its name.
+        if self.naming.is_some() {
+            return;
+        }
         let room = usize::try_from(caps::CASES.saturating_sub(self.keys.len() as u64)).unwrap_or(usize::MAX);
         let kept = keys.len().min(room);
         self.keys.extend(keys[..kept].iter().map(|k| k.0));
@@ -224,6 +277,7 @@ impl Evidence {
             Observation::Unparseable { message: text, .. }
             | Observation::Truncated { detail: text, .. }
             | Observation::ProtocolViolation { detail: text, .. }
+            | Observation::SetAside { detail: text, .. }
             | Observation::UnknownFormat { detail: text }
                 if text.len() > max =>
             {
@@ -308,8 +362,12 @@ impl Evidence {
                 }
             }
             for ((identity, outcomes), name) in conflicts.into_iter().zip(names) {
-                let name = name.unwrap_or_else(|| format!("case #{identity:x}"));
-                self.observe(Observation::ConflictingDuplicate { name, outcomes });
+                // Unnamed until a naming read finds the name ([`Evidence::set_case_names`]).
+                let (name, unnamed) = match name {
+                    Some(name) => (name, None),
+                    None => (key_name(identity), Some(identity)),
+                };
+                self.observe(Observation::ConflictingDuplicate { name, outcomes, unnamed });
             }
         }
         self.report_dropped();
@@ -341,6 +399,51 @@ impl Evidence {
     /// The outcome a compact key records.
     pub fn key_outcome(key: u64) -> CaseOutcome {
         outcome_from_bits(key & 7)
+    }
+
+    /// The identities of the conflicting duplicates still named by their key.
+    pub fn unnamed_duplicates(&self) -> impl Iterator<Item = u64> + '_ {
+        self.observations.iter().filter_map(|o| match o {
+            Observation::ConflictingDuplicate { unnamed, .. } => *unnamed,
+            _ => None,
+        })
+    }
+
+    /// Record what a naming read found (`names`, by identity), or why it found
+    /// nothing (`note`), and name the conflicting duplicates with it. A name not
+    /// found stays the key, followed by the note.
+    pub fn set_case_names(&mut self, mut names: Vec<(u64, String)>, note: Option<String>) {
+        names.sort_unstable_by_key(|(identity, _)| *identity);
+        self.case_names = names;
+        self.naming_note = note;
+        let mut observations = std::mem::take(&mut self.observations);
+        for obs in &mut observations {
+            if let Observation::ConflictingDuplicate { name, unnamed, .. } = obs
+                && let Some(identity) = *unnamed
+            {
+                *name = self.case_name(identity).unwrap_or_else(|| self.unnamed_case(identity));
+                *unnamed = None;
+            }
+        }
+        self.observations = observations;
+    }
+
+    /// The name of the case with this identity, from its failure record or a
+    /// naming read, as the report spells it (`suite::name`).
+    pub fn case_name(&self, identity: u64) -> Option<String> {
+        if let Some(f) = self.failure_by_identity(identity) {
+            return Some(qualified_name(f.suite.as_deref(), &f.name));
+        }
+        let at = self.case_names.binary_search_by_key(&identity, |(id, _)| *id).ok()?;
+        Some(self.case_names[at].1.clone())
+    }
+
+    /// What stands for a case whose name was not found: its key, and why.
+    pub fn unnamed_case(&self, identity: u64) -> String {
+        match &self.naming_note {
+            Some(note) => format!("{} ({note})", key_name(identity)),
+            None => key_name(identity),
+        }
     }
 
     /// The failure record (failing or flaky case) with this identity, if any.
@@ -442,6 +545,11 @@ pub fn case_identity(suite: Option<&str>, name: &str) -> u64 {
     case_key(suite, name, CaseOutcome::Passed) >> 3
 }
 
+/// How a case is named when only its identity is known.
+pub fn key_name(identity: u64) -> String {
+    format!("case #{identity:x}")
+}
+
 /// `suite::name`, or just `name` when there is no suite.
 pub fn qualified_name(suite: Option<&str>, name: &str) -> String {
     match suite {
@@ -513,9 +621,51 @@ mod tests {
             ev.observations,
             vec![Observation::ConflictingDuplicate {
                 name: "s::t1".into(),
-                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
+                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed],
+                unnamed: None,
             }]
         );
+    }
+
+    #[test]
+    fn a_naming_read_finds_only_the_names_wanted_and_keeps_no_cases() {
+        let info = ArtifactInfo { path: "x".into(), format: None, sha256: None, size: 0, modified: None };
+        let wanted = vec![case_identity(Some("s"), "t1"), case_identity(Some("s"), "gone")];
+        let mut ev = Evidence::for_naming(info, EvidenceLimits::default(), wanted);
+        ev.add_passed(&[PassedKey::new(Some("s"), "t1")]);
+        ev.add_case(Case::new("t1", CaseOutcome::Skipped).suite("s"));
+        ev.add_case(Case::new("t2", CaseOutcome::Failed).suite("s"));
+        assert!(ev.failures.is_empty() && ev.keys.is_empty());
+        assert_eq!(ev.found_names(), [(case_identity(Some("s"), "t1"), "s::t1".to_owned())]);
+    }
+
+    #[test]
+    fn names_found_later_replace_the_keys_of_conflicting_duplicates() {
+        let mut ev = evidence();
+        ev.add_case(Case::new("t1", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("t1", CaseOutcome::Skipped).suite("s"));
+        ev.add_case(Case::new("t2", CaseOutcome::Passed).suite("s"));
+        ev.add_case(Case::new("t2", CaseOutcome::Skipped).suite("s"));
+        ev.finish();
+        let (t1, t2) = (case_identity(Some("s"), "t1"), case_identity(Some("s"), "t2"));
+        let mut unnamed: Vec<u64> = ev.unnamed_duplicates().collect();
+        unnamed.sort_unstable();
+        let mut expected = vec![t1, t2];
+        expected.sort_unstable();
+        assert_eq!(unnamed, expected);
+        ev.set_case_names(vec![(t1, "s::t1".into())], Some("why".into()));
+        let names: Vec<&str> = ev
+            .observations
+            .iter()
+            .filter_map(|o| match o {
+                Observation::ConflictingDuplicate { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(names.contains(&"s::t1"), "{names:?}");
+        assert!(names.contains(&format!("case #{t2:x} (why)").as_str()), "{names:?}");
+        assert_eq!(ev.unnamed_duplicates().count(), 0);
+        assert_eq!(ev.case_name(t1).as_deref(), Some("s::t1"));
     }
 
     #[test]
@@ -551,7 +701,8 @@ mod tests {
             ev.observations,
             vec![Observation::ConflictingDuplicate {
                 name: "s::t1".into(),
-                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed]
+                outcomes: vec![CaseOutcome::Passed, CaseOutcome::Failed],
+                unnamed: None,
             }]
         );
     }

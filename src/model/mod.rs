@@ -19,7 +19,7 @@ pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{
     ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
-    qualified_name,
+    key_name, qualified_name,
 };
 pub(crate) use format::format_table;
 pub use format::{Format, Role};

@@ -31,7 +31,14 @@ pub enum Observation {
     /// and never reported an end, a summary with no terminal event.
     Truncated { detail: String, position: Position },
     /// The same case reported more than once with different outcomes.
-    ConflictingDuplicate { name: String, outcomes: Vec<CaseOutcome> },
+    ConflictingDuplicate {
+        name: String,
+        outcomes: Vec<CaseOutcome>,
+        /// The case identity while `name` is only its key: no failure record
+        /// named it, and no naming read has yet (see `Evidence::set_case_names`).
+        #[serde(skip)]
+        unnamed: Option<u64>,
+    },
     /// A triage diff's status next to the regressions it lists.
     TriageStatus {
         claimed_raw: String,
@@ -74,6 +81,11 @@ pub enum Observation {
     /// ambiguous: a TAP stream without a plan or with a bail-out, a CTRF document
     /// that fails its schema.
     ProtocolViolation { violation: Violation, detail: String, position: Position },
+    /// Something that reads as a test result and is not one, kept out of the
+    /// results: go 1.19's test2json turns a `--- FAIL: TestX` line that a test
+    /// prints into a `fail` event for a test that never started. A warning that
+    /// names the line; a genuine result is never set aside this way.
+    SetAside { detail: String, position: Position },
     /// One suite run recorded in a ledger by `truegreen run --ledger`: a fact about
     /// a process (its exit, its timing, what it wrote), not about any report.
     SuiteRun(SuiteRun),

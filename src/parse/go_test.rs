@@ -151,7 +151,17 @@ struct Package {
     output: CappedText,
     /// The package's final event was read.
     done: bool,
+    /// The test that output is going to: the last one to start, continue or
+    /// print. Output that names a test that is not running goes to it.
+    current: Option<String>,
+    /// `fail` events set aside as not results (see [`State::set_aside`]): how
+    /// many, and the first few names, for the message if the package fails.
+    set_aside_failures: u64,
+    set_aside_names: Vec<String>,
 }
+
+/// Names of set-aside `fail` events kept per package for its failure message.
+const SET_ASIDE_NAMES: usize = 10;
 
 #[derive(Default)]
 struct State {
@@ -260,6 +270,7 @@ impl State {
                 if let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.children += 1;
                 }
+                package.current = Some(test.clone());
                 let new = package
                     .running
                     .insert(
@@ -275,26 +286,33 @@ impl State {
                 self.runs_started += u64::from(new);
                 self.over_bounds |= self.runs_started > MAX_TRACKED as u64;
             }
+            "cont" if package.running.contains_key(&test) => package.current = Some(test),
             "output" => {
-                if let (Some(run), Some(output)) = (package.running.get_mut(&test), output) {
+                let Some(output) = output else { return };
+                if let Some(run) = package.running.get_mut(&test) {
                     run.output.push_text(&output, MAX_OUTPUT_BYTES);
+                    if package.current.as_deref() != Some(test.as_str()) {
+                        package.current = Some(test);
+                    }
+                } else if let Some(run) = package.current.as_ref().and_then(|c| package.running.get_mut(c)) {
+                    // go 1.19 names a test that a printed framing line named.
+                    run.output.push_text(&output, MAX_OUTPUT_BYTES);
+                } else {
+                    // No test running: the package's, shown if the package fails.
+                    package.output.push_text(&output, MAX_OUTPUT_BYTES);
                 }
             }
             "pass" | "fail" | "skip" => {
-                let run = package.running.remove(&test);
-                let tracked = run.is_some();
-                let run = run.unwrap_or(TestRun {
-                    position: position.clone(),
-                    output: CappedText::new(),
-                    children: 0,
-                    child_failed: false,
-                });
+                let Some(run) = package.running.remove(&test) else {
+                    set_aside(package_name, package, &test, action, position, ev);
+                    return;
+                };
                 let failed_here =
                     finish_test(PackageScope::new(package_name, &workspace), package, &test, action, run, position, ev);
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
                     parent.child_failed = true;
                 }
-                self.runs_started -= u64::from(tracked);
+                self.runs_started -= 1;
             }
             _ => {}
         }
@@ -329,7 +347,7 @@ impl State {
                 let tests_failed = package.failures;
                 if action == "fail" && tests_failed == 0 {
                     // The package is the authority: it failed, and no test did.
-                    let message = match &build_message {
+                    let mut message = match &build_message {
                         Some(message) => message.clone(),
                         None if package.output.is_empty() => {
                             "the package failed while none of its tests failed (TestMain, init, a panic outside a test)"
@@ -337,6 +355,15 @@ impl State {
                         }
                         None => std::mem::take(&mut package.output).finish(),
                     };
+                    if package.set_aside_failures > 0 {
+                        // A test whose `run` event test2json missed (go 1.19 misses a
+                        // `=== RUN` line glued to output without a newline) may be it.
+                        message = format!(
+                            "{message}\n({} `fail` event(s) for tests that never started were set aside: {})",
+                            package.set_aside_failures,
+                            package.set_aside_names.join(", ")
+                        );
+                    }
                     let mut case = Case::new(display_package(package_name), CaseOutcome::Errored)
                         .at(position.clone())
                         .message(&message);
@@ -369,6 +396,9 @@ impl State {
                 );
                 package.done = true;
                 package.output = CappedText::new();
+                package.current = None;
+                package.set_aside_failures = 0;
+                package.set_aside_names.clear();
             }
             _ => {}
         }
@@ -492,6 +522,41 @@ struct PackageScope<'a> {
 impl<'a> PackageScope<'a> {
     fn new(name: &'a str, workspace: &'a Option<Rc<str>>) -> Self {
         Self { name, workspace: workspace.as_deref() }
+    }
+}
+
+/// A `pass`, `fail` or `skip` event for a test that never had a `run` event is
+/// not a result: go runs every test it reports with a `run` event first. It is
+/// a line the running test printed that go 1.19's test2json took for go's own
+/// (`--- FAIL: TestGhost`); go 1.20+ marks its framing, so there it cannot
+/// happen. Its output went to the running test; the event is a warning naming
+/// the line, never a case. A genuine failure still fails: its package fails.
+fn set_aside(
+    package_name: &str,
+    package: &mut Package,
+    test: &str,
+    action: &str,
+    position: &Position,
+    ev: &mut Evidence,
+) {
+    let holder = package.current.as_deref().filter(|c| package.running.contains_key(*c));
+    let kept = match holder {
+        Some(holder) => format!("its output is kept as output of {holder}, the test that was running"),
+        None => "no test was running".to_owned(),
+    };
+    ev.observe(Observation::SetAside {
+        detail: format!(
+            "`{action}` event for test {test} in {}, which never started (no `run` event before it): \
+             not a result but a line a test printed, which go 1.19's test2json reads as go's own; {kept}",
+            display_package(package_name)
+        ),
+        position: position.clone().with_field("Action"),
+    });
+    if action == "fail" {
+        package.set_aside_failures += 1;
+        if package.set_aside_names.len() < SET_ASIDE_NAMES {
+            package.set_aside_names.push(test.to_owned());
+        }
     }
 }
 

@@ -207,6 +207,31 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
     ReadOutcome::Report(Box::new(ev))
 }
 
+/// Read an artifact again, only for the names of the cases whose identities
+/// ([`crate::model::case_identity`]) are in `wanted`: the first read keeps a
+/// passing or skipped case as an 8-byte key. The bytes must be the ones first
+/// read (`first.sha256`); otherwise the error says why no name can be trusted.
+/// Memory grows with `wanted`, not with the cases read.
+pub fn read_names(first: &ArtifactInfo, options: &ReadOptions, wanted: Vec<u64>) -> Result<Vec<(u64, String)>, String> {
+    let (Some(format), Some(sha256)) = (first.format, first.sha256.as_deref()) else {
+        return Err("the report cannot be read again".to_owned());
+    };
+    let file = File::open(&first.path).map_err(|err| format!("the report cannot be read again: {err}"))?;
+    let capped = CappedReader::new(file, options.limits.max_file_bytes);
+    let exceeded = capped.exceeded();
+    let mut hashing = HashingReader::new(capped, first.size);
+    let mut ev = Evidence::for_naming(first.clone(), options.limits, wanted);
+    let cx = ReadContext::new(format, options.workspace.as_deref(), options.limits);
+    // A parse error ends the read where the first read ended too: the names met
+    // up to there are the names; the hash below says whether the bytes are the same.
+    let _ = read_format(&mut hashing, &mut ev, &cx);
+    drain(&mut hashing);
+    if exceeded.get() || hashing.finish_hex() != sha256 {
+        return Err("the report changed after it was read".to_owned());
+    }
+    Ok(ev.found_names())
+}
+
 /// Record the input's hash, or, when the stream went past the cap, that it is
 /// too large: what was read is then only a prefix, whose hash would name no file.
 fn finish_hash<R: Read>(ev: &mut Evidence, hashing: HashingReader<R>, exceeded: &Exceeded) {

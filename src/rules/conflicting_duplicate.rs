@@ -29,6 +29,14 @@ Two `<testcase classname="t" name="test_io">`, one with `<failure>`, one without
 
 ## How to fix
 Find out why the case is reported twice (a retry plugin, two reports concatenated).
+
+## Names
+Duplicates are found from one 8-byte key per case, so memory does not grow with the
+passes. The finding names the case from its failure record when one side failed; when
+neither side keeps a record (passed and skipped), the artifact is read a second time for
+the names of those cases alone (up to 1,000 per artifact). If the file changed since it
+was read (its sha256 differs) or is gone, the case is shown as `case #<key>` with the
+reason; the finding is the same either way.
 "#,
 };
 
@@ -40,7 +48,7 @@ impl Rule for ConflictingDuplicate {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {
-                if let Observation::ConflictingDuplicate { name, outcomes } = obs
+                if let Observation::ConflictingDuplicate { name, outcomes, .. } = obs
                     && outcomes.iter().any(|o| o.is_failure())
                     && outcomes.iter().any(|o| matches!(o, CaseOutcome::Passed | CaseOutcome::Flaky))
                 {

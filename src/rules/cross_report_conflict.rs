@@ -2,7 +2,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
 use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
-use crate::model::{CaseOutcome, Evidence, qualified_name};
+use crate::model::{CaseOutcome, Evidence};
 
 pub struct CrossReportConflict;
 
@@ -34,8 +34,12 @@ check only the final attempt's report.
 ## Memory
 Each artifact keeps one 8-byte key per distinct case and outcome while the check runs,
 sorted. The comparison merges those sorted lists where they are, adding one cursor per
-artifact, and is skipped when fewer than two artifacts hold cases. Names are resolved
-only for conflicts, which always involve a kept failure record.
+artifact, and is skipped when fewer than two artifacts hold cases. Names come from the
+failure records kept; a case shown that no record names (a failure past the cap of
+failures kept, a name longer than `--max-message-bytes`) is named by reading its artifact
+a second time for the shown cases alone. If that artifact changed since it was read (its
+sha256 differs) or is gone, the case is shown as `case #<key>` with the reason; the
+finding is the same either way.
 "#,
 };
 
@@ -44,11 +48,41 @@ type Conflict = (u64, CaseOutcome, CaseOutcome);
 
 /// The conflicts between two artifacts: the count, the first few, and the
 /// identity last counted (each identity's keys are adjacent).
-#[derive(Default)]
-struct Conflicts {
+#[derive(Clone, Debug, Default)]
+pub struct Conflicts {
     count: usize,
     shown: Vec<Conflict>,
     last: Option<u64>,
+}
+
+/// The conflicts between artifacts, per pair of artifact indices (lower first).
+/// Computed once per check: the engine names the cases shown before the rule
+/// reports them ([`CrossConflicts::unnamed`]).
+#[derive(Clone, Debug, Default)]
+pub struct CrossConflicts {
+    by_pair: BTreeMap<(usize, usize), Conflicts>,
+}
+
+impl CrossConflicts {
+    /// Compare the cases of every artifact with those of every other.
+    pub fn find(artifacts: &[Evidence]) -> Self {
+        Self { by_pair: find_conflicts(artifacts) }
+    }
+
+    /// The cases a finding will show that neither artifact names, each with
+    /// the artifact to read its name from: the side that is not a plain pass,
+    /// since a reader may keep a passing case as a key alone.
+    pub fn unnamed(&self, artifacts: &[Evidence]) -> Vec<(usize, u64)> {
+        let mut wanted = Vec::new();
+        for (&(a, b), conflicts) in &self.by_pair {
+            for &(identity, oa, _) in &conflicts.shown {
+                if artifacts[a].case_name(identity).is_none() && artifacts[b].case_name(identity).is_none() {
+                    wanted.push((if oa == CaseOutcome::Passed { b } else { a }, identity));
+                }
+            }
+        }
+        wanted
+    }
 }
 
 /// Names listed per finding; the rest are counted.
@@ -92,57 +126,24 @@ impl Rule for CrossReportConflict {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        // Each artifact's keys are sorted, so a k-way merge visits the entries of one
-        // case identity together, whatever artifact they come from, without
-        // copying every key: memory stays at one cursor per artifact.
-        let lists: Vec<(usize, &[u64])> =
-            cx.artifacts.iter().enumerate().map(|(i, ev)| (i, ev.case_keys())).filter(|(_, k)| !k.is_empty()).collect();
-        if lists.len() < 2 {
-            return;
-        }
-        // Conflicting identities per pair of artifacts (lower index first): how
-        // many, and the first few. Only those are kept, so that many copies of a
-        // large report cannot make the lists grow with pairs times cases.
-        let mut by_pair: BTreeMap<(usize, usize), Conflicts> = BTreeMap::new();
-        let mut group: Vec<(u64, usize)> = Vec::new();
-        let mut merged = Merge::new(&lists);
-        while let Some(first) = merged.next() {
-            group.clear();
-            group.push(first);
-            while let Some(next) = merged.next_if(|key| key >> 3 == first.0 >> 3) {
-                group.push(next);
+        let found;
+        let by_pair = match cx.cross_conflicts {
+            Some(known) => &known.by_pair,
+            None => {
+                found = find_conflicts(cx.artifacts);
+                &found
             }
-            // One artifact, or one outcome everywhere: nothing can conflict.
-            if group.iter().all(|(_, i)| *i == group[0].1) || group.iter().all(|(k, _)| k & 7 == group[0].0 & 7) {
-                continue;
-            }
-            for (x, &(kx, ix)) in group.iter().enumerate() {
-                for &(ky, iy) in &group[x + 1..] {
-                    let (ox, oy) = (Evidence::key_outcome(kx), Evidence::key_outcome(ky));
-                    if ix != iy && ox != oy && conflicts(ox, oy) {
-                        let (a, b, oa, ob) = if ix < iy { (ix, iy, ox, oy) } else { (iy, ix, oy, ox) };
-                        let pair = by_pair.entry((a, b)).or_default();
-                        if pair.last != Some(kx >> 3) {
-                            pair.last = Some(kx >> 3);
-                            pair.count += 1;
-                            if pair.shown.len() < NAMES_SHOWN {
-                                pair.shown.push((kx >> 3, oa, ob));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for ((a, b), conflicts) in by_pair {
+        };
+        for (&(a, b), conflicts) in by_pair {
             let (ea, eb) = (&cx.artifacts[a], &cx.artifacts[b]);
             let shown: Vec<String> = conflicts
                 .shown
                 .iter()
                 .map(|(identity, oa, ob)| {
-                    let name = ea
-                        .failure_by_identity(*identity)
-                        .or_else(|| eb.failure_by_identity(*identity))
-                        .map_or_else(|| format!("case #{identity:x}"), |f| qualified_name(f.suite.as_deref(), &f.name));
+                    let name = ea.case_name(*identity).or_else(|| eb.case_name(*identity)).unwrap_or_else(|| {
+                        let not_passed = if *oa == CaseOutcome::Passed { eb } else { ea };
+                        not_passed.unnamed_case(*identity)
+                    });
                     format!("{name} ({} here, {} there)", oa.as_str(), ob.as_str())
                 })
                 .collect();
@@ -159,6 +160,52 @@ impl Rule for CrossReportConflict {
             );
         }
     }
+}
+
+/// The conflicting identities of every pair of artifacts.
+fn find_conflicts(artifacts: &[Evidence]) -> BTreeMap<(usize, usize), Conflicts> {
+    // Each artifact's keys are sorted, so a k-way merge visits the entries of one
+    // case identity together, whatever artifact they come from, without
+    // copying every key: memory stays at one cursor per artifact.
+    let lists: Vec<(usize, &[u64])> =
+        artifacts.iter().enumerate().map(|(i, ev)| (i, ev.case_keys())).filter(|(_, k)| !k.is_empty()).collect();
+    if lists.len() < 2 {
+        return BTreeMap::new();
+    }
+    // Conflicting identities per pair of artifacts (lower index first): how
+    // many, and the first few. Only those are kept, so that many copies of a
+    // large report cannot make the lists grow with pairs times cases.
+    let mut by_pair: BTreeMap<(usize, usize), Conflicts> = BTreeMap::new();
+    let mut group: Vec<(u64, usize)> = Vec::new();
+    let mut merged = Merge::new(&lists);
+    while let Some(first) = merged.next() {
+        group.clear();
+        group.push(first);
+        while let Some(next) = merged.next_if(|key| key >> 3 == first.0 >> 3) {
+            group.push(next);
+        }
+        // One artifact, or one outcome everywhere: nothing can conflict.
+        if group.iter().all(|(_, i)| *i == group[0].1) || group.iter().all(|(k, _)| k & 7 == group[0].0 & 7) {
+            continue;
+        }
+        for (x, &(kx, ix)) in group.iter().enumerate() {
+            for &(ky, iy) in &group[x + 1..] {
+                let (ox, oy) = (Evidence::key_outcome(kx), Evidence::key_outcome(ky));
+                if ix != iy && ox != oy && conflicts(ox, oy) {
+                    let (a, b, oa, ob) = if ix < iy { (ix, iy, ox, oy) } else { (iy, ix, oy, ox) };
+                    let pair = by_pair.entry((a, b)).or_default();
+                    if pair.last != Some(kx >> 3) {
+                        pair.last = Some(kx >> 3);
+                        pair.count += 1;
+                        if pair.shown.len() < NAMES_SHOWN {
+                            pair.shown.push((kx >> 3, oa, ob));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    by_pair
 }
 
 /// Different outcomes that cannot both be true of one run: at least one side is a
@@ -197,6 +244,28 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn a_case_no_failure_record_names_is_named_by_a_naming_read_or_its_key() {
+        // The failing side's record is cut short (a long name), so its key finds
+        // no record: the engine asks the failing artifact for the name.
+        let long = "x".repeat(5000);
+        let mut fresh = evidence("fresh.xml", Format::Kane);
+        fresh.add_case(Case::new(&long, CaseOutcome::Failed).suite("net"));
+        fresh.finish();
+        let stale = artifact("stale.xml", &[(long.as_str(), CaseOutcome::Passed)]);
+        let mut artifacts = [stale, fresh];
+        let cross = CrossConflicts::find(&artifacts);
+        let identity = crate::model::case_identity(Some("net"), &long);
+        assert_eq!(cross.unnamed(&artifacts), [(1, identity)], "the side that is not a plain pass");
+        let found = run(&CrossReportConflict, &artifacts, &policy());
+        assert!(found[0].message.contains(&format!(": case #{identity:x} (passed here")), "{}", found[0].message);
+
+        artifacts[1].set_case_names(vec![(identity, "net::xxx… [cut]".into())], None);
+        assert!(cross.unnamed(&artifacts).is_empty());
+        let found = run(&CrossReportConflict, &artifacts, &policy());
+        assert!(found[0].message.contains(": net::xxx… [cut] (passed here, failed there)"), "{}", found[0].message);
     }
 
     #[test]

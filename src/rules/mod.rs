@@ -26,6 +26,7 @@ mod provenance;
 mod provenance_disagreement;
 mod run_id_mismatch;
 mod schema_violation;
+mod set_aside;
 mod stale_report;
 mod stale_timestamp;
 mod status_claims;
@@ -49,10 +50,13 @@ mod waived_failure;
 mod waiver;
 mod waiver_unbacked;
 
+pub use cross_report_conflict::CrossConflicts;
 pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
-pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, RunRequirements, SuitePolicy};
+pub use run_policy::{
+    ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunRequirements, SuitePolicy,
+};
 
 use chrono::NaiveDate;
 
@@ -120,6 +124,9 @@ pub struct RuleContext<'a> {
     pub artifacts: &'a [Evidence],
     pub discovery_issues: &'a [DiscoveryIssue],
     pub policy: &'a Policy,
+    /// The cases two artifacts disagree about, when the caller found them
+    /// already (the engine does, to name them); TG305 finds them otherwise.
+    pub cross_conflicts: Option<&'a CrossConflicts>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -198,6 +205,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &waived_failure::WaivedFailure,
     &unused_waiver::UnusedWaiver,
     &advisory_failure::AdvisoryFailure,
+    &set_aside::SetAside,
 ];
 
 /// Look a rule up by code (`TG101`) or name (`claim-false-green`), case-insensitively.

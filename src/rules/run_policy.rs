@@ -21,6 +21,28 @@ pub struct ExpectedReport {
     pub matched: Vec<String>,
 }
 
+/// Reports accepted as reused from an earlier run (`--accept-reused`,
+/// `reused-reports` in the configuration): older than the run is then a warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReusedReports {
+    /// The path, directory or glob as declared.
+    pub pattern: String,
+    /// Where it was declared: `--accept-reused`, `reused-reports`.
+    pub origin: String,
+    /// Why, as the configuration says.
+    pub reason: Option<String>,
+    /// Paths of the artifacts it matches (what `ArtifactInfo::path` holds).
+    pub matched: Vec<String>,
+}
+
+impl ReusedReports {
+    /// `accepted as reused by reused-reports "build/**/*.xml" (Gradle build cache)`.
+    pub fn describe(&self) -> String {
+        let reason = self.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        format!("accepted as reused by {} {:?}{reason}", self.origin, self.pattern)
+    }
+}
+
 /// A suite the configuration declares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuitePolicy {
@@ -64,11 +86,18 @@ pub struct RunRequirements {
     /// Artifacts of suites allowed to be empty: TG201 does not ask each of them to
     /// hold an executed case.
     pub empty_allowed: Vec<String>,
+    /// Reports accepted as reused: TG301 and TG304 warn about them instead.
+    pub reused: Vec<ReusedReports>,
 }
 
 impl RunRequirements {
     /// The earliest instant a fresh artifact may carry.
     pub fn fresh_after(&self) -> Option<DateTime<Utc>> {
         self.since.map(|s| s - chrono::Duration::seconds(FRESHNESS_SLACK_SECONDS))
+    }
+
+    /// The declaration that accepts the artifact at `path` as reused, if any.
+    pub fn reused(&self, path: &str) -> Option<&ReusedReports> {
+        self.reused.iter().find(|r| r.matched.iter().any(|m| m == path))
     }
 }

@@ -28,6 +28,15 @@ build fails: `junit.xml` is yesterday's.
 ## How to fix
 Delete reports before the run that writes them (`rm -f` in the same step), and find out
 why the producer did not overwrite it this time. Start each job with a new ledger.
+
+## Reused reports
+Some builds restore reports on purpose: Gradle skips an up-to-date `test` task, or takes
+its outputs from the build cache, and `build/test-results` then holds the reports of the
+run that produced them, with their old modification times. Accept them explicitly, per
+pattern, with `reused-reports` in `.truegreen.yml` (a `pattern` and a `reason`) or
+`--accept-reused PATTERN`: a matching report older than the run is then a warning that
+says so and names the pattern. Its results are judged as usual. The default stays strict;
+the ledger's records are never accepted this way.
 "#,
 };
 
@@ -42,9 +51,14 @@ impl Rule for StaleReport {
             let Some(modified) = ev.info.modified else { continue };
             if modified < fresh_after {
                 let age = since - modified;
-                out.push(
-                    META.finding(format!(
-                        "last modified {}, {} before the run started at {}: a report from an earlier run",
+                let reused = cx.policy.run.reused(&ev.info.path);
+                let verdict = match reused {
+                    Some(reused) => format!("older than the run, {}", reused.describe()),
+                    None => "a report from an earlier run".to_owned(),
+                };
+                let mut finding = META
+                    .finding(format!(
+                        "last modified {}, {} before the run started at {}: {verdict}",
                         modified.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                         describe_duration(age),
                         since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -59,8 +73,11 @@ impl Rule for StaleReport {
                             "modified {} (slack {FRESHNESS_SLACK_SECONDS}s)",
                             modified.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                         ),
-                    ),
-                );
+                    );
+                if reused.is_some() {
+                    finding.severity = Severity::Warning;
+                }
+                out.push(finding);
             }
         }
         for (ledger, run) in super::suites::runs(cx) {
@@ -134,6 +151,34 @@ mod tests {
         let found = run(&StaleReport, &[ledger], &policy);
         assert_eq!(found.len(), 1);
         assert!(found[0].message.starts_with("the ledger records suite \"vm\" started 1970-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn reports_accepted_as_reused_are_warnings_naming_the_pattern() {
+        let mut policy = policy();
+        policy.run.since = at("2026-11-20T10:00:00Z");
+        policy.run.reused.push(crate::rules::ReusedReports {
+            pattern: "build/test-results/**/*.xml".into(),
+            origin: "reused-reports".into(),
+            reason: Some("Gradle build cache".into()),
+            matched: vec!["build/test-results/test/TEST-a.xml".into()],
+        });
+        let artifacts = [
+            artifact("build/test-results/test/TEST-a.xml", Format::Junit, "2026-11-19T09:00:00Z"),
+            artifact("other/TEST-b.xml", Format::Junit, "2026-11-19T09:00:00Z"),
+        ];
+        let found = run(&StaleReport, &artifacts, &policy);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(
+            found[0].message,
+            "last modified 2026-11-19T09:00:00Z, 25 h 0 min before the run started at 2026-11-20T10:00:00Z: \
+             older than the run, accepted as reused by reused-reports \"build/test-results/**/*.xml\" (Gradle build cache)"
+        );
+        assert_eq!(
+            (found[1].artifact.as_deref(), found[1].severity),
+            (Some("other/TEST-b.xml"), Severity::Discrepancy)
+        );
     }
 
     #[test]

@@ -303,3 +303,92 @@ fn incomplete_subtests_are_found_in_one_pass() {
     // The innermost of each chain; `TestA-b` is not a parent of anything.
     assert_eq!(names, ["TestA-b", "TestA/x/deep"]);
 }
+
+/// The details of the results set aside.
+fn set_aside(ev: &Evidence) -> Vec<(String, Position)> {
+    ev.observations
+        .iter()
+        .filter_map(|o| match o {
+            Observation::SetAside { detail, position } => Some((detail.clone(), position.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_result_for_a_test_that_never_started_is_output_not_a_result() {
+    // The shape of tests/fixtures/go-test/go1.19/forged-event.jsonl: a passing
+    // test prints `--- FAIL: TestGhost`, which go 1.19's test2json turns into
+    // output and a `fail` event for TestGhost.
+    let ev = stream(&[
+        e("run", Some("TestPrints"), None),
+        e("output", Some("TestPrints"), Some("=== RUN   TestPrints\n")),
+        e("output", Some("TestGhost"), Some("--- FAIL: TestGhost (0.00s)\n")),
+        e("fail", Some("TestGhost"), None),
+        e("output", Some("TestPrints"), Some("--- PASS: TestPrints (0.00s)\n")),
+        e("pass", Some("TestPrints"), None),
+        e("pass", None, None),
+    ]);
+    assert_eq!((ev.tally.passed, ev.tally.failures(), ev.tally.total()), (1, 0, 1), "TestGhost is no case");
+    let aside = set_aside(&ev);
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(aside[0].0.starts_with("`fail` event for test TestGhost in example.com/m/p, which never started"));
+    assert!(aside[0].0.ends_with("kept as output of TestPrints, the test that was running"), "{}", aside[0].0);
+    assert_eq!(aside[0].1.line, Some(4));
+    assert!(broken_claims(&ev).is_empty());
+    assert_eq!(judge(ev, Some(0)), (0, codes(&["TG502"])));
+}
+
+#[test]
+fn output_naming_a_test_that_is_not_running_goes_to_the_running_test() {
+    let ev = stream(&[
+        e("run", Some("TestReal"), None),
+        e("output", Some("TestGhost"), Some("printed by TestReal\n")),
+        e("fail", Some("TestGhost"), None),
+        e("output", Some("TestReal"), Some("    real_test.go:9: boom\n")),
+        e("fail", Some("TestReal"), None),
+        e("fail", None, None),
+    ]);
+    assert_eq!(ev.tally.failed, 1);
+    let message = ev.failures[0].message.as_deref().unwrap_or_default();
+    assert_eq!((ev.failures[0].name.as_str(), message), ("TestReal", "printed by TestReal\n    real_test.go:9: boom"));
+    assert_eq!(judge(ev, Some(1)), (1, codes(&["TG502"])));
+}
+
+#[test]
+fn a_failing_package_whose_only_failure_was_set_aside_still_fails_and_says_so() {
+    // A `=== RUN` line test2json missed (glued to output without a newline):
+    // the failure is set aside, and the package's own `fail` fails the run.
+    let ev = stream(&[
+        e("output", None, Some("partial line=== RUN   TestMissed\n")),
+        e("output", Some("TestMissed"), Some("--- FAIL: TestMissed (0.00s)\n")),
+        e("fail", Some("TestMissed"), None),
+        e("output", None, Some("FAIL\texample.com/m/p\t0.01s\n")),
+        e("fail", None, None),
+    ]);
+    assert_eq!((ev.tally.failed, ev.tally.errored), (0, 1));
+    let message = ev.failures[0].message.as_deref().unwrap_or_default();
+    assert_eq!(ev.failures[0].name, PKG);
+    assert!(message.contains("--- FAIL: TestMissed (0.00s)\n"), "its output is the package's: {message}");
+    assert!(
+        message.ends_with("(1 `fail` event(s) for tests that never started were set aside: TestMissed)"),
+        "{message}"
+    );
+    assert!(set_aside(&ev)[0].0.ends_with("no test was running"));
+    assert_eq!(judge(ev, Some(1)), (1, codes(&["TG502"])));
+}
+
+#[test]
+fn a_forged_run_and_pass_cannot_be_told_from_a_real_test() {
+    // The documented limit: `=== RUN TestGhost2` + `--- PASS: TestGhost2` printed
+    // by a test are a `run` and a `pass` event, as for a test go ran.
+    let ev = stream(&[
+        e("run", Some("TestPrints"), None),
+        e("run", Some("TestGhost2"), None),
+        e("pass", Some("TestGhost2"), None),
+        e("pass", Some("TestPrints"), None),
+        e("pass", None, None),
+    ]);
+    assert_eq!(ev.tally.passed, 2);
+    assert!(set_aside(&ev).is_empty());
+}
