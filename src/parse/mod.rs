@@ -7,6 +7,7 @@
 
 pub mod counts;
 pub mod ctrf;
+pub mod dart_json;
 mod formats;
 pub mod git_counts;
 pub mod go_test;
@@ -19,6 +20,7 @@ pub mod libtest;
 pub mod lines;
 pub mod location;
 pub mod pi;
+pub mod rspec_json;
 mod sniff;
 pub mod tap;
 #[cfg(test)]
