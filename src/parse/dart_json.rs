@@ -26,7 +26,9 @@ use super::json::{Fields, sniff_string_field};
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation, Status, Violation};
+use crate::model::{
+    Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation, Status, Violation,
+};
 use crate::replay;
 
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
@@ -294,7 +296,9 @@ impl State {
         let Some(run) = self.running.remove(&id) else {
             ev.observe(Observation::ProtocolViolation {
                 violation: Violation::Schema,
-                detail: format!("testDone for test {id}, which has no testStart: its result ({result:?}) is not counted"),
+                detail: format!(
+                    "testDone for test {id}, which has no testStart: its result ({result:?}) is not counted"
+                ),
                 position: position.clone().with_field("testID"),
             });
             return Ok(());

@@ -21,7 +21,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use super::json::syntax_error;
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position};
+use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation};
 use crate::replay;
 
 /// A root object whose first key is `version` (the formatter creates its hash
@@ -176,7 +176,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
                     .suite("errors outside of examples")
                     .at(Position::field(format!("messages[{index}]")))
                     .message(&text);
-                case.source = first_workspace_frame(&text, self.state.workspace.as_deref());
+                case.source = ruby_frame(&text, self.state.workspace.as_deref());
                 self.ev.add_case(case);
             }
             index += 1;
@@ -273,10 +273,12 @@ impl State {
             .exception
             .as_ref()
             .and_then(|e| e.backtrace.as_ref())
-            .map(|lines| lines.iter().flatten().take(MAX_BACKTRACE_LINES).map(String::as_str).collect::<Vec<_>>().join("\n"))
+            .map(|lines| {
+                lines.iter().flatten().take(MAX_BACKTRACE_LINES).map(String::as_str).collect::<Vec<_>>().join("\n")
+            })
             .unwrap_or_default();
         let workspace = self.workspace.as_deref();
-        case.source = first_workspace_frame(&backtrace, workspace)
+        case.source = ruby_frame(&backtrace, workspace)
             .or_else(|| location.as_deref().and_then(|l| first_workspace_frame(l, workspace)));
         case.replay = example.id.as_deref().or(location.as_deref()).map(replay::rspec);
         ev.add_case(case);
@@ -384,6 +386,16 @@ impl State {
             );
         }
     }
+}
+
+/// The first Ruby frame (`/w/spec/a_spec.rb:6:in `block ...'`, or `# ./a_spec.rb:3:in ...`
+/// in a message) inside the workspace.
+fn ruby_frame(text: &str, workspace: Option<&str>) -> Option<SourceLocation> {
+    text.lines().find_map(|line| {
+        let frame = line.trim().trim_start_matches("# ");
+        let frame = frame.split_once(":in ").map_or(frame, |(head, _)| head);
+        first_workspace_frame(frame, workspace)
+    })
 }
 
 fn failure_message(example: &Example, note: Option<String>) -> String {
