@@ -199,6 +199,29 @@ pub fn dotnet_test(fully_qualified_name: &str) -> String {
     format!("dotnet test --filter {}", shell_quote(&filter))
 }
 
+/// A path or selector as an argument that no tool reads as an option: one
+/// that starts with `-` gets a `./` in front.
+fn not_an_option(arg: &str) -> String {
+    if arg.starts_with('-') { format!("./{arg}") } else { arg.to_owned() }
+}
+
+/// RSpec for one example, by its id (`./spec/a_spec.rb[1:2]`, unambiguous even
+/// for shared examples) or its location (`./spec/a_spec.rb:12`).
+pub fn rspec(selector: &str) -> String {
+    format!("rspec {}", shell_quote(&not_an_option(selector)))
+}
+
+/// `dart test` (or `flutter test`) for one test of one file, by its full name.
+/// `--plain-name` matches a substring, so the command may also run tests whose
+/// names contain this one.
+pub fn dart_test(flutter: bool, file: Option<&str>, full_name: &str) -> String {
+    let tool = if flutter { "flutter test" } else { "dart test" };
+    let file = file.map(|f| format!(" {}", shell_quote(&not_an_option(f)))).unwrap_or_default();
+    // A name that starts with `-` would be read as an option after a space.
+    let sep = if full_name.starts_with('-') { "=" } else { " " };
+    format!("{tool}{file} --plain-name{sep}{}", shell_quote(full_name))
+}
+
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with
 /// `{name}`-style placeholders filled by shell-quoted values. Unknown
 /// placeholders are left as written so a typo is visible in the output.
@@ -261,6 +284,14 @@ mod tests {
             "npx playwright test a.spec.js:4 --project chromium"
         );
         assert_eq!(playwright("my dir/a.spec.js", None, Some("")), "npx playwright test 'my dir/a.spec.js'");
+        assert_eq!(rspec("./spec/a_spec.rb[1:2]"), "rspec './spec/a_spec.rb[1:2]'");
+        assert_eq!(rspec("./spec/a_spec.rb:12"), "rspec ./spec/a_spec.rb:12");
+        assert_eq!(rspec("--require=x.rb"), "rspec ./--require=x.rb");
+        assert_eq!(
+            dart_test(false, Some("test/a_test.dart"), "group it's"),
+            "dart test test/a_test.dart --plain-name 'group it'\\''s'"
+        );
+        assert_eq!(dart_test(true, None, "-x"), "flutter test --plain-name=-x");
     }
 
     #[test]

@@ -50,6 +50,12 @@ macro_rules! format_table {
             playwright_json detect {
                 PlaywrightJson "playwright-json" Results ["json"] "Playwright Test's JSON reporter (`config`, `suites[].specs[].tests[].results[]`, `errors`, `stats`).";
             }
+            rspec_json detect {
+                RspecJson "rspec-json" Results ["json"] "RSpec `--format json` (rspec-core 3.x), with errors outside of examples.";
+            }
+            dart_json detect {
+                DartJson "dart-json" Results ["json", "jsonl"] "Dart `dart test --reporter json` and Flutter `flutter test --machine` NDJSON events.";
+            }
             pi detect {
                 PiResult "pi-result" Results ["json"] "pi_agent_rust `result.json` (`pi.e2e.result.v1` and the schema-less form).";
                 PiSummary "pi-summary" Results ["json"] "pi_agent_rust `summary.json` (`pi.e2e.summary.v1`, older object, legacy array).";

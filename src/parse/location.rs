@@ -79,7 +79,7 @@ fn parse_frame(token: &str, workspace: Option<&str>) -> Option<SourceLocation> {
 
 const SOURCE_EXTENSIONS: &[&str] = &[
     "rs", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "php", "rb", "bats", "sh", "c",
-    "cc", "cpp", "h", "hpp", "cs", "swift", "ex", "exs", "erl",
+    "cc", "cpp", "h", "hpp", "cs", "swift", "ex", "exs", "erl", "dart",
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod counts;
 pub mod ctrf;
+pub mod dart_json;
 mod formats;
 pub mod git_counts;
 pub mod go_test;
@@ -22,6 +23,7 @@ pub mod location;
 pub mod mocha_json;
 pub mod pi;
 pub mod playwright_json;
+pub mod rspec_json;
 mod sniff;
 pub mod tap;
 #[cfg(test)]

@@ -1,0 +1,6 @@
+//! The rspec-json reader, forced: every input reaches it, detected or not.
+#![no_main]
+
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::check_as("rspec-json", data, "rspec.json"));
