@@ -106,6 +106,34 @@ pub fn phpunit(class: Option<&str>, method: &str) -> String {
     format!("phpunit --filter {}", shell_quote(&format!("{filter}$")))
 }
 
+/// `dotnet test` filtered to one test by its fully qualified name (NUnit's
+/// `fullname`, xUnit.net's `type.method`). The filter language gives `(`, `)`,
+/// `,`, `&`, `|`, `=`, `!`, `~` and `\\` a meaning; each is escaped, so a
+/// parameterized name like `Ns.C.M(1,"a")` selects that case alone.
+pub fn dotnet_test(fully_qualified_name: &str) -> String {
+    let mut value = String::with_capacity(fully_qualified_name.len() + 8);
+    for c in fully_qualified_name.chars() {
+        if matches!(c, '\\' | '(' | ')' | ',' | '&' | '|' | '=' | '!' | '~') {
+            value.push('\\');
+        }
+        value.push(c);
+    }
+    format!("dotnet test --filter {}", shell_quote(&format!("FullyQualifiedName={value}")))
+}
+
+/// The Unity editor's test runner on one test: `-testFilter` takes a regex over
+/// the full name; `-testPlatform` (`EditMode`, `PlayMode`) when the report names it.
+pub fn unity(platform: Option<&str>, full_name: &str) -> String {
+    let platform = match platform {
+        Some(p) if !p.is_empty() => format!(" -testPlatform {}", shell_quote(p)),
+        _ => String::new(),
+    };
+    format!(
+        "Unity -batchmode -projectPath . -runTests{platform} -testFilter {}",
+        shell_quote(&exact(full_name))
+    )
+}
+
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with
 /// `{name}`-style placeholders filled by shell-quoted values. Unknown
 /// placeholders are left as written so a typo is visible in the output.

@@ -57,6 +57,12 @@ macro_rules! format_table {
                 PiSuiteClassification "pi-suite-classification" Standing ["toml"] "pi_agent_rust `suite_classification.toml` (waivers and quarantine).";
                 PiEnvironment "pi-environment" RunRecord ["json"] "pi_agent_rust `environment.json`: provenance only (commit, correlation id).";
             }
+            nunit detect {
+                Nunit "nunit" Results ["xml"] "NUnit XML: NUnit 3 `<test-run>` (also Unity's test runner, and `<test-suite>` roots) and NUnit 2 `<test-results>`.";
+            }
+            xunit detect {
+                Xunit "xunit" Results ["xml"] "xUnit.net XML: v2 `<assemblies>` and v1 `<assembly>` with `<class>`.";
+            }
             junit detect {
                 Junit "junit" Results ["xml"] "JUnit XML in every common dialect (Surefire, pytest, jest, nextest, go, mocha, node, PHPUnit, bats, ...).";
             }

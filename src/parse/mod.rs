@@ -18,12 +18,15 @@ pub mod ledger;
 pub mod libtest;
 pub mod lines;
 pub mod location;
+pub mod nunit;
 pub mod pi;
 mod sniff;
 pub mod tap;
 #[cfg(test)]
 pub(crate) mod testing;
 mod truegreen_config;
+mod xml_stream;
+pub mod xunit;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
