@@ -446,7 +446,10 @@ impl<'w> State<'w> {
         let claims_failure = level.status.as_ref().is_some_and(|(_, s)| *s == Status::Fail);
         // A suite that failed where no test case shows it (or at its own site:
         // setup, teardown, a parent's setup): its own error.
-        if level.element == "test-suite" && claims_failure && (own_site || level.counts.failing == 0) {
+        // `site="Child"` says a child failed: with none failing, that is a claim
+        // the cases contradict (the status claim shows it), not an error of its own.
+        let blames_child = level.site.as_deref() == Some("Child");
+        if level.element == "test-suite" && claims_failure && (own_site || (level.counts.failing == 0 && !blames_child)) {
             let site = level.site.as_deref().map(|s| format!(" (site {})", short(s))).unwrap_or_default();
             let text = if level.message.text.trim().is_empty() { level.reason.finished() } else { level.message.finished() };
             let message = format!(
