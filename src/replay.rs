@@ -191,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn dotnet_filters_escape_the_filter_language() {
+        assert_eq!(dotnet_test("Ns.C.M"), "dotnet test --filter FullyQualifiedName=Ns.C.M");
+        assert_eq!(
+            dotnet_test("Ns.C.M(1,\"a|b\")"),
+            "dotnet test --filter 'FullyQualifiedName=Ns.C.M\\(1\\,\"a\\|b\"\\)'"
+        );
+        assert_eq!(unity(None, "A.B(1)"), "Unity -batchmode -projectPath . -runTests -testFilter '^A\\.B\\(1\\)$'");
+        assert_eq!(dotnet_test("$(touch pwned)"), "dotnet test --filter 'FullyQualifiedName=$\\(touch pwned\\)'");
+    }
+
+    #[test]
     fn hostile_names_stay_inert() {
         let cmd = pytest("$(touch pwned)");
         assert_eq!(cmd, "pytest '$(touch pwned)'");
