@@ -128,10 +128,7 @@ pub fn unity(platform: Option<&str>, full_name: &str) -> String {
         Some(p) if !p.is_empty() => format!(" -testPlatform {}", shell_quote(p)),
         _ => String::new(),
     };
-    format!(
-        "Unity -batchmode -projectPath . -runTests{platform} -testFilter {}",
-        shell_quote(&exact(full_name))
-    )
+    format!("Unity -batchmode -projectPath . -runTests{platform} -testFilter {}", shell_quote(&exact(full_name)))
 }
 
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with

@@ -22,7 +22,11 @@ const FAILING: &[(&str, &str, &[&str])] = &[
     ("nunit/public/nunit3-runner-nunit2-tests-pickles.xml", "<test-case ", &["result=\"Failed\""]),
     ("nunit/public/nunit3-testsuite-root-clicketyclackety.xml", "<test-case ", &["result=\"Failed\""]),
     ("nunit/public/nunit3-unity-timewarpinc-failed-child.xml", "<test-case ", &["result=\"Failed\""]),
-    ("nunit/public/nunit2-mock-assembly-2.6.2.xml", "<test-case ", &["result=\"Failure\"", "result=\"Error\"", "result=\"NotRunnable\""]),
+    (
+        "nunit/public/nunit2-mock-assembly-2.6.2.xml",
+        "<test-case ",
+        &["result=\"Failure\"", "result=\"Error\"", "result=\"NotRunnable\""],
+    ),
     ("nunit/public/nunit2-pickles-specflow.xml", "<test-case ", &["result=\"Error\""]),
     ("nunit/public/nunit2-selftest-2.2.10.xml", "<test-case ", &["success=\"False\""]),
     ("xunit/public/xunit2-jenkins-testcase1.xml", "<test ", &["result=\"Fail\""]),
@@ -119,8 +123,16 @@ fn mutate(doc: &str, tag: &str, failing: &[&str], edits: &[Edit]) -> String {
 /// Rewrite every count attribute the runners write with values from `values` (cycled).
 fn recount(doc: &str, values: &[u64]) -> String {
     const COUNTS: &[&str] = &[
-        " total=\"", " passed=\"", " failed=\"", " skipped=\"", " inconclusive=\"", " errors=\"", " failures=\"",
-        " not-run=\"", " ignored=\"", " invalid=\"",
+        " total=\"",
+        " passed=\"",
+        " failed=\"",
+        " skipped=\"",
+        " inconclusive=\"",
+        " errors=\"",
+        " failures=\"",
+        " not-run=\"",
+        " ignored=\"",
+        " invalid=\"",
     ];
     let mut out = String::with_capacity(doc.len());
     let mut rest = doc;

@@ -47,7 +47,8 @@ fn tally(verdict: &Value) -> [u64; 4] {
 
 #[test]
 fn every_public_nunit_report_is_judged_by_its_cases() {
-    let mut listed: Vec<String> = EXPECTED.iter().map(|e| e.0.to_owned()).filter(|p| p.starts_with("public/")).collect();
+    let mut listed: Vec<String> =
+        EXPECTED.iter().map(|e| e.0.to_owned()).filter(|p| p.starts_with("public/")).collect();
     let mut on_disk: Vec<String> = std::fs::read_dir(fixture("public"))
         .map(|d| d.filter_map(|e| e.ok()).map(|e| format!("public/{}", e.file_name().to_string_lossy())).collect())
         .unwrap_or_default();

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 /// File, exit code, rule codes, the tally (passed, failed, errored, skipped),
 /// and how many claims the file makes (the assembly's counts).
-const EXPECTED: &[(&str, i32, &[&str], [u64; 4], usize)] = &[
+type Expected = (&'static str, i32, &'static [&'static str], [u64; 4], usize);
+const EXPECTED: &[Expected] = &[
     // xUnit.net 1.9.2: <assembly> root, <class> levels, no `errors`.
     ("xunit1-pickles-specflow.xml", 1, &[], [40, 30, 0, 1], 4),
     ("xunit2-jenkins-testcase1.xml", 1, &[], [1, 1, 0, 1], 5),

@@ -301,31 +301,46 @@ impl<'w> State<'w> {
     }
 
     fn open_suite(&mut self, e: &BytesStart<'_>, offset: u64, root: bool) -> Result<(), String> {
-        let [name, full, kind, result, label, site, executed, success, total, passed, failed, inconclusive, skipped, warnings] =
-            attributes(
-                e,
-                [
-                    "name",
-                    "fullname",
-                    "type",
-                    "result",
-                    "label",
-                    "site",
-                    "executed",
-                    "success",
-                    "total",
-                    "passed",
-                    "failed",
-                    "inconclusive",
-                    "skipped",
-                    "warnings",
-                ],
-            )?;
+        let [
+            name,
+            full,
+            kind,
+            result,
+            label,
+            site,
+            executed,
+            success,
+            total,
+            passed,
+            failed,
+            inconclusive,
+            skipped,
+            warnings,
+        ] = attributes(
+            e,
+            [
+                "name",
+                "fullname",
+                "type",
+                "result",
+                "label",
+                "site",
+                "executed",
+                "success",
+                "total",
+                "passed",
+                "failed",
+                "inconclusive",
+                "skipped",
+                "warnings",
+            ],
+        )?;
         let status = match self.version {
             Version::Three => result.as_deref().map(|r| status_v3(r, label.as_deref())),
             Version::Two => status_v2(result.as_deref(), executed.as_deref(), success.as_deref()),
         };
-        if self.version == Version::Three && !root && matches!(kind.as_deref(), Some("Namespace" | "ParameterizedTest")) {
+        if self.version == Version::Three && !root && matches!(kind.as_deref(), Some("Namespace" | "ParameterizedTest"))
+        {
             self.v2_driver = true;
         }
         // NUnit 2 suites carry no counts; NUnit 3 suites carry the root's.
@@ -449,9 +464,11 @@ impl<'w> State<'w> {
         // `site="Child"` says a child failed: with none failing, that is a claim
         // the cases contradict (the status claim shows it), not an error of its own.
         let blames_child = level.site.as_deref() == Some("Child");
-        if level.element == "test-suite" && claims_failure && (own_site || (level.counts.failing == 0 && !blames_child)) {
+        if level.element == "test-suite" && claims_failure && (own_site || (level.counts.failing == 0 && !blames_child))
+        {
             let site = level.site.as_deref().map(|s| format!(" (site {})", short(s))).unwrap_or_default();
-            let text = if level.message.text.trim().is_empty() { level.reason.finished() } else { level.message.finished() };
+            let text =
+                if level.message.text.trim().is_empty() { level.reason.finished() } else { level.message.finished() };
             let message = format!(
                 "<test-suite> {} failed outside its test cases{site}{}{}",
                 level.status.as_ref().map(|(raw, _)| raw.as_str()).unwrap_or(""),
@@ -476,7 +493,11 @@ impl<'w> State<'w> {
             format!("<{}> {}", level.element, short(&level.name))
         };
         let c = &level.counts;
-        let at = |field: &str| Position { byte_offset: Some(level.offset), field: Some(field.to_owned()), ..Position::default() };
+        let at = |field: &str| Position {
+            byte_offset: Some(level.offset),
+            field: Some(field.to_owned()),
+            ..Position::default()
+        };
         if let Some((raw, claimed)) = &level.status {
             let derived = if c.failing > 0 { Status::Fail } else { Status::Pass };
             let claim = Claim::status(
@@ -508,12 +529,16 @@ impl<'w> State<'w> {
                 (Version::Three, "inconclusive") => (c.inconclusive, by_result("Inconclusive")),
                 (Version::Three, "skipped") => (c.skipped, by_result("Skipped")),
                 (Version::Three, "warnings") => (c.warnings, by_result("Warning")),
-                (Version::Two, "total") => (c.run, "test cases that ran (Success, Failure, Error, Inconclusive, Cancelled)".to_owned()),
+                (Version::Two, "total") => {
+                    (c.run, "test cases that ran (Success, Failure, Error, Inconclusive, Cancelled)".to_owned())
+                }
                 (Version::Two, "errors") => (c.errors, "test cases with result Error or Cancelled".to_owned()),
                 (Version::Two, "failures") => {
                     (c.failures, "test cases with result Failure (NUnit 2.2: executed, success=\"False\")".to_owned())
                 }
-                (Version::Two, "not-run") => (c.not_run, "test cases that did not run (Ignored, Skipped, NotRunnable)".to_owned()),
+                (Version::Two, "not-run") => {
+                    (c.not_run, "test cases that did not run (Ignored, Skipped, NotRunnable)".to_owned())
+                }
                 (Version::Two, "inconclusive") => (c.inconclusive, by_result("Inconclusive")),
                 (Version::Two, "ignored") => (c.ignored, by_result("Ignored")),
                 (Version::Two, "skipped") => (c.skipped2, by_result("Skipped")),

@@ -336,7 +336,10 @@ impl Handler for State<'_> {
         let top = self.stack.last().copied().unwrap_or(Ctx::Other);
         let in_assembly = self.levels.first().is_some_and(|l| l.element == "assembly");
         let ctx = match (top, tag) {
-            (Ctx::Test | Ctx::Error | Ctx::Failure | Ctx::Reason | Ctx::Captured, "test" | "assembly" | "collection" | "class") => {
+            (
+                Ctx::Test | Ctx::Error | Ctx::Failure | Ctx::Reason | Ctx::Captured,
+                "test" | "assembly" | "collection" | "class",
+            ) => {
                 return Err(format!("<{tag}> inside a <test>: not an xUnit.net structure"));
             }
             (Ctx::Assemblies, "assembly") => return self.open_level(e, "assembly", offset),

@@ -66,7 +66,9 @@ fn unity_failures_replay_with_the_unity_test_runner() {
     assert!(f.message.as_deref().unwrap_or("").contains("EditorModeTest.cs:21"));
     assert_eq!(
         f.replay.as_deref(),
-        Some("Unity -batchmode -projectPath . -runTests -testPlatform EditMode -testFilter '^Editor\\.EditorModeTest\\.FailedTest$'")
+        Some(
+            "Unity -batchmode -projectPath . -runTests -testPlatform EditMode -testFilter '^Editor\\.EditorModeTest\\.FailedTest$'"
+        )
     );
     assert_eq!(judge(ev, None), (1, vec![]));
 }
@@ -303,7 +305,11 @@ fn malformed_and_truncated_documents_are_unparseable_never_a_pass() {
         (full.replace("total=\"2\" passed", "total=\"99999999999\" passed"), "over the"),
         ("<test-run>".to_owned() + &"<test-suite>".repeat(300), "nested"),
         ("<test-suites/>".to_owned(), "not an NUnit report"),
-        (full.replace("<test-case id=\"1014\"", "<test-case id=\"1\"><test-case id=\"1014\"").replace("</test-case>\n    </test-suite>", "</test-case></test-case>\n    </test-suite>"), "inside a <test-case>"),
+        (
+            full.replace("<test-case id=\"1014\"", "<test-case id=\"1\"><test-case id=\"1014\"")
+                .replace("</test-case>\n    </test-suite>", "</test-case></test-case>\n    </test-suite>"),
+            "inside a <test-case>",
+        ),
     ] {
         let ev = nunit(&doc);
         let messages = unparseable(&ev);

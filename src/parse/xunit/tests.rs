@@ -45,7 +45,11 @@ fn detects_v2_and_v1_and_nothing_else() {
     assert_eq!(detected(&v2(COUNTS, "Fail", "<errors />")), Some(Format::Xunit));
     let v1 = r#"<assembly name="C:\Git\pickles\test-harness\xunit\bin\Debug\xunitHarness.dll" run-date="2018-08-29" run-time="14:10:38" time="0.586" total="0" passed="0" failed="0" skipped="0" environment="64-bit .NET 4.0.30319.42000" test-framework="xUnit.net 1.9.2.1705"></assembly>"#;
     assert_eq!(detected(v1), Some(Format::Xunit));
-    assert_eq!(detected(r#"<assembly name="a.dll"><class/></assembly>"#), None, "an <assembly> that is not xUnit.net's");
+    assert_eq!(
+        detected(r#"<assembly name="a.dll"><class/></assembly>"#),
+        None,
+        "an <assembly> that is not xUnit.net's"
+    );
     assert_eq!(detected("<testsuites/>"), Some(Format::Junit));
 }
 
@@ -55,9 +59,15 @@ fn v2_cases_counts_and_replay() {
     assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (1, 1, 1));
     assert!(broken_claims(&ev).is_empty(), "{:?}", broken_claims(&ev));
     let f = &ev.failures[0];
-    assert_eq!((f.suite.as_deref(), f.name.as_str()), (Some("MyProject.Tests.SampleFact"), "MyProject.Tests.SampleFact.FailedTest"));
+    assert_eq!(
+        (f.suite.as_deref(), f.name.as_str()),
+        (Some("MyProject.Tests.SampleFact"), "MyProject.Tests.SampleFact.FailedTest")
+    );
     assert!(f.message.as_deref().unwrap_or("").starts_with("[Xunit.Sdk.TrueException] Assert.True() Failure"));
-    assert_eq!(f.replay.as_deref(), Some("dotnet test --filter FullyQualifiedName=MyProject.Tests.SampleFact.FailedTest"));
+    assert_eq!(
+        f.replay.as_deref(),
+        Some("dotnet test --filter FullyQualifiedName=MyProject.Tests.SampleFact.FailedTest")
+    );
     assert!(ev.provenance.is_empty(), "run-date and run-time are local times");
     assert_eq!(judge(ev, None), (1, vec![]));
 }
@@ -112,7 +122,10 @@ fn v1_classes_are_counted() {
     assert_eq!((ev.tally.passed, ev.tally.failed, ev.tally.skipped), (1, 1, 1));
     assert!(broken_claims(&ev).is_empty(), "{:?}", broken_claims(&ev));
     // A class whose counts disagree with its tests is recorded though the assembly's hold.
-    let ev = xunit(&doc.replace(r#"total="3" passed="1" failed="1" skipped="1"><test"#, r#"total="3" passed="2" failed="0" skipped="1"><test"#));
+    let ev = xunit(&doc.replace(
+        r#"total="3" passed="1" failed="1" skipped="1"><test"#,
+        r#"total="3" passed="2" failed="0" skipped="1"><test"#,
+    ));
     assert_eq!(broken_claims(&ev).len(), 2, "{:?}", broken_claims(&ev));
 }
 
@@ -126,8 +139,18 @@ fn malformed_and_truncated_documents_are_unparseable_never_a_pass() {
     for (doc, needle) in [
         (full.replace("<errors />", "<errors>&x;</errors>"), "unknown entity"),
         (format!("{full}<assemblies/>"), "after the root element"),
-        (full.replace("total=\"3\" passed=\"1\" failed=\"1\" skipped=\"1\" errors", "total=\"-3\" passed=\"1\" failed=\"1\" skipped=\"1\" errors"), "not a count"),
-        (full.replace("<collection ", "<collection><collection ").replace("</collection>", "</collection></collection>"), "out of place"),
+        (
+            full.replace(
+                "total=\"3\" passed=\"1\" failed=\"1\" skipped=\"1\" errors",
+                "total=\"-3\" passed=\"1\" failed=\"1\" skipped=\"1\" errors",
+            ),
+            "not a count",
+        ),
+        (
+            full.replace("<collection ", "<collection><collection ")
+                .replace("</collection>", "</collection></collection>"),
+            "out of place",
+        ),
         (full.replace("<reason>", "<reason><test name=\"x\" result=\"Pass\"/>"), "inside a <test>"),
         ("<assemblies>".to_owned() + &"<x>".repeat(300), "nested"),
     ] {
