@@ -746,23 +746,23 @@ fn count_v2(c: &mut Counts, result: Option<&str>, executed: Option<&str>, succes
     }
 }
 
-/// What an NUnit 3 `result` (with its `label`) says about the run.
+/// What an NUnit 3 `result` (with its `label`) says about the run. Unity
+/// writes the root's result as NUnit's `ResultState` text, `Status:Label(Site)`
+/// (`Failed(Child)` in both Unity fixtures): the status and label are read from it.
 fn status_v3(result: &str, label: Option<&str>) -> (String, Status) {
     let raw = match label {
         Some(l) if !l.is_empty() => format!("{result} ({l})"),
         _ => result.to_owned(),
     };
-    // Unity writes the root's result as `Failed(Child)`.
-    let status = if result == "Failed" || result.starts_with("Failed(") {
-        Status::Fail
-    } else {
-        match (result, label) {
-            (_, Some("Invalid")) => Status::Fail,
-            ("Passed" | "Skipped" | "Inconclusive", _) => Status::Pass,
-            _ => Status::Unknown,
-        }
+    let (status, rest) = result.split_at(result.find([':', '(']).unwrap_or(result.len()));
+    let inline_label = rest.strip_prefix(':').map(|l| l.split('(').next().unwrap_or(""));
+    let label = label.filter(|l| !l.is_empty()).or(inline_label);
+    let claimed = match (status, label) {
+        ("Failed", _) | (_, Some("Invalid")) => Status::Fail,
+        ("Passed" | "Skipped" | "Inconclusive", _) => Status::Pass,
+        _ => Status::Unknown,
     };
-    (raw, status)
+    (raw, claimed)
 }
 
 /// What an NUnit 2 suite's `result` (or 2.2's `success`) says.

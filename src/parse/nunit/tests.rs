@@ -317,3 +317,15 @@ fn malformed_and_truncated_documents_are_unparseable_never_a_pass() {
         assert_eq!(judge(ev, None).0, 3, "{needle}");
     }
 }
+
+#[test]
+fn unity_result_states_carry_status_and_label() {
+    assert_eq!(status_v3("Failed(Child)", None).1, Status::Fail);
+    assert_eq!(status_v3("Failed:Error(TearDown)", None).1, Status::Fail);
+    assert_eq!(status_v3("Skipped:Ignored", None).1, Status::Pass);
+    assert_eq!(status_v3("Skipped:Invalid", None).1, Status::Fail);
+    assert_eq!(status_v3("Skipped", Some("Invalid")).1, Status::Fail);
+    assert_eq!(status_v3("Passed", None).1, Status::Pass);
+    assert_eq!(status_v3("Warning", None).1, Status::Unknown);
+    assert_eq!(status_v3("Failedish", None).1, Status::Unknown);
+}
