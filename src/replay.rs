@@ -222,6 +222,16 @@ pub fn dart_test(flutter: bool, file: Option<&str>, full_name: &str) -> String {
     format!("{tool}{file} --plain-name{sep}{}", shell_quote(full_name))
 }
 
+/// The Unity editor's test runner on one test: `-testFilter` takes a regex over
+/// the full name; `-testPlatform` (`EditMode`, `PlayMode`) when the report names it.
+pub fn unity(platform: Option<&str>, full_name: &str) -> String {
+    let platform = match platform {
+        Some(p) if !p.is_empty() => format!(" -testPlatform {}", shell_quote(p)),
+        _ => String::new(),
+    };
+    format!("Unity -batchmode -projectPath . -runTests{platform} -testFilter {}", shell_quote(&exact(full_name)))
+}
+
 /// A user-supplied replay template (`.truegreen.yml` `replay:`), with
 /// `{name}`-style placeholders filled by shell-quoted values. Unknown
 /// placeholders are left as written so a typo is visible in the output.
@@ -292,6 +302,18 @@ mod tests {
             "dart test test/a_test.dart --plain-name 'group it'\\''s'"
         );
         assert_eq!(dart_test(true, None, "-x"), "flutter test --plain-name=-x");
+    }
+
+    #[test]
+    fn dotnet_filters_escape_the_filter_language() {
+        assert_eq!(dotnet_test("Ns.C.M"), "dotnet test --filter FullyQualifiedName=Ns.C.M");
+        assert_eq!(
+            dotnet_test("Ns.C.M(1,\"a|b\")"),
+            // vstest's FilterHelper escapes `\ ( ) & | = ! ~`; a comma is no operator.
+            "dotnet test --filter 'FullyQualifiedName=Ns.C.M\\(1,\"a\\|b\"\\)'"
+        );
+        assert_eq!(unity(None, "A.B(1)"), "Unity -batchmode -projectPath . -runTests -testFilter '^A\\.B\\(1\\)$'");
+        assert_eq!(dotnet_test("$(touch pwned)"), "dotnet test --filter 'FullyQualifiedName=$\\(touch pwned\\)'");
     }
 
     #[test]

@@ -75,6 +75,12 @@ macro_rules! format_table {
             trx detect {
                 Trx "trx" Results ["trx"] "Visual Studio TRX (`dotnet test --logger trx`, vstest.console, mstest.exe; MSTest, xUnit.net and NUnit adapters).";
             }
+            nunit detect {
+                Nunit "nunit" Results ["xml"] "NUnit XML: NUnit 3 `<test-run>` (also Unity's test runner, and `<test-suite>` roots) and NUnit 2 `<test-results>`.";
+            }
+            xunit detect {
+                Xunit "xunit" Results ["xml"] "xUnit.net XML: v2 `<assemblies>` and v1 `<assembly>` with `<class>`.";
+            }
             junit detect {
                 Junit "junit" Results ["xml"] "JUnit XML in every common dialect (Surefire, pytest, jest, nextest, go, mocha, node, PHPUnit, bats, ...).";
             }

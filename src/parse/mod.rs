@@ -21,6 +21,7 @@ pub mod libtest;
 pub mod lines;
 pub mod location;
 pub mod mocha_json;
+pub mod nunit;
 pub mod pi;
 pub mod playwright_json;
 pub mod rspec_json;
@@ -30,6 +31,8 @@ pub mod tap;
 pub(crate) mod testing;
 mod truegreen_config;
 pub mod trx;
+mod xml_stream;
+pub mod xunit;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

@@ -1,0 +1,357 @@
+//! Strict, streaming XML plumbing shared by the .NET readers (`nunit`,
+//! `xunit`): the root element's name for detection, and a driver that feeds
+//! quick-xml events to a [`Handler`] with byte offsets, checking what every
+//! report must satisfy (one root element, nothing after it, no unknown entity,
+//! no nesting past [`MAX_DEPTH`], a complete document). The JUnit reader has its
+//! own, tuned copy of these checks (`junit/state.rs`).
+
+use std::borrow::Cow;
+use std::io::BufRead;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::{Reader, escape::EscapeError};
+
+use super::{ParseError, Sniff};
+use crate::model::{Evidence, Position};
+
+/// Elements nested deeper than this make the report unparseable: real reports
+/// nest a few dozen levels at most, and a deep nest of suites must not read as
+/// a report of one test.
+pub const MAX_DEPTH: usize = 256;
+
+/// The event buffer's starting size; a buffer grown past the second by one
+/// huge text node is dropped rather than kept.
+const BUF_BYTES: usize = 64 * 1024;
+const MAX_RETAINED_BUF: usize = 1024 * 1024;
+
+/// The root element's name and the start tag's remaining bytes, after any BOM,
+/// XML declaration, comments, processing instructions and DOCTYPE.
+pub fn root_element<'a>(sniff: &Sniff<'a>) -> Option<(&'a [u8], &'a [u8])> {
+    let bytes = sniff.bytes();
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    loop {
+        rest = trim_start(rest);
+        if let Some(after) = rest.strip_prefix(b"<?") {
+            rest = &after[memchr::memmem::find(after, b"?>")? + 2..];
+        } else if let Some(after) = rest.strip_prefix(b"<!--") {
+            rest = &after[memchr::memmem::find(after, b"-->")? + 3..];
+        } else if rest.starts_with(b"<!DOCTYPE") {
+            rest = &rest[doctype_len(rest)?..];
+        } else {
+            break;
+        }
+    }
+    let after = rest.strip_prefix(b"<")?;
+    let end = after.iter().position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))?;
+    Some((&after[..end], &after[end..]))
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let n = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[n..]
+}
+
+/// Length of a DOCTYPE declaration, internal subset included.
+fn doctype_len(bytes: &[u8]) -> Option<usize> {
+    let mut in_subset = false;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[') => in_subset = true,
+            (None, b']') => in_subset = false,
+            (None, b'>') if !in_subset => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What a reader does with the document's elements. Errors are messages; the
+/// driver adds the position.
+pub trait Handler {
+    /// A start tag (or a self-closing one, then `close` follows at once).
+    /// `depth` is 0 for the root element.
+    fn open(&mut self, element: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String>;
+    /// The end of the innermost open element.
+    fn close(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String>;
+    /// Whether the text of the current element is wanted (a failure message).
+    fn wants_text(&self) -> bool;
+    /// Text (references resolved) of the current element, when wanted.
+    fn text(&mut self, text: &str);
+}
+
+/// Read the whole document into `handler`. A malformed or truncated document
+/// ends in a [`ParseError`] at its byte offset; what the handler recorded
+/// before it stays recorded.
+pub fn drive<R: BufRead + ?Sized, H: Handler>(
+    input: &mut R,
+    ev: &mut Evidence,
+    handler: &mut H,
+) -> Result<(), ParseError> {
+    let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.allow_unmatched_ends = false;
+    config.allow_dangling_amp = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    config.trim_text_start = true;
+    let mut buf = Vec::with_capacity(BUF_BYTES);
+    // Open elements' names, for the truncation message; bounded by MAX_DEPTH.
+    let mut open: Vec<String> = Vec::new();
+    let mut root_closed = false;
+    loop {
+        let before = reader.buffer_position();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(event) => event,
+            Err(err) => {
+                return Err(ParseError::new(
+                    format!("malformed XML: {err}"),
+                    Position::offset(reader.error_position().max(before)),
+                ));
+            }
+        };
+        let offset = element_start(&event, reader.buffer_position()).unwrap_or(before);
+        let at = |message: String| ParseError::new(message, Position::offset(offset));
+        let outside = open.is_empty();
+        let misplaced = |what: &str| {
+            at(if root_closed {
+                format!("{what} after the root element ended (two reports concatenated, or trailing garbage)")
+            } else {
+                format!("{what} before the root element")
+            })
+        };
+        match event {
+            Event::Eof => {
+                return match open.last() {
+                    Some(name) => Err(at(format!(
+                        "the document ends inside <{}>: the file is truncated",
+                        crate::text::truncate(name, 60)
+                    ))),
+                    None if !root_closed => Err(at("no root element: the document is empty".to_owned())),
+                    None => Ok(()),
+                };
+            }
+            Event::Start(e) | Event::Empty(e) if root_closed => {
+                return Err(misplaced(&format!("element <{}>", short(e.name().as_ref()))));
+            }
+            Event::Start(e) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(at(format!("elements nested more than {MAX_DEPTH} levels deep")));
+                }
+                handler.open(&e, open.len(), offset, ev).map_err(at)?;
+                open.push(short(e.name().as_ref()));
+            }
+            Event::Empty(e) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(at(format!("elements nested more than {MAX_DEPTH} levels deep")));
+                }
+                handler.open(&e, open.len(), offset, ev).map_err(at)?;
+                handler.close(offset, ev).map_err(at)?;
+                root_closed |= open.is_empty();
+            }
+            Event::End(_) => {
+                open.pop();
+                handler.close(offset, ev).map_err(at)?;
+                root_closed |= open.is_empty();
+            }
+            Event::Text(t) => {
+                if outside {
+                    if !t.trim_ascii().is_empty() {
+                        return Err(misplaced("text"));
+                    }
+                } else if handler.wants_text() {
+                    handler.text(&t.xml10_content());
+                }
+            }
+            Event::CData(c) => {
+                if outside {
+                    return Err(misplaced("CDATA"));
+                }
+                if handler.wants_text() {
+                    handler.text(&c.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = reference(&r).map_err(at)?;
+                if outside {
+                    return Err(misplaced("text"));
+                }
+                if handler.wants_text() {
+                    let mut tmp = [0u8; 4];
+                    handler.text(c.encode_utf8(&mut tmp));
+                }
+            }
+            Event::Decl(_) if outside && !root_closed => {}
+            Event::Decl(_) => return Err(at("an XML declaration inside the document".to_owned())),
+            // Entities a DOCTYPE declares are never expanded: a reference to one is an error.
+            Event::DocType(_) if outside && !root_closed => {}
+            Event::DocType(_) => return Err(at("a DOCTYPE inside the document".to_owned())),
+            Event::Comment(_) | Event::PI(_) => {}
+        }
+        reader.config_mut().trim_text_start = !handler.wants_text();
+        if buf.capacity() > MAX_RETAINED_BUF {
+            buf = Vec::with_capacity(BUF_BYTES);
+        } else {
+            buf.clear();
+        }
+    }
+}
+
+/// The offset of a tag's `<`, from the offset just after it.
+fn element_start(event: &Event<'_>, end: u64) -> Option<u64> {
+    match event {
+        Event::Start(e) => end.checked_sub(e.len() as u64 + 2),
+        Event::Empty(e) => end.checked_sub(e.len() as u64 + 3),
+        _ => None,
+    }
+}
+
+/// `&name;` in text: XML's five predefined entities and character references;
+/// anything else is an error, never dropped.
+fn reference(r: &BytesRef<'_>) -> Result<char, String> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => match &**r {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            other => Err(format!(
+                "unknown entity &{};: in text: entities declared in a DOCTYPE are not expanded",
+                short(other)
+            )),
+        },
+        Err(e) => Err(format!("invalid character reference: {e}")),
+    }
+}
+
+/// The values of the attributes named in `keys` (references resolved,
+/// whitespace normalized as XML does), in that order. Every attribute is
+/// checked: a repeated one, a malformed one or an unknown entity is an error.
+pub fn attributes<'a, const N: usize>(
+    element: &'a BytesStart<'_>,
+    keys: [&str; N],
+) -> Result<[Option<Cow<'a, str>>; N], String> {
+    let mut out: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| format!("invalid attribute in <{}>: {e}", short(element.name().as_ref())))?;
+        let key = attr.key.as_ref();
+        let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| match e {
+            quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => format!(
+                "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
+                short(&name),
+                short(key)
+            ),
+            other => format!("attribute {}: {other}", short(key)),
+        })?;
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            out[i] = Some(value);
+        }
+    }
+    Ok(out)
+}
+
+/// A declared count: a non-negative integer no larger than a report may count.
+pub fn count(field: &str, raw: &str, offset: u64) -> Result<u64, ParseError> {
+    let n = raw.trim().parse::<u64>().map_err(|_| {
+        ParseError::new(
+            format!("{field}=\"{}\" is not a count", crate::text::truncate(&crate::text::one_line(raw), 40)),
+            Position::offset(offset),
+        )
+    })?;
+    super::capped_count(n, field, Position::offset(offset).with_field(field))
+}
+
+/// A name from the input, made safe and short for an error message.
+pub fn short(name: &str) -> String {
+    crate::text::truncate(&crate::text::one_line(name), 60)
+}
+
+/// Appends text to a buffer up to `limit` bytes (on a char boundary), counting
+/// what did not fit.
+#[derive(Default)]
+pub struct Capture {
+    pub text: String,
+    pub cut: u64,
+}
+
+impl Capture {
+    pub fn push(&mut self, text: &str, limit: usize) {
+        let room = limit.saturating_sub(self.text.len());
+        if text.len() <= room {
+            self.text.push_str(text);
+        } else {
+            let mut end = room;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&text[..end]);
+            self.cut += (text.len() - end) as u64;
+        }
+    }
+
+    /// The text with a marker when some was cut.
+    pub fn finished(&self) -> Cow<'_, str> {
+        if self.cut == 0 {
+            Cow::Borrowed(self.text.trim())
+        } else {
+            Cow::Owned(format!("{}… [{} bytes cut]", self.text.trim(), self.cut))
+        }
+    }
+}
+
+/// Normalize a producer's UTC timestamp to RFC 3339. Only times that name
+/// their zone (`Z` or an offset) qualify: a local time without one cannot be
+/// compared with the run and is not provenance.
+pub fn utc_timestamp(raw: &str) -> Option<String> {
+    let v = raw.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Some(t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    }
+    // NUnit 3 writes `2021-01-19 20:51:34Z` (a space, a Z): UTC.
+    let body = v.strip_suffix('Z')?;
+    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(body, format) {
+            return Some(t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_element_skips_the_prolog() {
+        let doc = b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!--c--><!DOCTYPE x [<!ENTITY a \"b\">]>\n<test-run id=\"2\">";
+        let sniff = Sniff::new(doc, false, "x.xml");
+        assert_eq!(root_element(&sniff).map(|r| r.0), Some(&b"test-run"[..]));
+        assert_eq!(root_element(&Sniff::new(b"<assemblies>", true, "")).map(|r| r.0), Some(&b"assemblies"[..]));
+        assert_eq!(root_element(&Sniff::new(b"{\"a\":1}", true, "")), None);
+    }
+
+    #[test]
+    fn timestamps_need_a_zone() {
+        assert_eq!(utc_timestamp("2021-01-19 20:51:34Z").as_deref(), Some("2021-01-19T20:51:34Z"));
+        assert_eq!(utc_timestamp("2022-07-13T23:20:35.0612744Z").as_deref(), Some("2022-07-13T23:20:35.061274400Z"));
+        assert_eq!(utc_timestamp("2018-06-07T20:33:38+02:00").as_deref(), Some("2018-06-07T18:33:38Z"));
+        assert_eq!(utc_timestamp("2013-09-29 16:19:34"), None);
+        assert_eq!(utc_timestamp("11:34:27"), None);
+    }
+
+    #[test]
+    fn capture_cuts_on_a_char_boundary() {
+        let mut c = Capture::default();
+        c.push("héllo", 2);
+        assert_eq!(c.text, "h");
+        assert_eq!(c.cut, 5);
+        assert!(c.finished().contains("bytes cut"));
+    }
+}
