@@ -82,8 +82,8 @@ fn verdict_body(verdict: &Verdict, max: usize) -> String {
 
     let blocking: Vec<_> = verdict.findings.iter().filter(|f| f.severity != Severity::Warning).collect();
     if !blocking.is_empty() {
-        doc.section("### Findings\n\n");
-        doc.entries(blocking.iter().map(|f| markdown::finding_entry(f)), "findings");
+        doc.section("### Findings\n");
+        markdown::grouped_findings(&mut doc, blocking, true);
     }
 
     let failures: Vec<_> = verdict.blocking_failures().collect();

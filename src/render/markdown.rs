@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::location;
 use crate::model::FailureRecord;
-use crate::rules::Finding;
+use crate::rules::{Finding, Severity};
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, truncate};
 use crate::verdict::{ArtifactReport, Status, Verdict};
 
@@ -40,9 +40,8 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     }
 
     if !verdict.findings.is_empty() {
-        doc.section("### Findings\n\n");
-        let entries = verdict.findings.iter().map(finding_entry);
-        doc.entries(entries, "findings");
+        doc.section("### Findings\n");
+        grouped_findings(&mut doc, &verdict.findings, true);
     }
 
     let failures: Vec<_> = verdict.failures().collect();
@@ -71,15 +70,76 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     doc.finish()
 }
 
-/// One finding as a list item, with its location and replay command.
-pub(crate) fn finding_entry(f: &Finding) -> String {
-    let mut s = format!("- **{}** {} `{}`: {}", f.severity.as_str(), f.rule, f.name, markdown_inline(&f.message));
+/// Findings of one rule shown before the rest are collapsed in `<details>`.
+pub const OPEN_FINDINGS_PER_RULE: usize = 5;
+
+/// Findings grouped by rule, in the order each rule first appears (the
+/// verdict lists discrepancies first): the rule's code, name, count and
+/// summary once, then each finding's message, the first
+/// [`OPEN_FINDINGS_PER_RULE`] in view and the rest collapsed.
+/// `with_replay` adds each finding's replay command (the gate shows its cells'
+/// commands in a section of their own).
+pub(crate) fn grouped_findings<'a>(
+    doc: &mut Bounded,
+    findings: impl IntoIterator<Item = &'a Finding>,
+    with_replay: bool,
+) {
+    // Few distinct rules fire in one run, so a linear search per finding is cheap.
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for finding in findings {
+        match groups.iter_mut().find(|g| g[0].rule == finding.rule) {
+            Some(group) => group.push(finding),
+            None => groups.push(vec![finding]),
+        }
+    }
+    for group in groups {
+        let first = group[0];
+        doc.section(&rule_heading(first, group.len()));
+        let open = group.len().min(OPEN_FINDINGS_PER_RULE);
+        doc.entries(group[..open].iter().map(|f| finding_entry(f, with_replay)), "findings");
+        if group.len() > open {
+            let opened = doc.open_details(&format!("{} more {} findings", group.len() - open, first.rule));
+            doc.entries(group[open..].iter().map(|f| finding_entry(f, with_replay)), "findings");
+            doc.close_details(opened);
+        }
+    }
+}
+
+/// `#### ⚠️ TG101 claim-false-green · 2 discrepancies: <the rule's summary>`.
+fn rule_heading(f: &Finding, count: usize) -> String {
+    let (one, many) = match f.severity {
+        Severity::Discrepancy => ("discrepancy", "discrepancies"),
+        Severity::Failure => ("failure", "failures"),
+        Severity::Warning => ("warning", "warnings"),
+    };
+    let icon = match f.severity {
+        Severity::Discrepancy => "⚠️",
+        Severity::Failure => "❌",
+        Severity::Warning => "🔸",
+    };
+    let mut s = format!(
+        "#### {icon} {} {} · {count} {}",
+        markdown_inline(&f.rule),
+        markdown_code_span(&f.name),
+        if count == 1 { one } else { many }
+    );
+    if let Some(rule) = crate::rules::lookup(&f.rule) {
+        let _ = write!(s, ": {}", markdown_inline(rule.meta().summary));
+    }
+    s.push_str("\n\n");
+    s
+}
+
+/// One finding of a group (its rule is in the group's heading): the message,
+/// its location and its replay command.
+pub(crate) fn finding_entry(f: &Finding, with_replay: bool) -> String {
+    let mut s = format!("- {}", markdown_inline(&f.message));
     let loc = location(f.artifact.as_deref(), f.position.as_ref());
     if !loc.is_empty() {
         let _ = write!(s, " ({})", markdown_code_span(&loc));
     }
     s.push('\n');
-    if let Some(replay) = &f.replay {
+    if let Some(replay) = f.replay.as_ref().filter(|_| with_replay) {
         s.push_str(&indent(&markdown_code_block(replay, "sh")));
     }
     s

@@ -217,3 +217,42 @@ mod comment {
         assert!(!verdict_comment(&sample(), &marker("t"), &odd).contains("https://x/a)"));
     }
 }
+
+/// Eight count claims that do not hold: one rule, eight findings, the last
+/// three collapsed.
+fn many_of_one_rule() -> Verdict {
+    let mut ev = evidence("reports/junit.xml", Format::Junit);
+    ev.add_case(Case::new("adds", CaseOutcome::Passed).suite("math"));
+    ev.add_case(Case::new("divides", CaseOutcome::Failed).suite("math").message("expected 2, got 3"));
+    for i in 0..8 {
+        ev.add_claim(
+            Claim::count(format!("testsuite math_{i}"), "failures", 0, 1, "testcase elements")
+                .at(Position::line(i + 2)),
+        );
+    }
+    ev.finish();
+    let collected = Collected { artifacts: vec![ev], issues: vec![], ignored: vec![] };
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+    judge(collected, &policy, RunContext { min_tests: 1, ..RunContext::default() })
+}
+
+#[test]
+fn markdown_groups_findings_by_rule() {
+    let md = super::markdown::render(&many_of_one_rule());
+    assert_eq!(md.matches("#### ⚠️ TG103").count(), 1, "the rule once:\n{md}");
+    assert!(md.contains("· 8 discrepancies: "), "with its count and summary:\n{md}");
+    assert_eq!(md.matches("<details><summary>3 more TG103 findings</summary>").count(), 1, "{md}");
+    assert_eq!(md.matches("</details>").count(), 1);
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn a_cut_inside_a_collapsed_group_still_closes_it() {
+    let full = super::markdown::render(&many_of_one_rule());
+    let inside = full.find("<details>").unwrap_or(0) + 200;
+    for max in [inside, inside + 150, inside + 300] {
+        let cut = super::markdown::render_bounded(&many_of_one_rule(), max + 256);
+        assert!(cut.len() <= max + 256);
+        assert_eq!(cut.matches("<details>").count(), cut.matches("</details>").count(), "{cut}");
+    }
+}
