@@ -217,6 +217,11 @@ case "$max_annotations" in
   *[!0-9]*) die "max-annotations must be a whole number" ;;
   *) args+=(--max-annotations "$max_annotations") ;;
 esac
+case "$(trim "${INPUT_COMMENT:-auto}")" in
+  auto | '') ;;
+  off) args+=(--comment off) ;;
+  *) die "comment must be auto or off" ;;
+esac
 
 # One path (file, directory or glob) per line; blank lines and comments skipped.
 lines() {

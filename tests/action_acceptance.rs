@@ -154,8 +154,12 @@ async fn one_check_run_every_annotation_valid_requests_bounded_summary_and_outpu
     assert!(batches.iter().all(|n| *n <= 50), "{batches:?}");
     assert_eq!(batches.iter().sum::<usize>(), 120);
     assert_eq!(runs[0]["output"]["annotations_count"], 120);
+    // One pull request comment (`comment: auto` on a pull_request event).
+    let comments = fake.comments.comments();
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0]["body"].as_str().unwrap_or_default().starts_with("<!-- truegreen:comment:truegreen -->"));
     // Every request valid under GitHub's schemas.
-    assert_eq!(Schemas::load().assert_requests_valid(&reqs), 1 + batches.len());
+    assert_eq!(Schemas::load().assert_requests_valid(&reqs), 1 + batches.len() + 1);
     // A job summary under 1 MiB.
     let summary = run.summary();
     assert!(summary.starts_with("## ❌ truegreen: fail (exit 1)"), "{summary}");

@@ -147,7 +147,16 @@ fn summary_mode_writes_the_summary_and_annotations_without_a_token() {
 fn help_documents_the_github_flags() {
     let (status, stdout, _) = code(common::bin().args(["check", "--help"]));
     assert_eq!(status, Some(0));
-    for flag in ["--publish", "--check-name", "--fail-on", "--shard", "--commit-status", "--outcome"] {
+    for flag in ["--publish", "--check-name", "--fail-on", "--shard", "--commit-status", "--comment", "--outcome"] {
         assert!(stdout.contains(flag), "{flag} in --help");
     }
+}
+
+#[test]
+fn comment_takes_auto_or_off() {
+    let d = Dir::with_report(1, 0);
+    let (status, _, _) = code(d.check().args(["--comment", "off", "run.ndjson"]));
+    assert_eq!(status, Some(0));
+    let (status, _, stderr) = code(d.check().args(["--comment", "always", "run.ndjson"]));
+    assert_eq!(status, Some(2), "{stderr}");
 }

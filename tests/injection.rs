@@ -17,7 +17,7 @@ use truegreen::engine::{Collected, check_bytes, judge};
 use truegreen::model::{ArtifactInfo, Case, CaseOutcome, Claim, Evidence, EvidenceLimits, Format, Position, Status};
 use truegreen::parse::ReadOptions;
 use truegreen::render::github::{self, RepoPaths};
-use truegreen::render::{markdown, terminal};
+use truegreen::render::{comment, markdown, terminal};
 use truegreen::rules::Policy;
 use truegreen::verdict::{RunContext, Verdict};
 
@@ -95,6 +95,14 @@ fn check_run_markdown_renders_no_link_image_html_or_mention() {
             ("check-run text", github::check_run_text(&v)),
             ("job summary", github::job_summary(&v, Some(NAMES[16]), github::JOB_SUMMARY_LIMIT)),
             ("--markdown", markdown::render(&v)),
+            (
+                "pull request comment",
+                comment::verdict_comment(
+                    &v,
+                    &comment::marker(NAMES[16]),
+                    &comment::CommentLinks { label: Some(NAMES[16]), ..Default::default() },
+                ),
+            ),
         ] {
             let problems = inert::markdown_problems(&md);
             assert!(problems.is_empty(), "{what}, {output}: {problems:#?}\n{md}");

@@ -190,6 +190,7 @@ fn inputs_become_flags() {
         ("INPUT_SHARD", r#"{"os":"ubuntu-latest","node":20}"#),
         ("INPUT_COMMIT_STATUS", "true"),
         ("INPUT_MAX_ANNOTATIONS", " 200 "),
+        ("INPUT_COMMENT", "off"),
         ("INPUT_EXPECT", "reports/unit/*.xml\nreports/e2e.xml\n"),
         ("INPUT_CONFIG", "ci/truegreen.yml"),
         ("INPUT_CHECK_NAME", "tests, all"),
@@ -200,7 +201,7 @@ fn inputs_become_flags() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let printed = stdout(&out);
     for expected in [
-        "check --publish summary --fail-on discrepancy --check-name tests, all --commit-status --max-annotations 200 --outcome failure",
+        "check --publish summary --fail-on discrepancy --check-name tests, all --commit-status --max-annotations 200 --comment off --outcome failure",
         r#"--shard {"os":"ubuntu-latest","node":20}"#,
         "--config ci/truegreen.yml --expect reports/unit/*.xml --expect reports/e2e.xml --json ",
     ] {
@@ -268,6 +269,7 @@ fn contradictory_inputs_are_usage_errors() {
         (vec![paths(), ("INPUT_COMMIT_STATUS", "yes")], "commit-status must be true or false"),
         (vec![paths(), ("INPUT_MAX_ANNOTATIONS", "-1")], "max-annotations must be a whole number"),
         (vec![paths(), ("INPUT_MAX_ANNOTATIONS", "all")], "max-annotations must be a whole number"),
+        (vec![paths(), ("INPUT_COMMENT", "always")], "comment must be auto or off"),
     ] {
         let out = sb.run(&inputs);
         assert_eq!(out.status.code(), Some(2), "{inputs:?}: {}", stderr(&out));

@@ -47,6 +47,8 @@ impl Setup {
             head_sha: Some(SHA.to_owned()),
             event_name: Some("push".to_owned()),
             read_only_fork: false,
+            pull_request: None,
+            triggering_run_id: None,
             run_id: Some("77".to_owned()),
             run_attempt: Some("1".to_owned()),
             workflow_path: Some(".github/workflows/ci.yml".to_owned()),
@@ -558,15 +560,13 @@ fn the_shared_schemas_are_where_the_tests_expect_them() {
     }
 }
 
-/// The gate publishes one combined check run through the same publisher: same
-/// lookup-then-create lifecycle, schema-valid requests, findings as annotations.
-#[tokio::test]
-async fn the_gate_publishes_one_combined_check_run() {
+/// The gate over shard verdicts for linux and macos, when the matrix also
+/// defines windows: a missing cell.
+fn gate_over_linux_and_macos(setup: &Setup) -> truegreen::gate::GateResult {
     use truegreen::gate::matrix::MatrixDef;
     use truegreen::gate::ordered::Ordered;
     use truegreen::gate::{self, Expectation, ExpectedSource, GateRequest, Provenance};
 
-    let setup = Setup::new(3, 2);
     let verdicts = setup.dir.path().join("verdicts");
     std::fs::create_dir_all(&verdicts).unwrap_or_else(|e| panic!("{e}"));
     for os in ["linux", "macos"] {
@@ -587,7 +587,15 @@ async fn the_gate_publishes_one_combined_check_run() {
         jobs: Vec::new(),
         links: None,
     };
-    let result = gate::run(&request);
+    gate::run(&request)
+}
+
+/// The gate publishes one combined check run through the same publisher: same
+/// lookup-then-create lifecycle, schema-valid requests, findings as annotations.
+#[tokio::test]
+async fn the_gate_publishes_one_combined_check_run() {
+    let setup = Setup::new(3, 2);
+    let result = gate_over_linux_and_macos(&setup);
     assert_eq!(result.exit_code, 3, "a cell is missing");
 
     let (server, fake) = server_with_fake("").await;
@@ -610,4 +618,361 @@ async fn the_gate_publishes_one_combined_check_run() {
     assert!(setup.summary().contains("os=windows"), "{}", setup.summary());
     assert!(setup.outputs().contains("missing-cells<<"), "{}", setup.outputs());
     assert_eq!(FailOn::Failure.exit_code(&result), 3, "publishing leaves the gate's exit code");
+}
+
+/// The pull request comment: one per check name, found by its marker and
+/// updated in place; never a duplicate, whatever fails.
+mod pull_request_comment {
+    use super::*;
+    use common::BOT;
+    use truegreen::publish::{COMMENTS_PER_PAGE, CommentMode, MAX_COMMENT_PAGES, PullRequestRef};
+    use wiremock::Request;
+
+    const PR: u64 = 12;
+    const MARKER: &str = "<!-- truegreen:comment:truegreen -->";
+
+    fn on_pull_request(setup: &Setup, api_url: &str, pull_request: PullRequestRef) -> GitHubContext {
+        let mut ctx = setup.context(api_url);
+        ctx.event_name = Some("pull_request".to_owned());
+        ctx.pull_request = Some(pull_request);
+        ctx
+    }
+
+    impl Scenario {
+        async fn publish_on(&self, opts: &PublishOptions, pull_request: PullRequestRef) -> PublishReport {
+            let ctx = on_pull_request(&self.setup, &self.server.uri(), pull_request);
+            publish_with(&self.setup.verdict, &ctx, opts, &self.clock).await
+        }
+
+        async fn publish_on_pr(&self, opts: &PublishOptions) -> PublishReport {
+            self.publish_on(opts, PullRequestRef::Number(PR)).await
+        }
+    }
+
+    /// The requests about comments, as `METHOD path`.
+    fn comment_requests(reqs: &[Request]) -> Vec<String> {
+        request_lines(reqs).into_iter().filter(|l| l.contains("/issues/")).collect()
+    }
+
+    fn posts(reqs: &[Request]) -> usize {
+        count(reqs, "POST", &format!("/issues/{PR}/comments"))
+    }
+
+    #[tokio::test]
+    async fn one_comment_is_posted_then_updated_in_place_on_every_run() {
+        let scenario = Scenario::new(1, 2).await;
+        let first = scenario.publish_on_pr(&options()).await;
+        let second = scenario.publish_on_pr(&options()).await;
+        let third = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+
+        let first = first.comment.unwrap_or_default();
+        assert!(first.created, "{first:?}");
+        assert_eq!(
+            (first.pull_request, first.html_url.as_deref()),
+            (PR, Some("https://github.com/o/r/pull/12#issuecomment-1"))
+        );
+        for later in [second.comment, third.comment] {
+            let later = later.unwrap_or_default();
+            assert_eq!((later.id, later.created), (first.id, false), "the same comment, updated");
+        }
+        assert_eq!(
+            comment_requests(&reqs),
+            [
+                "GET /repos/o/r/issues/12/comments",
+                "POST /repos/o/r/issues/12/comments",
+                "GET /repos/o/r/issues/12/comments",
+                "PATCH /repos/o/r/issues/comments/1",
+                "GET /repos/o/r/issues/12/comments",
+                "PATCH /repos/o/r/issues/comments/1",
+            ]
+        );
+        let list = reqs.iter().find(|r| r.url.path().ends_with("/issues/12/comments"));
+        assert_eq!(list.and_then(|r| r.url.query()), Some("per_page=100"));
+        assert_eq!(Schemas::load().assert_comment_requests_valid(&reqs), 3);
+
+        let comments = scenario.fake.comments.comments();
+        assert_eq!(comments.len(), 1, "never a second comment");
+        let body = comments[0]["body"].as_str().unwrap_or_default();
+        assert!(body.starts_with(&format!("{MARKER}\n## ❌ truegreen: fail (exit 1)")), "{body}");
+        assert!(body.contains("| executed | passed | failed |"), "{body}");
+        assert!(body.contains("[check run](https://github.com/o/r/runs/1)"), "{body}");
+        assert!(body.contains("### Failures (2)"), "{body}");
+        assert!(
+            second.log.contains("truegreen: pull request comment updated: https://github.com/o/r/pull/12"),
+            "{}",
+            second.log
+        );
+        assert_verdict_unchanged(&scenario.setup, Status::Fail, 1);
+    }
+
+    #[tokio::test]
+    async fn a_token_that_cannot_comment_leaves_a_notice_and_the_rest_as_it_was() {
+        for (status, verb) in [(403, "POST"), (404, "POST"), (403, "GET")] {
+            let scenario = Scenario::new(1, 2).await;
+            let denied = ResponseTemplate::new(status)
+                .set_body_json(json!({"message": "Resource not accessible by integration"}));
+            scenario.fault(verb, Some(r"/issues/\d+/comments$"), denied, None).await;
+            let report = scenario.publish_on_pr(&options()).await;
+            let reqs = requests(&scenario.server).await;
+
+            assert!(report.comment.is_none());
+            assert!(scenario.fake.comments.comments().is_empty());
+            assert!(posts(&reqs) <= 1, "{status} {verb}: a denied write is final");
+            assert!(
+                report.log.contains("::notice title=truegreen::no pull request comment: the token cannot comment"),
+                "{status} {verb}: {}",
+                report.log
+            );
+            assert!(report.log.contains("pull-requests: write"), "{}", report.log);
+            assert!(!report.log.contains("::warning"), "a denied comment is no warning: {}", report.log);
+            assert!(report.check_run.is_some(), "the check run is unaffected");
+            assert!(!report.workflow_annotations);
+            assert_verdict_unchanged(&scenario.setup, Status::Fail, 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_5xx_after_the_post_landed_is_not_retried_and_the_next_run_updates_it() {
+        let scenario = Scenario::new(1, 2).await;
+        scenario.fake.comments.fail_posts_after_storing(1);
+        let first = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+        assert_eq!(posts(&reqs), 1, "a POST is never retried");
+        assert!(scenario.clock.sleeps().is_empty(), "no backoff for a POST: {:?}", scenario.clock.sleeps());
+        assert!(first.comment.is_none());
+        assert!(first.log.contains("::warning title=truegreen::could not post the comment"), "{}", first.log);
+        assert!(first.log.contains("It was not retried"), "{}", first.log);
+
+        let second = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+        assert_eq!(posts(&reqs), 1, "the next run found the comment that landed: {:#?}", comment_requests(&reqs));
+        assert_eq!(count(&reqs, "PATCH", "/issues/comments/1"), 1);
+        assert_eq!(second.comment.map(|c| (c.id, c.created)), Some((1, false)));
+        assert_eq!(scenario.fake.comments.comments().len(), 1, "no duplicate");
+        assert_verdict_unchanged(&scenario.setup, Status::Fail, 1);
+    }
+
+    #[tokio::test]
+    async fn a_5xx_before_the_post_landed_is_posted_by_the_next_run_after_listing() {
+        let scenario = Scenario::new(1, 2).await;
+        let unavailable = ResponseTemplate::new(503).set_body_json(json!({"message": "Service Unavailable"}));
+        scenario.fault("POST", Some(r"/issues/\d+/comments$"), unavailable, Some(1)).await;
+        scenario.publish_on_pr(&options()).await;
+        let second = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+        assert_eq!(
+            comment_requests(&reqs),
+            [
+                "GET /repos/o/r/issues/12/comments",
+                "POST /repos/o/r/issues/12/comments",
+                "GET /repos/o/r/issues/12/comments",
+                "POST /repos/o/r/issues/12/comments",
+            ],
+            "each POST follows a fresh listing"
+        );
+        assert!(second.comment.is_some_and(|c| c.created));
+        assert_eq!(scenario.fake.comments.comments().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_marker_is_found_on_a_later_page_and_a_bots_comment_wins() {
+        let scenario = Scenario::new(1, 2).await;
+        let comments = &scenario.fake.comments;
+        // Someone quoted the marker on page 1; the bot's comment is on page 2.
+        comments.seed(PR, &format!("{MARKER}\nquoted by a person"), "someone", "User");
+        for i in 0..COMMENTS_PER_PAGE + 20 {
+            comments.seed(PR, &format!("comment {i} mentioning truegreen:comment:truegreen"), "someone", "User");
+        }
+        let ours = comments.seed(PR, &format!("{MARKER}\nold report"), BOT, "Bot");
+        comments.seed(7, &format!("{MARKER}\nanother pull request"), BOT, "Bot");
+        let report = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+
+        assert_eq!(
+            comment_requests(&reqs),
+            [
+                "GET /repos/o/r/issues/12/comments".to_owned(),
+                "GET /repositories/1/issues/12/comments".to_owned(),
+                format!("PATCH /repos/o/r/issues/comments/{ours}"),
+            ],
+            "the Link header's next page is followed"
+        );
+        assert_eq!(report.comment.map(|c| (c.id, c.created)), Some((ours, false)));
+        let all = comments.comments();
+        assert_eq!(all.len(), COMMENTS_PER_PAGE + 23, "nothing posted");
+        assert_eq!(all[0]["body"], format!("{MARKER}\nquoted by a person"), "a person's comment is left alone");
+        assert!(all.iter().any(|c| c["body"] == format!("{MARKER}\nanother pull request")));
+        Schemas::load().assert_comment_requests_valid(&reqs);
+    }
+
+    #[tokio::test]
+    async fn past_the_page_bound_nothing_is_posted() {
+        let scenario = Scenario::new(1, 2).await;
+        for i in 0..COMMENTS_PER_PAGE * MAX_COMMENT_PAGES + 1 {
+            scenario.fake.comments.seed(PR, &format!("comment {i}"), "someone", "User");
+        }
+        let report = scenario.publish_on_pr(&options()).await;
+        let reqs = requests(&scenario.server).await;
+        assert_eq!(count(&reqs, "GET", &format!("/issues/{PR}/comments")), MAX_COMMENT_PAGES);
+        assert_eq!(posts(&reqs), 0, "the marker could be on a page not read");
+        assert!(report.log.contains("more than 30 pages of comments"), "{}", report.log);
+        assert_verdict_unchanged(&scenario.setup, Status::Fail, 1);
+    }
+
+    #[tokio::test]
+    async fn comment_off_posts_nothing() {
+        let scenario = Scenario::new(1, 2).await;
+        let report = scenario.publish_on_pr(&PublishOptions { comment: CommentMode::Off, ..options() }).await;
+        let reqs = requests(&scenario.server).await;
+        assert_eq!(comment_requests(&reqs), Vec::<String>::new());
+        assert!(report.comment.is_none() && report.check_run.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_matrix_cell_leaves_the_comment_to_the_gate_which_posts_one() {
+        let scenario = Scenario::new(3, 2).await;
+        for os in ["linux", "macos"] {
+            let report = scenario.publish_on_pr(&PublishOptions { shard: Some(json!({"os": os})), ..options() }).await;
+            assert!(report.log.contains("no pull request comment from a matrix cell"), "{}", report.log);
+        }
+        assert_eq!(comment_requests(&requests(&scenario.server).await), Vec::<String>::new());
+
+        let gate = gate_over_linux_and_macos(&scenario.setup);
+        let ctx = on_pull_request(&scenario.setup, &scenario.server.uri(), PullRequestRef::Number(PR));
+        let opts = PublishOptions { check_name: "truegreen gate".to_owned(), ..options() };
+        for _ in 0..2 {
+            let report = publish_with(&gate, &ctx, &opts, &scenario.clock).await;
+            assert!(report.comment.is_some(), "{}", report.log);
+        }
+        let comments = scenario.fake.comments.comments();
+        assert_eq!(comments.len(), 1, "one comment for the whole matrix");
+        let body = comments[0]["body"].as_str().unwrap_or_default();
+        assert!(
+            body.starts_with("<!-- truegreen:comment:truegreen gate -->\n## ⚠️ truegreen gate: discrepancy"),
+            "{body}"
+        );
+        for cell in ["os=linux", "os=macos", "os=windows"] {
+            assert!(body.contains(&format!("| ` {cell} ` |")), "a row per cell: {cell} in {body}");
+        }
+        Schemas::load().assert_comment_requests_valid(&requests(&scenario.server).await);
+        assert_eq!(FailOn::Failure.exit_code(&gate), 3);
+    }
+
+    #[tokio::test]
+    async fn a_forks_workflow_run_finds_its_pull_request_by_head_and_commit() {
+        let scenario = Scenario::new(1, 2).await;
+        scenario.fake.comments.add_pull(33, "forker:fix", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        scenario.fake.comments.add_pull(34, "forker:fix", SHA);
+        let head = PullRequestRef::Head { label: "forker:fix".to_owned() };
+        let report = scenario.publish_on(&options(), head).await;
+        let reqs = requests(&scenario.server).await;
+        let lookup = reqs.iter().find(|r| r.url.path() == "/repos/o/r/pulls");
+        assert_eq!(lookup.and_then(|r| r.url.query()), Some("state=open&head=forker%3Afix&per_page=100"));
+        assert_eq!(report.comment.map(|c| c.pull_request), Some(34), "the pull request at this commit");
+
+        // No open pull request at this commit: nothing is posted.
+        let scenario = Scenario::new(1, 2).await;
+        let head = PullRequestRef::Head { label: "forker:gone".to_owned() };
+        let report = scenario.publish_on(&options(), head).await;
+        assert!(report.comment.is_none());
+        assert!(report.log.contains("no open pull request from forker:gone"), "{}", report.log);
+        assert!(scenario.fake.comments.comments().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_read_only_fork_in_auto_mode_calls_no_api_and_says_so() {
+        let setup = Setup::new(2, 1);
+        let server = MockServer::start().await;
+        let mut ctx = on_pull_request(&setup, &server.uri(), PullRequestRef::Number(PR));
+        ctx.read_only_fork = true;
+        let opts = PublishOptions { mode: PublishMode::Auto, ..options() };
+        let report = publish_with(&setup.verdict, &ctx, &opts, &VirtualClock::new(0)).await;
+        assert!(requests(&server).await.is_empty());
+        assert!(report.log.contains("no check run and no pull request comment"), "{}", report.log);
+    }
+
+    /// Through the binary: the event comes from GITHUB_EVENT_NAME and
+    /// GITHUB_EVENT_PATH, and `--comment off` turns the comment off.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_binary_reads_the_pull_request_from_the_event() {
+        let scenario = Scenario::new(1, 2).await;
+        let dir = scenario.setup.dir.path().to_path_buf();
+        let event = dir.join("event.json");
+        let payload = json!({"number": PR, "pull_request": {"number": PR, "head": {"sha": SHA, "repo": {"full_name": "o/r"}},
+                             "base": {"repo": {"full_name": "o/r"}}}});
+        std::fs::write(&event, payload.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let api = scenario.server.uri();
+        let run = move |extra: &'static [&'static str]| {
+            let (dir, event, api) = (dir.clone(), event.clone(), api.clone());
+            tokio::task::spawn_blocking(move || {
+                let mut cmd = common::bin();
+                cmd.current_dir(&dir)
+                    .env("GITHUB_ACTIONS", "true")
+                    .env("GITHUB_API_URL", &api)
+                    .env("GITHUB_REPOSITORY", "o/r")
+                    .env("GITHUB_SHA", SHA)
+                    .env("GITHUB_EVENT_NAME", "pull_request")
+                    .env("GITHUB_EVENT_PATH", &event)
+                    .env("TRUEGREEN_GITHUB_TOKEN", TOKEN)
+                    .args(["check", "--color", "never"])
+                    .args(extra)
+                    .arg("reports/run.ndjson");
+                cmd.output().unwrap_or_else(|e| panic!("{e}"))
+            })
+        };
+        let off = run(&["--comment", "off"]).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(off.status.code(), Some(1));
+        assert!(scenario.fake.comments.comments().is_empty());
+        let auto = run(&[]).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(auto.status.code(), Some(1), "commenting leaves the exit code");
+        let stdout = String::from_utf8_lossy(&auto.stdout);
+        assert!(stdout.contains("truegreen: pull request comment posted"), "{stdout}");
+        let comments = scenario.fake.comments.comments();
+        assert_eq!(comments.len(), 1);
+        assert!(comments[0]["issue_url"].as_str().unwrap_or_default().ends_with("/issues/12"));
+    }
+
+    /// The fork recipe, through the binary: a `workflow_run` job gates the
+    /// verdicts the triggering run uploaded (its run id, not this run's) and
+    /// comments once on the fork's pull request, found by head and commit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_workflow_run_gate_comments_on_the_forks_pull_request() {
+        let scenario = Scenario::new(3, 2).await;
+        gate_over_linux_and_macos(&scenario.setup); // writes verdicts/ from run 77
+        scenario.fake.comments.add_pull(PR, "forker:fix", SHA);
+        let dir = scenario.setup.dir.path().to_path_buf();
+        let event = dir.join("event.json");
+        let payload = json!({"workflow_run": {"id": 77, "event": "pull_request", "head_sha": SHA, "head_branch": "fix",
+                             "head_repository": {"owner": {"login": "forker"}}, "pull_requests": []}});
+        std::fs::write(&event, payload.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let api = scenario.server.uri();
+        let out = tokio::task::spawn_blocking(move || {
+            let mut cmd = common::bin();
+            cmd.current_dir(&dir)
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_API_URL", &api)
+                .env("GITHUB_REPOSITORY", "o/r")
+                // This run's own commit and id: the default branch's, not the fork's.
+                .env("GITHUB_SHA", "1111111111111111111111111111111111111111")
+                .env("GITHUB_RUN_ID", "99")
+                .env("GITHUB_EVENT_NAME", "workflow_run")
+                .env("GITHUB_EVENT_PATH", &event)
+                .env("TRUEGREEN_GITHUB_TOKEN", TOKEN)
+                .args(["gate", "--color", "never", "--expect-matrix", r#"{"os": ["linux", "macos"]}"#])
+                .args(["--check-name", "truegreen gate", "verdicts/"]);
+            cmd.output().unwrap_or_else(|e| panic!("{e}"))
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "honest failures, no stale verdict: {stdout}");
+        assert!(stdout.contains("truegreen: pull request comment posted"), "{stdout}");
+        let comments = scenario.fake.comments.comments();
+        assert_eq!(comments.len(), 1);
+        assert!(comments[0]["issue_url"].as_str().unwrap_or_default().ends_with("/issues/12"));
+        let runs = scenario.fake.check_runs();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0]["head_sha"], SHA, "the check run goes to the fork's commit");
+    }
 }

@@ -201,6 +201,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
         "version",
         "commit-status",
         "max-annotations",
+        "comment",
     ] {
         assert!(declared.contains(required), "input {required} is missing");
     }
@@ -210,6 +211,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
     assert_eq!(inputs["fail-on"]["default"], "failure");
     assert_eq!(inputs["commit-status"]["default"], "false");
     assert_eq!(inputs["max-annotations"]["default"], truegreen::render::github::DEFAULT_MAX_ANNOTATIONS.to_string());
+    assert_eq!(inputs["comment"]["default"], "auto");
 }
 
 #[test]

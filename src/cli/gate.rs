@@ -48,11 +48,13 @@ pub struct GateArgs {
     #[arg(long, value_name = "JOB", requires = "needs")]
     pub allow_skip: Vec<String>,
 
-    /// Every verdict must come from this commit (full or abbreviated). Default: $GITHUB_SHA.
+    /// Every verdict must come from this commit (full or abbreviated). Default: $GITHUB_SHA; on a
+    /// `workflow_run` event, not checked (the triggering run's id pins the commit).
     #[arg(long, value_name = "SHA")]
     pub commit: Option<String>,
 
-    /// Every verdict must come from this workflow run. Default: $GITHUB_RUN_ID.
+    /// Every verdict must come from this workflow run. Default: $GITHUB_RUN_ID; on a `workflow_run`
+    /// event, the run that triggered it (`workflow_run.id`), whose verdict artifacts it judges.
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
 
@@ -85,15 +87,27 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     let request = GateRequest {
         verdicts: args.verdicts,
         expectation,
-        provenance: Provenance {
-            commit: args.commit.or_else(|| env_var("GITHUB_SHA")),
-            run_id: args.run_id.or_else(|| env_var("GITHUB_RUN_ID")),
-        },
+        provenance: provenance(args.commit, args.run_id),
         jobs,
         links,
     };
     let result = gate::run(&request);
     args.output.report(&result, render::check_run::NAME)
+}
+
+/// The commit and run every verdict must come from. On `workflow_run` (the
+/// fork recipe in docs/action.md) the verdicts come from the run that
+/// triggered this one: its id is known, but the commit its jobs recorded
+/// (`GITHUB_SHA`, a merge commit on pull requests) is not in the payload, and
+/// the run id already pins it.
+fn provenance(commit: Option<String>, run_id: Option<String>) -> Provenance {
+    match super::publish::github_context().triggering_run_id {
+        Some(triggering) => Provenance { commit, run_id: run_id.or(Some(triggering)) },
+        None => Provenance {
+            commit: commit.or_else(|| env_var("GITHUB_SHA")),
+            run_id: run_id.or_else(|| env_var("GITHUB_RUN_ID")),
+        },
+    }
 }
 
 fn expectation(args: &GateArgs) -> anyhow::Result<Expectation> {

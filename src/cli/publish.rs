@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use truegreen::publish::{self, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
+use truegreen::publish::{self, CommentMode, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
 use truegreen::render;
 
 /// What every judging subcommand (`check`, `run`, `gate`) writes, prints and
@@ -123,6 +123,12 @@ pub struct PublishArgs {
     #[arg(long, help_heading = "GitHub")]
     pub commit_status: bool,
 
+    /// The pull request comment. auto: on a pull request, when a check run is published, keep one comment
+    /// per check name, updated in place on every run (needs `pull-requests: write`); a matrix cell
+    /// (--shard) leaves it to `truegreen gate`, which comments for the whole matrix. off: no comment.
+    #[arg(long, value_enum, default_value_t = CommentMode::Auto, help_heading = "GitHub")]
+    pub comment: CommentMode,
+
     /// Send at most N annotations with the check run, discrepancies first; past it, the last one says
     /// how many more there are. Every one is still in the --json document. 0 sends none.
     #[arg(long, value_name = "N", default_value_t = render::github::DEFAULT_MAX_ANNOTATIONS, help_heading = "GitHub")]
@@ -149,6 +155,7 @@ impl PublishArgs {
             shard,
             fail_on: self.fail_on,
             commit_status: self.commit_status,
+            comment: self.comment,
             max_annotations: self.max_annotations,
             json_path: json.map(absolute),
             markdown_path: markdown.map(absolute),

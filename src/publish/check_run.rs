@@ -181,7 +181,7 @@ async fn find_existing(
 }
 
 /// Percent-encode a query value (RFC 3986 unreserved characters pass).
-fn percent_encode(s: &str) -> String {
+pub(super) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -56,6 +56,18 @@ impl Repository {
     }
 }
 
+/// The pull request a run belongs to, for the pull request comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PullRequestRef {
+    /// Its number, from the event payload.
+    Number(u64),
+    /// A `workflow_run` triggered by a fork's pull request: GitHub leaves
+    /// `workflow_run.pull_requests` empty for forks, so the pull request is
+    /// looked up by its head (`owner:branch`), and only one whose head commit
+    /// is the run's is taken.
+    Head { label: String },
+}
+
 /// The GitHub run as publishing sees it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GitHubContext {
@@ -73,6 +85,11 @@ pub struct GitHubContext {
     pub event_name: Option<String>,
     /// A pull request from a fork, on an event whose token is read-only.
     pub read_only_fork: bool,
+    /// The pull request this run is about: `pull_request` and
+    /// `pull_request_target` events, and `workflow_run` runs a pull request triggered.
+    pub pull_request: Option<PullRequestRef>,
+    /// On `workflow_run`: the id of the run this one reports on.
+    pub triggering_run_id: Option<String>,
     pub run_id: Option<String>,
     pub run_attempt: Option<String>,
     /// The workflow file, repository-relative, from `GITHUB_WORKFLOW_REF`.
@@ -102,6 +119,11 @@ impl GitHubContext {
         let head_sha = from_payload.or_else(|| var("GITHUB_SHA")).filter(|s| is_sha(s));
         let read_only_fork = event_name.as_deref().is_some_and(|e| READ_ONLY_FORK_EVENTS.contains(&e))
             && payload.as_ref().is_some_and(is_fork_pull_request);
+        let pull_request = payload.as_ref().and_then(|p| pull_request_ref(p, event_name.as_deref()));
+        let triggering_run_id = (event_name.as_deref() == Some("workflow_run"))
+            .then(|| payload.as_ref().and_then(|p| p.pointer("/workflow_run/id")).and_then(Value::as_u64))
+            .flatten()
+            .map(|id| id.to_string());
         Self {
             actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
             api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".to_owned()),
@@ -110,6 +132,8 @@ impl GitHubContext {
             head_sha,
             event_name,
             read_only_fork,
+            pull_request,
+            triggering_run_id,
             run_id: var("GITHUB_RUN_ID"),
             run_attempt: var("GITHUB_RUN_ATTEMPT"),
             workflow_path: var("GITHUB_WORKFLOW_REF").and_then(|r| workflow_path(&r)),
@@ -150,6 +174,45 @@ fn payload_head_sha(payload: &Value, event: Option<&str>) -> Option<String> {
         _ => payload.pointer("/pull_request/head/sha"),
     };
     sha.and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Events whose payload carries the pull request itself.
+const PULL_REQUEST_EVENTS: &[&str] =
+    &["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"];
+
+fn pull_request_ref(payload: &Value, event: Option<&str>) -> Option<PullRequestRef> {
+    match event {
+        Some(e) if PULL_REQUEST_EVENTS.contains(&e) => {
+            payload.pointer("/pull_request/number").and_then(Value::as_u64).map(PullRequestRef::Number)
+        }
+        Some("workflow_run") => {
+            let run = payload.get("workflow_run")?;
+            let triggered_by = run.get("event").and_then(Value::as_str)?;
+            if !matches!(triggered_by, "pull_request" | "pull_request_target") {
+                return None;
+            }
+            let head_sha = run.get("head_sha").and_then(Value::as_str)?;
+            // Same-repository pull requests are listed; keep the one whose head is this run's commit.
+            let mut numbers: Vec<u64> = run
+                .get("pull_requests")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|pr| pr.pointer("/head/sha").and_then(Value::as_str) == Some(head_sha))
+                .filter_map(|pr| pr.get("number").and_then(Value::as_u64))
+                .collect();
+            numbers.dedup();
+            if let [number] = numbers[..] {
+                return Some(PullRequestRef::Number(number));
+            }
+            let owner = run.pointer("/head_repository/owner/login").and_then(Value::as_str)?;
+            let branch = run.get("head_branch").and_then(Value::as_str)?;
+            let plain_owner = !owner.is_empty() && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            (plain_owner && !branch.is_empty() && numbers.is_empty())
+                .then(|| PullRequestRef::Head { label: format!("{owner}:{branch}") })
+        }
+        _ => None,
+    }
 }
 
 fn is_fork_pull_request(payload: &Value) -> bool {
@@ -212,6 +275,42 @@ mod tests {
         // pull_request_target runs with the base repository's token.
         let vars = [("GITHUB_EVENT_NAME", "pull_request_target"), ("GITHUB_EVENT_PATH", "/e.json")];
         assert!(!context(&vars, Some(&payload)).read_only_fork);
+    }
+
+    #[test]
+    fn pull_request_numbers_come_from_the_payload() {
+        let payload = format!(
+            r#"{{"number":12,"pull_request":{{"number":12,"head":{{"sha":"{HEAD}","repo":{{"full_name":"o/r"}}}},"base":{{"repo":{{"full_name":"o/r"}}}}}}}}"#
+        );
+        for event in ["pull_request", "pull_request_target"] {
+            let cx = context(&[("GITHUB_EVENT_NAME", event), ("GITHUB_EVENT_PATH", "/e.json")], Some(&payload));
+            assert_eq!(cx.pull_request, Some(PullRequestRef::Number(12)), "{event}");
+        }
+        let push = context(&[("GITHUB_EVENT_NAME", "push"), ("GITHUB_EVENT_PATH", "/e.json")], Some(&payload));
+        assert_eq!(push.pull_request, None);
+    }
+
+    #[test]
+    fn workflow_run_finds_its_pull_request_by_number_or_by_head() {
+        let vars = [("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", "/e.json")];
+        let same_repo = format!(
+            r#"{{"workflow_run":{{"event":"pull_request","head_sha":"{HEAD}","head_branch":"fix",
+                "head_repository":{{"owner":{{"login":"o"}}}},
+                "pull_requests":[{{"number":7,"head":{{"sha":"{HEAD}"}}}},{{"number":8,"head":{{"sha":"{SHA}"}}}}]}}}}"#
+        );
+        assert_eq!(context(&vars, Some(&same_repo)).pull_request, Some(PullRequestRef::Number(7)));
+        assert_eq!(context(&vars, Some(&same_repo)).triggering_run_id, None, "no id in this payload");
+        let with_id = r#"{"workflow_run":{"id":4242,"event":"push","head_sha":"abc"}}"#;
+        assert_eq!(context(&vars, Some(with_id)).triggering_run_id.as_deref(), Some("4242"));
+        // A fork: GitHub lists no pull request; it is looked up by its head.
+        let fork = format!(
+            r#"{{"workflow_run":{{"event":"pull_request","head_sha":"{HEAD}","head_branch":"feature/x",
+                "head_repository":{{"owner":{{"login":"forker"}}}},"pull_requests":[]}}}}"#
+        );
+        let expected = PullRequestRef::Head { label: "forker:feature/x".to_owned() };
+        assert_eq!(context(&vars, Some(&fork)).pull_request, Some(expected));
+        let push = format!(r#"{{"workflow_run":{{"event":"push","head_sha":"{HEAD}","pull_requests":[]}}}}"#);
+        assert_eq!(context(&vars, Some(&push)).pull_request, None);
     }
 
     #[test]

@@ -10,18 +10,21 @@
 mod api;
 mod check_run;
 mod clock;
+mod comment;
 mod context;
 mod files;
 
 pub use api::{ApiError, HttpPolicy};
 pub use check_run::{Delivered, external_id};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
-pub use context::{GitHubContext, Repository, Token};
+pub use comment::{COMMENTS_PER_PAGE, CommentDelivered, MAX_COMMENT_PAGES};
+pub use context::{GitHubContext, PullRequestRef, Repository, Token};
 pub use files::random_hex;
 
 use serde_json::{Value, json};
 
 use crate::gate::GateResult;
+use crate::render::comment::{self as comment_render, CommentLinks};
 use crate::render::gate as gate_render;
 use crate::render::github::{self as gh, WORKFLOW_ANNOTATIONS_PER_LEVEL};
 use crate::verdict::{Status, Verdict, exit_code};
@@ -96,6 +99,13 @@ impl Subject<'_> {
         }
     }
 
+    fn comment(self, marker: &str, links: &CommentLinks<'_>) -> String {
+        match self {
+            Self::Verdict(v) => comment_render::verdict_comment(v, marker, links),
+            Self::Gate(g) => comment_render::gate_comment(g, marker, links),
+        }
+    }
+
     fn commit_status_description(self) -> String {
         match self {
             Self::Verdict(v) => gh::commit_status_description(v),
@@ -130,6 +140,19 @@ pub enum PublishMode {
     /// The job summary and workflow-command annotations; no API call.
     Summary,
     /// Nothing but step outputs.
+    Off,
+}
+
+/// Whether to keep a comment on the pull request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "kebab-case")]
+pub enum CommentMode {
+    /// On a pull request, when a check run is published: one comment per check
+    /// name, updated in place. Not from a matrix cell (`--shard`): the gate
+    /// comments for the whole matrix.
+    #[default]
+    Auto,
+    /// No comment.
     Off,
 }
 
@@ -177,6 +200,8 @@ pub struct PublishOptions {
     pub fail_on: FailOn,
     /// Also post a commit status (needs `statuses: write`).
     pub commit_status: bool,
+    /// The pull request comment (needs `pull-requests: write`).
+    pub comment: CommentMode,
     /// Where the verdict document and the markdown report were written, for the outputs.
     pub json_path: Option<String>,
     pub markdown_path: Option<String>,
@@ -193,6 +218,7 @@ impl Default for PublishOptions {
             shard: None,
             fail_on: FailOn::Failure,
             commit_status: false,
+            comment: CommentMode::Auto,
             json_path: None,
             markdown_path: None,
             max_annotations: gh::DEFAULT_MAX_ANNOTATIONS,
@@ -211,6 +237,8 @@ pub struct PublishReport {
     pub job_summary_written: bool,
     pub outputs_written: bool,
     pub commit_status_posted: bool,
+    /// The pull request comment, posted or updated.
+    pub comment: Option<CommentDelivered>,
     /// HTTP requests sent, retries included.
     pub requests: u32,
     /// Lines for the job log: workflow commands inside GitHub Actions.
@@ -239,8 +267,8 @@ fn route(mode: PublishMode, ctx: &GitHubContext) -> Route {
         PublishMode::CheckRun => Route::CheckRun,
         PublishMode::Auto if !ctx.actions => Route::Nothing,
         PublishMode::Auto if ctx.read_only_fork => Route::Summary(Some(
-            "this pull request comes from a fork, whose token is read-only: no check run; the annotations are \
-             workflow commands and the report is in the job summary (see docs/action.md for the workflow_run recipe)"
+            "this pull request comes from a fork, whose token is read-only: no check run and no pull request \
+             comment; the annotations are workflow commands and the report is in the job summary (see docs/action.md for the workflow_run recipe)"
                 .to_owned(),
         )),
         PublishMode::Auto if ctx.token.is_none() => Route::Summary(Some(
@@ -426,6 +454,7 @@ impl<'a> Job<'a> {
         if self.opts.commit_status {
             self.commit_status(&mut api, repository, sha).await;
         }
+        self.pull_request_comment(&mut api, repository).await;
         self.report.requests = api.requests;
     }
 
@@ -449,6 +478,64 @@ impl<'a> Job<'a> {
                 "could not post the commit status ({e}); it needs `permissions: statuses: write`. \
                  The verdict and the exit code are unchanged."
             )),
+        }
+    }
+
+    /// Update the check's comment on the pull request, or post it. Only the
+    /// gate comments on a matrix: a cell's comment would be one of many.
+    async fn pull_request_comment(&mut self, api: &mut api::Api<'_>, repository: &Repository) {
+        if self.opts.comment == CommentMode::Off {
+            return;
+        }
+        let Some(pull_request) = self.ctx.pull_request.as_ref() else { return };
+        if matches!(self.subject, Subject::Verdict(_)) && self.opts.shard.is_some() {
+            self.report.log.push_str(
+                "truegreen: no pull request comment from a matrix cell (--shard): the gate posts one for the whole matrix\n",
+            );
+            return;
+        }
+        let marker = comment_render::marker(&self.opts.check_name);
+        let run_url = self.ctx.run_url();
+        let default_name = matches!(self.opts.check_name.as_str(), "truegreen" | "truegreen gate");
+        let links = CommentLinks {
+            label: (!default_name).then_some(self.opts.check_name.as_str()),
+            commit: self.ctx.head_sha.as_deref(),
+            check_run_url: self.report.check_run_url(),
+            run_url: run_url.as_deref(),
+        };
+        let body = self.subject.comment(&marker, &links);
+        let plan = comment::CommentPlan {
+            repository,
+            api_url: &self.ctx.api_url,
+            pull_request,
+            head_sha: self.ctx.head_sha.as_deref(),
+            marker: &marker,
+            body: &body,
+        };
+        match comment::deliver(api, &plan).await {
+            Ok(delivered) => {
+                let what = if delivered.created { "posted" } else { "updated" };
+                let url = delivered.html_url.clone().unwrap_or_default();
+                self.report.log.push_str(&format!("truegreen: pull request comment {what}: {url}\n"));
+                self.report.comment = Some(delivered);
+            }
+            Err(error) => {
+                let unchanged = "The verdict and the exit code are unchanged.";
+                if let Some(api_error) = error.api_error().filter(|e| e.is_permission_denied()) {
+                    self.notice(&format!(
+                        "no pull request comment: the token cannot comment ({api_error}). Grant `permissions: \
+                         pull-requests: write`; a fork's pull request gets a read-only token (see docs/action.md \
+                         for the workflow_run recipe). {unchanged}"
+                    ));
+                } else if let comment::CommentError::Create(_) = error {
+                    self.warning(&format!(
+                        "{error}. It was not retried, so that no second comment can appear; the next run looks \
+                         for it before posting. {unchanged}"
+                    ));
+                } else {
+                    self.warning(&format!("no pull request comment: {error}. {unchanged}"));
+                }
+            }
         }
     }
 

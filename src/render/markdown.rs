@@ -8,8 +8,10 @@
 use std::fmt::Write as _;
 
 use super::location;
-use crate::text::{markdown_code_block, markdown_code_span, markdown_inline};
-use crate::verdict::{Status, Verdict};
+use crate::model::FailureRecord;
+use crate::rules::{Finding, Severity};
+use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, truncate};
+use crate::verdict::{ArtifactReport, Status, Verdict};
 
 /// Render without a size limit.
 pub fn render(verdict: &Verdict) -> String {
@@ -38,52 +40,14 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     }
 
     if !verdict.findings.is_empty() {
-        doc.section("### Findings\n\n");
-        let entries = verdict.findings.iter().map(|f| {
-            let mut s =
-                format!("- **{}** {} `{}`: {}", f.severity.as_str(), f.rule, f.name, markdown_inline(&f.message));
-            let loc = location(f.artifact.as_deref(), f.position.as_ref());
-            if !loc.is_empty() {
-                let _ = write!(s, " ({})", markdown_code_span(&loc));
-            }
-            s.push('\n');
-            if let Some(replay) = &f.replay {
-                s.push_str(&indent(&markdown_code_block(replay, "sh")));
-            }
-            s
-        });
-        doc.entries(entries, "findings");
+        doc.section("### Findings\n");
+        grouped_findings(&mut doc, &verdict.findings, true);
     }
 
     let failures: Vec<_> = verdict.failures().collect();
     if !failures.is_empty() {
         doc.section("### Failures\n\n");
-        let entries = failures.iter().map(|(a, f)| {
-            let name = crate::model::qualified_name(f.suite.as_deref(), &f.name);
-            let loc = match &f.source {
-                Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
-                None => location(Some(&a.info.path), Some(&f.position)),
-            };
-            let kind = if f.waived.is_some() {
-                "waived"
-            } else if f.blocking {
-                f.outcome.as_str()
-            } else {
-                "advisory"
-            };
-            let mut s = format!("- **{kind}** {} at {}\n", markdown_code_span(&name), markdown_code_span(&loc));
-            if let Some(by) = &f.waived {
-                let _ = writeln!(s, "  waived by {}", markdown_inline(by));
-            }
-            if let Some(message) = &f.message {
-                s.push_str(&indent(&markdown_code_block(message, "text")));
-            }
-            if let Some(replay) = &f.replay {
-                s.push_str("  replay:\n");
-                s.push_str(&indent(&markdown_code_block(replay, "sh")));
-            }
-            s
-        });
+        let entries = failures.iter().map(|(a, f)| failure_entry(a, f, usize::MAX));
         doc.entries(entries, "failures");
     }
 
@@ -106,7 +70,111 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     doc.finish()
 }
 
-fn head(verdict: &Verdict) -> String {
+/// Findings of one rule shown before the rest are collapsed in `<details>`.
+pub const OPEN_FINDINGS_PER_RULE: usize = 5;
+
+/// Findings grouped by rule, in the order each rule first appears (the
+/// verdict lists discrepancies first): the rule's code, name, count and
+/// summary once, then each finding's message, the first
+/// [`OPEN_FINDINGS_PER_RULE`] in view and the rest collapsed.
+/// `with_replay` adds each finding's replay command (the gate shows its cells'
+/// commands in a section of their own).
+pub(crate) fn grouped_findings<'a>(
+    doc: &mut Bounded,
+    findings: impl IntoIterator<Item = &'a Finding>,
+    with_replay: bool,
+) {
+    // Few distinct rules fire in one run, so a linear search per finding is cheap.
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for finding in findings {
+        match groups.iter_mut().find(|g| g[0].rule == finding.rule) {
+            Some(group) => group.push(finding),
+            None => groups.push(vec![finding]),
+        }
+    }
+    for group in groups {
+        let first = group[0];
+        doc.section(&rule_heading(first, group.len()));
+        let open = group.len().min(OPEN_FINDINGS_PER_RULE);
+        doc.entries(group[..open].iter().map(|f| finding_entry(f, with_replay)), "findings");
+        if group.len() > open {
+            let opened = doc.open_details(&format!("{} more {} findings", group.len() - open, first.rule));
+            doc.entries(group[open..].iter().map(|f| finding_entry(f, with_replay)), "findings");
+            doc.close_details(opened);
+        }
+    }
+}
+
+/// `#### ⚠️ TG101 claim-false-green · 2 discrepancies: <the rule's summary>`.
+fn rule_heading(f: &Finding, count: usize) -> String {
+    let (one, many) = match f.severity {
+        Severity::Discrepancy => ("discrepancy", "discrepancies"),
+        Severity::Failure => ("failure", "failures"),
+        Severity::Warning => ("warning", "warnings"),
+    };
+    let icon = match f.severity {
+        Severity::Discrepancy => "⚠️",
+        Severity::Failure => "❌",
+        Severity::Warning => "🔸",
+    };
+    let mut s = format!(
+        "#### {icon} {} {} · {count} {}",
+        markdown_inline(&f.rule),
+        markdown_code_span(&f.name),
+        if count == 1 { one } else { many }
+    );
+    if let Some(rule) = crate::rules::lookup(&f.rule) {
+        let _ = write!(s, ": {}", markdown_inline(rule.meta().summary));
+    }
+    s.push_str("\n\n");
+    s
+}
+
+/// One finding of a group (its rule is in the group's heading): the message,
+/// its location and its replay command.
+pub(crate) fn finding_entry(f: &Finding, with_replay: bool) -> String {
+    let mut s = format!("- {}", markdown_inline(&f.message));
+    let loc = location(f.artifact.as_deref(), f.position.as_ref());
+    if !loc.is_empty() {
+        let _ = write!(s, " ({})", markdown_code_span(&loc));
+    }
+    s.push('\n');
+    if let Some(replay) = f.replay.as_ref().filter(|_| with_replay) {
+        s.push_str(&indent(&markdown_code_block(replay, "sh")));
+    }
+    s
+}
+
+/// One failure as a list item: its name and place, its message (cut to
+/// `max_message` bytes) and its replay command.
+pub(crate) fn failure_entry(a: &ArtifactReport, f: &FailureRecord, max_message: usize) -> String {
+    let name = crate::model::qualified_name(f.suite.as_deref(), &f.name);
+    let loc = match &f.source {
+        Some(src) => format!("{}{}", src.file, src.line.map(|l| format!(":{l}")).unwrap_or_default()),
+        None => location(Some(&a.info.path), Some(&f.position)),
+    };
+    let kind = if f.waived.is_some() {
+        "waived"
+    } else if f.blocking {
+        f.outcome.as_str()
+    } else {
+        "advisory"
+    };
+    let mut s = format!("- **{kind}** {} at {}\n", markdown_code_span(&name), markdown_code_span(&loc));
+    if let Some(by) = &f.waived {
+        let _ = writeln!(s, "  waived by {}", markdown_inline(by));
+    }
+    if let Some(message) = &f.message {
+        s.push_str(&indent(&markdown_code_block(&truncate(message, max_message), "text")));
+    }
+    if let Some(replay) = &f.replay {
+        s.push_str("  replay:\n");
+        s.push_str(&indent(&markdown_code_block(replay, "sh")));
+    }
+    s
+}
+
+pub(crate) fn head(verdict: &Verdict) -> String {
     let (icon, word) = match verdict.status {
         Status::Pass => ("✅", "pass"),
         Status::Fail => ("❌", "fail"),
@@ -134,6 +202,12 @@ fn head(verdict: &Verdict) -> String {
     s
 }
 
+/// Text inside an HTML element (a `<summary>`), where markdown escapes would
+/// show as written: only `&`, `<` and `>` are replaced.
+pub(crate) fn html_text(s: &str) -> String {
+    crate::text::one_line(s).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// A code span inside a table cell: GFM splits cells on `|` even inside code
 /// spans unless it is escaped.
 pub(crate) fn table_code_span(s: &str) -> String {
@@ -152,6 +226,8 @@ pub(crate) struct Bounded {
     max: usize,
     full: bool,
     left_out: Vec<(usize, &'static str)>,
+    /// Bytes kept for closing tags of `<details>` blocks still open.
+    pending_close: usize,
 }
 
 impl Bounded {
@@ -160,11 +236,37 @@ impl Bounded {
     const RESERVE: usize = 256;
 
     pub(crate) fn new(max: usize) -> Self {
-        Self { out: String::new(), max, full: false, left_out: Vec::new() }
+        Self { out: String::new(), max, full: false, left_out: Vec::new(), pending_close: 0 }
     }
 
+    const DETAILS_CLOSE: &'static str = "\n</details>\n";
+
     fn room(&self) -> usize {
-        self.max.saturating_sub(self.out.len()).saturating_sub(Self::RESERVE)
+        self.max.saturating_sub(self.out.len()).saturating_sub(Self::RESERVE).saturating_sub(self.pending_close)
+    }
+
+    /// Open a collapsed `<details>` block whose summary is `summary` (our own
+    /// words: HTML-escaped, not markdown). Its closing tag is reserved now, so
+    /// [`Bounded::close_details`] always fits. Returns whether it was opened.
+    pub(crate) fn open_details(&mut self, summary: &str) -> bool {
+        // Blank lines around the tags: GFM ends an HTML block at a blank line, and
+        // the markdown inside renders only after one.
+        let open = format!("\n<details><summary>{}</summary>\n\n", html_text(summary));
+        if self.full || open.len() + Self::DETAILS_CLOSE.len() >= self.room() {
+            self.full = true;
+            return false;
+        }
+        self.out.push_str(&open);
+        self.pending_close += Self::DETAILS_CLOSE.len();
+        true
+    }
+
+    /// Close a block [`Bounded::open_details`] opened (pass its result).
+    pub(crate) fn close_details(&mut self, opened: bool) {
+        if opened {
+            self.pending_close = self.pending_close.saturating_sub(Self::DETAILS_CLOSE.len());
+            self.out.push_str(Self::DETAILS_CLOSE);
+        }
     }
 
     pub(crate) fn push_head(&mut self, head: &str) {

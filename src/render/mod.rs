@@ -2,6 +2,7 @@
 //! them decides anything, and each passes artifact text through [`crate::text`]
 //! before showing it.
 
+pub mod comment;
 pub mod gate;
 pub mod github;
 pub mod json;

@@ -115,3 +115,144 @@ fn json_round_trips() {
     let parsed: Result<Verdict, _> = serde_json::from_str(&super::json::to_string(&verdict));
     assert_eq!(parsed.ok(), Some(verdict));
 }
+
+mod comment {
+    use super::*;
+    use crate::render::comment::{COMMENT_LIMIT, CommentLinks, marker, verdict_comment};
+
+    const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+    fn links() -> CommentLinks<'static> {
+        CommentLinks {
+            label: None,
+            commit: Some(SHA),
+            check_run_url: Some("https://github.com/o/r/runs/1"),
+            run_url: Some("https://github.com/o/r/actions/runs/77"),
+        }
+    }
+
+    /// `n` honest failures, each with a message and a replay command.
+    fn failures(n: usize, message: &str) -> Verdict {
+        let mut ev = evidence("reports/unit.xml", Format::Junit);
+        ev.add_case(Case::new("passes", CaseOutcome::Passed).suite("math"));
+        for i in 0..n {
+            ev.add_case(
+                Case::new(&format!("case_{i}"), CaseOutcome::Failed)
+                    .suite("math")
+                    .message(message)
+                    .at(Position::line(i as u64 + 10))
+                    .replay(format!("cargo test -- --exact math::case_{i}")),
+            );
+        }
+        ev.finish();
+        let collected = Collected { artifacts: vec![ev], issues: vec![], ignored: vec![] };
+        let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+        judge(collected, &policy, RunContext { min_tests: 1, ..RunContext::default() })
+    }
+
+    #[test]
+    fn snapshot_of_a_discrepancy() {
+        insta::assert_snapshot!("comment_discrepancy", verdict_comment(&sample(), &marker("truegreen"), &links()));
+    }
+
+    #[test]
+    fn snapshot_of_many_failures_collapses_all_but_the_first() {
+        let labelled = CommentLinks { label: Some("unit tests"), ..links() };
+        let body = verdict_comment(&failures(8, "expected 2, got 3"), &marker("unit tests"), &labelled);
+        insta::assert_snapshot!("comment_failures", body);
+    }
+
+    #[test]
+    fn the_marker_cannot_close_the_html_comment() {
+        assert_eq!(marker("truegreen"), "<!-- truegreen:comment:truegreen -->");
+        assert_eq!(marker("tests (linux, 20)"), "<!-- truegreen:comment:tests (linux, 20) -->");
+        let hostile = marker("x --> <img src=x> --!> é\n");
+        assert_eq!(hostile, "<!-- truegreen:comment:x %2D%2D%3E %3Cimg src%3Dx%3E %2D%2D%21%3E %C3%A9 -->");
+        let inner = &hostile["<!--".len()..hostile.len() - "-->".len()];
+        assert!(!inner.contains("--") && !inner.contains('>'), "{hostile}");
+    }
+
+    #[test]
+    fn a_huge_report_stays_within_githubs_limit_and_keeps_the_verdict() {
+        let v = failures(3000, &"x".repeat(5000));
+        let body = verdict_comment(&v, &marker("truegreen"), &links());
+        assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
+        assert!(
+            body.starts_with("<!-- truegreen:comment:truegreen -->\n## ❌ truegreen: fail (exit 1)"),
+            "{}",
+            &body[..200]
+        );
+        assert!(body.contains("| executed | passed | failed |"));
+        assert!(body.contains("### First 50 of 3000 failures"), "the comment shows the first failures only");
+        assert!(body.contains("2950 more failures"), "and says how many more there are");
+        assert!(body.trim_end().ends_with("</sub>"), "the footer is kept");
+        assert_eq!(body.matches("<details>").count(), body.matches("</details>").count());
+        // A message is cut to a glance.
+        assert!(!body.contains(&"x".repeat(super::super::comment::MAX_MESSAGE_BYTES + 1)));
+    }
+
+    #[test]
+    fn a_cut_inside_the_collapsed_list_still_closes_it() {
+        // Messages big enough that the limit falls inside the <details> block.
+        let v = failures(40, &"y".repeat(1900));
+        let body = verdict_comment(&v, &marker("truegreen"), &links());
+        assert!(body.len() <= COMMENT_LIMIT);
+        assert_eq!(body.matches("<details>").count(), 1);
+        assert_eq!(body.matches("</details>").count(), 1);
+        assert!(body.contains("Not shown, to stay within the size limit"), "{}", &body[body.len() - 600..]);
+    }
+
+    #[test]
+    fn hostile_content_renders_as_text() {
+        let body = verdict_comment(&sample(), &marker("truegreen"), &links());
+        let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&body, options));
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("href=\"http://evil"), "{html}");
+        // Our own two links, and no other.
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
+        // A URL that could break out of a link is dropped.
+        let odd = CommentLinks { check_run_url: Some("https://x/a) [y](http://evil"), ..links() };
+        assert!(!verdict_comment(&sample(), &marker("t"), &odd).contains("https://x/a)"));
+    }
+}
+
+/// Eight count claims that do not hold: one rule, eight findings, the last
+/// three collapsed.
+fn many_of_one_rule() -> Verdict {
+    let mut ev = evidence("reports/junit.xml", Format::Junit);
+    ev.add_case(Case::new("adds", CaseOutcome::Passed).suite("math"));
+    ev.add_case(Case::new("divides", CaseOutcome::Failed).suite("math").message("expected 2, got 3"));
+    for i in 0..8 {
+        ev.add_claim(
+            Claim::count(format!("testsuite math_{i}"), "failures", 0, 1, "testcase elements")
+                .at(Position::line(i + 2)),
+        );
+    }
+    ev.finish();
+    let collected = Collected { artifacts: vec![ev], issues: vec![], ignored: vec![] };
+    let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+    judge(collected, &policy, RunContext { min_tests: 1, ..RunContext::default() })
+}
+
+#[test]
+fn markdown_groups_findings_by_rule() {
+    let md = super::markdown::render(&many_of_one_rule());
+    assert_eq!(md.matches("#### ⚠️ TG103").count(), 1, "the rule once:\n{md}");
+    assert!(md.contains("· 8 discrepancies: "), "with its count and summary:\n{md}");
+    assert_eq!(md.matches("<details><summary>3 more TG103 findings</summary>").count(), 1, "{md}");
+    assert_eq!(md.matches("</details>").count(), 1);
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn a_cut_inside_a_collapsed_group_still_closes_it() {
+    let full = super::markdown::render(&many_of_one_rule());
+    let inside = full.find("<details>").unwrap_or(0) + 200;
+    for max in [inside, inside + 150, inside + 300] {
+        let cut = super::markdown::render_bounded(&many_of_one_rule(), max + 256);
+        assert!(cut.len() <= max + 256);
+        assert_eq!(cut.matches("<details>").count(), cut.matches("</details>").count(), "{cut}");
+    }
+}

@@ -73,6 +73,7 @@ pub struct Schemas {
     create: jsonschema::Validator,
     update: jsonschema::Validator,
     response: jsonschema::Validator,
+    comment: jsonschema::Validator,
 }
 
 impl Schemas {
@@ -84,6 +85,7 @@ impl Schemas {
             create: build(&load_schema("checks-create.schema.json")),
             update: build(&load_schema("checks-update.schema.json")),
             response: build(&response),
+            comment: build(&comment_schema()),
         }
     }
 
@@ -100,6 +102,8 @@ impl Schemas {
             let validator = match r.method.as_str() {
                 "POST" if path.ends_with("/check-runs") => &self.create,
                 "PATCH" if path.contains("/check-runs/") => &self.update,
+                "POST" if path.contains("/issues/") && path.ends_with("/comments") => &self.comment,
+                "PATCH" if path.contains("/issues/comments/") => &self.comment,
                 _ => continue,
             };
             let body: Value = r.body_json().unwrap_or_else(|e| panic!("{} {path}: body is not JSON: {e}", r.method));
@@ -110,10 +114,27 @@ impl Schemas {
         checked
     }
 
+    /// Comment request bodies only; returns how many were checked.
+    pub fn assert_comment_requests_valid(&self, requests: &[Request]) -> usize {
+        let comments: Vec<Request> = requests
+            .iter()
+            .filter(|r| r.url.path().contains("/issues/") && r.method.as_str() != "GET")
+            .cloned()
+            .collect();
+        self.assert_requests_valid(&comments)
+    }
+
     pub fn assert_response_valid(&self, body: &Value) {
         let errors = Self::errors(&self.response, body);
         assert!(errors.is_empty(), "mock response violates check-run.response.schema.json: {errors:#?}");
     }
+}
+
+/// The request body schema of the issue-comment endpoints (see its `$comment`).
+pub fn comment_schema() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/schemas/issues-comment-request.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[derive(Default)]
@@ -128,10 +149,13 @@ struct State {
 #[derive(Clone, Default)]
 pub struct FakeGitHub {
     state: Arc<Mutex<State>>,
+    /// The pull request comments and pull requests.
+    pub comments: FakeComments,
 }
 
 impl FakeGitHub {
     pub async fn mount(&self, server: &MockServer, prefix: &str) {
+        self.comments.mount(server, prefix).await;
         let repo = format!(r"^{prefix}/repos/[^/]+/[^/]+");
         Mock::given(method("GET"))
             .and(path_regex(format!(r"{repo}/commits/[0-9a-f]+/check-runs$")))
@@ -292,4 +316,168 @@ pub fn markdown_outside_code(doc: &str) -> String {
         }
     }
     out
+}
+
+#[derive(Default)]
+struct CommentState {
+    comments: Vec<Value>,
+    next_id: u64,
+    pulls: Vec<Value>,
+    /// POSTs that store the comment, then answer 502 (a write that landed
+    /// although the answer says otherwise).
+    posts_to_fail_after_storing: u32,
+    /// `server.uri()` plus the API prefix, for pagination links.
+    base: String,
+}
+
+/// A stateful fake of the issue-comment endpoints (list with GitHub's `Link`
+/// pagination, create, update) and of the pull request list by head.
+#[derive(Clone, Default)]
+pub struct FakeComments {
+    state: Arc<Mutex<CommentState>>,
+}
+
+pub const BOT: &str = "github-actions[bot]";
+
+impl FakeComments {
+    pub async fn mount(&self, server: &MockServer, prefix: &str) {
+        if let Ok(mut state) = self.state.lock() {
+            state.base = format!("{}{prefix}", server.uri());
+        }
+        let repo = format!(r"^{prefix}/repos/[^/]+/[^/]+");
+        for (verb, path) in [
+            ("GET", format!(r"{repo}/issues/[0-9]+/comments$")),
+            // GitHub's pagination links name the repository by id.
+            ("GET", format!(r"^{prefix}/repositories/[0-9]+/issues/[0-9]+/comments$")),
+            ("POST", format!(r"{repo}/issues/[0-9]+/comments$")),
+            ("PATCH", format!(r"{repo}/issues/comments/[0-9]+$")),
+            ("GET", format!(r"{repo}/pulls$")),
+        ] {
+            Mock::given(method(verb))
+                .and(path_regex(path))
+                .respond_with(self.clone())
+                .with_priority(10)
+                .mount(server)
+                .await;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CommentState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every comment, as GitHub would return it.
+    pub fn comments(&self) -> Vec<Value> {
+        self.lock().comments.clone()
+    }
+
+    /// A comment written before the run (by `login`, a `Bot` or a `User`).
+    pub fn seed(&self, issue: u64, body: &str, login: &str, kind: &str) -> u64 {
+        let mut state = self.lock();
+        state.next_id += 1;
+        let id = 500 + state.next_id;
+        state.comments.push(issue_comment(id, issue, body, login, kind));
+        id
+    }
+
+    /// An open pull request with this head (`owner:branch`) and head commit.
+    pub fn add_pull(&self, number: u64, head_label: &str, head_sha: &str) {
+        self.lock().pulls.push(json!({
+            "number": number, "state": "open",
+            "head": {"label": head_label, "ref": head_label.split(':').nth(1).unwrap_or(""), "sha": head_sha},
+            "base": {"ref": "main"},
+        }));
+    }
+
+    pub fn fail_posts_after_storing(&self, n: u32) {
+        self.lock().posts_to_fail_after_storing = n;
+    }
+}
+
+/// An issue comment shaped like GitHub's `issue-comment` schema.
+pub fn issue_comment(id: u64, issue: u64, body: &str, login: &str, kind: &str) -> Value {
+    json!({
+        "id": id,
+        "node_id": format!("IC_{id}"),
+        "url": format!("https://api.github.com/repos/o/r/issues/comments/{id}"),
+        "html_url": format!("https://github.com/o/r/pull/{issue}#issuecomment-{id}"),
+        "issue_url": format!("https://api.github.com/repos/o/r/issues/{issue}"),
+        "body": body,
+        "user": {"login": login, "id": 41898282, "node_id": "MDM6Qm90NDE4OTgyODI=", "type": kind, "site_admin": false},
+        "created_at": "2026-11-20T10:00:00Z",
+        "updated_at": "2026-11-20T10:00:00Z",
+        "author_association": if kind == "Bot" { "NONE" } else { "CONTRIBUTOR" },
+        "performed_via_github_app": Value::Null,
+    })
+}
+
+impl Respond for FakeComments {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut state = self.lock();
+        let path = request.url.path().to_owned();
+        let query = |key: &str| request.url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+        let number_before = |suffix: &str| -> u64 {
+            path.strip_suffix(suffix).and_then(|p| p.rsplit('/').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+        };
+        match (request.method.as_str(), path.ends_with("/comments"), path.ends_with("/pulls")) {
+            ("GET", _, true) => {
+                let head = query("head");
+                let pulls: Vec<Value> = state
+                    .pulls
+                    .iter()
+                    .filter(|p| head.as_deref().is_none_or(|h| p["head"]["label"] == json!(h)))
+                    .cloned()
+                    .collect();
+                ResponseTemplate::new(200).set_body_json(pulls)
+            }
+            ("GET", true, _) => {
+                let issue = number_before("/comments");
+                let per_page: usize = query("per_page").and_then(|v| v.parse().ok()).unwrap_or(30).clamp(1, 100);
+                let page: usize = query("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
+                let on_issue: Vec<&Value> = state
+                    .comments
+                    .iter()
+                    .filter(|c| c["issue_url"].as_str().is_some_and(|u| u.ends_with(&format!("/issues/{issue}"))))
+                    .collect();
+                let pages = on_issue.len().div_ceil(per_page).max(1);
+                let slice: Vec<Value> =
+                    on_issue.iter().skip((page - 1) * per_page).take(per_page).map(|c| (*c).clone()).collect();
+                let mut response = ResponseTemplate::new(200).set_body_json(slice);
+                if page < pages {
+                    let link = |p: usize| {
+                        format!("{}/repositories/1/issues/{issue}/comments?per_page={per_page}&page={p}", state.base)
+                    };
+                    response = response.insert_header(
+                        "link",
+                        format!(r#"<{}>; rel="next", <{}>; rel="last""#, link(page + 1), link(pages)).as_str(),
+                    );
+                }
+                response
+            }
+            ("POST", true, _) => {
+                let issue = number_before("/comments");
+                let body: Value = request.body_json().unwrap_or(Value::Null);
+                state.next_id += 1;
+                let id = state.next_id;
+                let comment = issue_comment(id, issue, body["body"].as_str().unwrap_or(""), BOT, "Bot");
+                state.comments.push(comment.clone());
+                if state.posts_to_fail_after_storing > 0 {
+                    state.posts_to_fail_after_storing -= 1;
+                    return ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>");
+                }
+                ResponseTemplate::new(201).set_body_json(comment)
+            }
+            ("PATCH", _, _) => {
+                let id: u64 = path.rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                let body: Value = request.body_json().unwrap_or(Value::Null);
+                let Some(comment) = state.comments.iter_mut().find(|c| c["id"] == json!(id)) else {
+                    return ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}));
+                };
+                comment["body"] = body["body"].clone();
+                comment["updated_at"] = json!("2026-11-20T11:00:00Z");
+                ResponseTemplate::new(200).set_body_json(comment.clone())
+            }
+            _ => ResponseTemplate::new(405),
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::{MAX_LABEL_BYTES, cells_sentence, count, replay_sections, source_phrase, state_text};
 use crate::gate::needs::JobOutcome;
 use crate::gate::{CellRow, CellState, GateResult};
-use crate::render::markdown::{Bounded, indent, table_code_span};
+use crate::render::markdown::{Bounded, grouped_findings, indent, table_code_span};
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, one_line, truncate};
 use crate::verdict::Status;
 
@@ -54,22 +54,8 @@ pub fn render_bounded(result: &GateResult, max_bytes: usize) -> String {
     }
 
     if !result.findings.is_empty() {
-        doc.section("### Findings\n\n");
-        let entries = result.findings.iter().map(|f| {
-            let mut s = format!(
-                "- **{}** {} `{}`: {}",
-                f.finding.severity.as_str(),
-                f.finding.rule,
-                f.finding.name,
-                markdown_inline(&f.finding.message)
-            );
-            if let Some(path) = &f.finding.artifact {
-                let _ = write!(s, " ({})", markdown_code_span(path));
-            }
-            s.push('\n');
-            s
-        });
-        doc.entries(entries, "findings");
+        doc.section("### Findings\n");
+        grouped_findings(&mut doc, result.findings.iter().map(|f| &f.finding), false);
     }
 
     let replays = replay_sections(result);

@@ -135,3 +135,16 @@ fn check_run_output() {
     let paths = crate::render::github::RepoPaths::new(Some("/ws"), Some("/ws"));
     insta::assert_json_snapshot!(check_run::annotations(&result, &paths));
 }
+
+#[test]
+fn comment_has_a_row_per_cell() {
+    use crate::render::comment::{COMMENT_LIMIT, CommentLinks, gate_comment, marker};
+    let links = CommentLinks {
+        commit: Some("c1"),
+        run_url: Some("https://github.com/octo/repo/actions/runs/1"),
+        ..CommentLinks::default()
+    };
+    let body = gate_comment(&sample(), &marker("truegreen gate"), &links);
+    assert!(body.len() <= COMMENT_LIMIT);
+    insta::assert_snapshot!("comment", body);
+}

@@ -216,6 +216,14 @@ fn check_run_fields_stay_within_github_limits_and_keep_the_table() {
     assert!(summary.starts_with("## ⚠️ truegreen: discrepancy (exit 3)"), "{}", &summary[..200]);
     assert!(summary.contains("| executed | passed | failed |"));
     assert!(summary.contains("Not shown, to stay within the size limit"), "the cut is announced");
+    assert_eq!(summary.matches("<details>").count(), summary.matches("</details>").count());
+    // 2,000 findings of one rule: the rule once, the rest collapsed.
+    let job = job_summary(&v, None, JOB_SUMMARY_LIMIT);
+    assert!(job.len() <= JOB_SUMMARY_LIMIT);
+    assert_eq!(job.matches("#### ⚠️ TG103").count(), 1);
+    assert_eq!(job.matches("<details>").count(), 1);
+    assert_eq!(job.matches("</details>").count(), 1);
+    assert!(job.contains("Not shown, to stay within the size limit"));
     assert!(text.contains("Not shown, to stay within the size limit"));
     let job = job_summary(&v, Some("truegreen (linux)"), 200_000);
     assert!(job.len() <= 200_000);
