@@ -48,7 +48,15 @@ seed_target() {
   case "$target" in
     kane) mapfile -t f < <(files "$shared/kane" examples -- '*.ndjson') ;;
     pi) mapfile -t f < <(files "$shared/pi" examples -- '*.json' '*.toml') ;;
-    junit) mapfile -t f < <(files "$shared/formats" -- '*.xml') ;;
+    junit) mapfile -t f < <(files "$shared/formats" tests/fixtures/junit -- '*.xml') ;;
+    trx) mapfile -t f < <(files "$shared/peer-reports" tests/fixtures/trx -- '*.trx') ;;
+    nunit) mapfile -t f < <(files tests/fixtures/nunit -- '*.xml'; files "$shared/peer-reports" -- '*nunit*.xml') ;;
+    xunit) mapfile -t f < <(files tests/fixtures/xunit -- '*.xml') ;;
+    mocha-json) mapfile -t f < <(files tests/fixtures/mocha-json -- '*.json'; files "$shared/peer-reports" -- 'mocha*.json') ;;
+    jest-json) mapfile -t f < <(files tests/fixtures/jest-json tests/fixtures/vitest-json -- '*.json') ;;
+    playwright-json) mapfile -t f < <(files tests/fixtures/playwright-json -- '*.json') ;;
+    rspec-json) mapfile -t f < <(files tests/fixtures/rspec-json -- '*.json'; files "$shared/peer-reports" -- 'rspec*.json') ;;
+    dart-json) mapfile -t f < <(files "$shared/peer-reports" -- 'dart*.json' 'provider-test-results.json') ;;
     ctrf) mapfile -t f < <(files "$shared/formats" -- '*ctrf*.json') ;;
     tap) mapfile -t f < <(files "$shared/formats" -- '*.tap') ;;
     go-test-json) mapfile -t f < <(files "$shared/formats" -- '*.jsonl') ;;
