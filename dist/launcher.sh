@@ -2,13 +2,19 @@
 # truegreen action launcher: find (or build) the truegreen binary for this
 # runner, verify it, then run it with the action's inputs.
 #
+#   launcher.sh [run]   resolve the binary (below), then run it with the inputs
+#   launcher.sh resolve resolve the binary and print its path
+#
 # 1. RUNNER_OS / RUNNER_ARCH name a target (x86_64/aarch64 Linux musl, macOS,
 #    x86_64 Windows).
 # 2. dist/manifest, committed in the action's repository at the ref the
 #    workflow uses, holds one "target sha256 url" line per target, written by
-#    the release workflow. The binary comes from that release, cached in
-#    RUNNER_TOOL_CACHE; its sha256 must match the manifest, else the launcher
-#    stops (exit 2) and never falls back: a mismatch is tampering or corruption.
+#    the release workflow (scripts/release.sh manifest). The binary comes from
+#    that release, cached in RUNNER_TOOL_CACHE; its sha256 must match the
+#    manifest, else the launcher stops (exit 2) and never falls back: a
+#    mismatch is tampering or corruption. URLs are https (or http on the
+#    loopback address, for a mirror on the runner itself and for tests: the
+#    sha256 from the action's repository is what makes a download trusted).
 # 3. No entry for the target (an unknown platform, or a manifest with no
 #    release yet) or a failed download: build from the action's own source
 #    with `cargo build --release --locked` (build-from-source: auto), or stop
@@ -47,6 +53,12 @@ manifest="$action_path/dist/manifest"
 build_mode=$(trim "${INPUT_BUILD_FROM_SOURCE:-auto}")
 requested_version=$(trim "${INPUT_VERSION:-}")
 
+subcommand=${1:-run}
+
+case "$subcommand" in
+  run | resolve) ;;
+  *) die "launcher.sh takes run or resolve, not '$subcommand'" ;;
+esac
 case "$build_mode" in
   auto | always | never) ;;
   *) die "build-from-source must be auto, always or never, not '$build_mode'" ;;
@@ -69,14 +81,17 @@ exe=""
 case "$target" in *windows*) exe=".exe" ;; esac
 case "${RUNNER_OS:-$(uname -s)}" in Windows | MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
 
+# The sha256 tool, as a command line: sha256sum (Linux, Git Bash) or shasum (macOS).
+sha256_tool=()
+if command -v sha256sum >/dev/null 2>&1; then
+  sha256_tool=(sha256sum)
+elif command -v shasum >/dev/null 2>&1; then
+  sha256_tool=(shasum -a 256)
+fi
+
 sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d ' ' -f 1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d ' ' -f 1
-  else
-    return 1
-  fi
+  [ ${#sha256_tool[@]} -gt 0 ] || return 1
+  "${sha256_tool[@]}" "$1" | cut -d ' ' -f 1
 }
 
 manifest_version() {
@@ -98,9 +113,35 @@ manifest_entry() {
   return 1
 }
 
+# https, or http to the loopback address only (a mirror on the runner itself,
+# and the tests). No user-info part: "http://127.0.0.1:80@host/" is host.
+url_allowed() {
+  local url=$1 host rest port
+  case "$url" in *[[:space:]@\\]*) return 1 ;; esac
+  case "$url" in https://?*) return 0 ;; esac
+  for host in 127.0.0.1 localhost; do
+    case "$url" in "http://$host"*) ;; *) continue ;; esac
+    rest=${url#"http://$host"}
+    case "$rest" in
+      /*) return 0 ;;
+      :*/*)
+        port=${rest#:}
+        port=${port%%/*}
+        case "$port" in '' | *[!0-9]*) return 1 ;; esac
+        return 0
+        ;;
+    esac
+    return 1
+  done
+  return 1
+}
+
 download() {
   command -v curl >/dev/null 2>&1 || return 1
-  curl --proto '=https' --tlsv1.2 --fail --location --silent --show-error \
+  # --proto also binds redirects: an https download never continues over http.
+  local proto='=https'
+  case "$1" in http://*) proto='=http' ;; esac
+  curl --proto "$proto" --tlsv1.2 --fail --location --silent --show-error \
     --retry 5 --retry-delay 2 --connect-timeout 20 --max-time 300 \
     --output "$2" "$1"
 }
@@ -127,10 +168,7 @@ prebuilt() {
     *[!0-9a-f]* | '') die "dist/manifest: the sha256 for $target is not lower-case hex: '$sha'" ;;
   esac
   [ ${#sha} -eq 64 ] || die "dist/manifest: the sha256 for $target is not 64 hex digits: '$sha'"
-  case "$url" in
-    https://*) ;;
-    *) die "dist/manifest: the URL for $target is not https: '$url'" ;;
-  esac
+  url_allowed "$url" || die "dist/manifest: the URL for $target is not https: '$url'"
 
   cache_dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/truegreen/${version:-unversioned}/$target/$sha"
   bin="$cache_dir/truegreen$exe"
@@ -191,6 +229,10 @@ if [ -z "$bin" ]; then
   bin=$(build_from_source)
 fi
 [ -x "$bin" ] || die "truegreen was not found at $bin"
+if [ "$subcommand" = resolve ]; then
+  printf '%s\n' "$bin"
+  exit 0
+fi
 
 # --- arguments, from the inputs ---------------------------------------------
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::launcher::{RELEASE_BINARY, Sandbox, sha256_hex, stderr, stdout};
+use common::launcher::{LocalRelease, RELEASE_BINARY, Sandbox, release_script, sha256_hex, stderr, stdout};
 
 const LINUX: &str = "x86_64-unknown-linux-musl";
 
@@ -283,4 +283,175 @@ fn launcher_messages_cannot_inject_workflow_commands() {
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("x%0A::set-output name=a::b%0D%250A"), "{err}");
+}
+
+// --- The release's manifest and the launcher, end to end --------------------
+//
+// scripts/release.sh writes the manifest the release commits; the launcher
+// downloads with the real curl from a server on 127.0.0.1, checks the sha256
+// and runs the real binary. (scripts/launcher-e2e.sh does the same with the
+// static musl release build; see docs/action.md.)
+
+/// The binary under test, published as the release asset for `LINUX`, with
+/// the manifest scripts/release.sh writes for it.
+fn publish_real_binary(sb: &Sandbox) -> LocalRelease {
+    let assets = sb.root.path().join("assets");
+    std::fs::create_dir_all(&assets).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(env!("CARGO_BIN_EXE_truegreen"), assets.join(format!("truegreen-{LINUX}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let release = LocalRelease::serve(&assets);
+    let manifest = sb.action.join("dist/manifest");
+    let out = release_script(&[
+        "manifest",
+        env!("CARGO_PKG_VERSION"),
+        &assets.display().to_string(),
+        &release.base_url,
+        &manifest.display().to_string(),
+        "1",
+    ]);
+    assert!(out.status.success(), "release.sh manifest: {}", stderr(&out));
+    let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+    let sha = sha256_hex(&std::fs::read(env!("CARGO_BIN_EXE_truegreen")).unwrap_or_default());
+    let line = format!("{LINUX} {sha} {}/truegreen-{LINUX}", release.base_url);
+    assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+    assert!(text.contains(&format!("# version: v{}", env!("CARGO_PKG_VERSION"))), "{text}");
+    release
+}
+
+#[test]
+fn the_release_manifest_lets_the_launcher_download_verify_and_run_the_binary() {
+    let sb = Sandbox::new();
+    sb.use_real_curl();
+    let release = publish_real_binary(&sb);
+    let never = ("INPUT_BUILD_FROM_SOURCE", "never");
+
+    let resolved = sb.run_subcommand("resolve", &[never]);
+    assert_eq!(resolved.status.code(), Some(0), "{}", stderr(&resolved));
+    let bin = std::path::PathBuf::from(stdout(&resolved).trim_end());
+    assert!(bin.starts_with(&sb.tool_cache), "{}", bin.display());
+    let version = std::process::Command::new(&bin).arg("--version").output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stdout(&version).trim_end(), format!("truegreen {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(release.served(), 1);
+
+    // The whole action: the verified binary judges the examples.
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/action");
+    for (example, code) in [("pass", 0), ("false-green", 3)] {
+        let dir = examples.join(example).display().to_string();
+        let out = sb.run(&[never, ("INPUT_PATHS", &dir), ("INPUT_PUBLISH", "off")]);
+        assert_eq!(out.status.code(), Some(code), "{example}: {}", stderr(&out));
+    }
+    assert_eq!(release.served(), 1, "later runs re-hash the cached copy and download nothing");
+    assert!(sb.calls().is_empty(), "no stub was called: {:?}", sb.calls());
+}
+
+#[test]
+fn one_altered_byte_in_the_release_asset_is_refused() {
+    let sb = Sandbox::new();
+    sb.use_real_curl();
+    let release = publish_real_binary(&sb);
+    let asset = release.dir.join(format!("truegreen-{LINUX}"));
+    let mut bytes = std::fs::read(&asset).unwrap_or_else(|e| panic!("{e}"));
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&asset, bytes).unwrap_or_else(|e| panic!("{e}"));
+
+    // auto would build from source on a failed download, but never on a mismatch.
+    let out = sb.run_subcommand("resolve", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("::error title=truegreen::checksum mismatch for http://127.0.0.1:"), "{err}");
+    assert!(err.contains("Not running it, and not falling back"), "{err}");
+    assert!(stdout(&out).is_empty(), "no binary path is given out: {}", stdout(&out));
+    assert_eq!(release.served(), 1);
+    assert!(sb.tool_cache_files().is_empty(), "nothing unverified is kept: {:?}", sb.tool_cache_files());
+    assert!(sb.calls().is_empty(), "no fallback build: {:?}", sb.calls());
+}
+
+#[test]
+fn only_https_or_loopback_http_urls_are_downloaded() {
+    let sha = sha256_hex(RELEASE_BINARY.as_bytes());
+    for url in [
+        "http://example.com/truegreen",
+        "http://127.0.0.1.example.com/truegreen",
+        "http://127.0.0.1:80@example.com/truegreen",
+        "http://localhost:x/truegreen",
+        "ftp://127.0.0.1/truegreen",
+        "file:///tmp/truegreen",
+    ] {
+        let sb = Sandbox::new();
+        sb.manifest(&format!("{LINUX} {sha} {url}\n"));
+        let out = sb.run(&[paths()]);
+        assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains("is not https"), "{url}: {}", stderr(&out));
+        assert!(sb.calls().is_empty(), "{url}: {:?}", sb.calls());
+    }
+    let sb = Sandbox::new();
+    sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&format!("{LINUX} {sha} http://127.0.0.1:8080/truegreen-{LINUX}\n"));
+    let out = sb.run(&[paths()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(sb.calls(), [format!("curl http://127.0.0.1:8080/truegreen-{LINUX}")]);
+}
+
+#[test]
+fn the_release_manifest_refuses_what_the_launcher_could_not_use() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let assets = dir.path().join("assets");
+    std::fs::create_dir_all(&assets).unwrap_or_else(|e| panic!("{e}"));
+    let out_file = dir.path().join("manifest").display().to_string();
+    let assets_arg = assets.display().to_string();
+    let base = "https://github.com/o/truegreen/releases/download/v0.1.0";
+    let refused = |args: &[&str], message: &str| {
+        let out = release_script(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{message:?}: {}", stderr(&out));
+    };
+    refused(&["manifest", "0.1.0", &assets_arg, base, &out_file], "no truegreen-<target> binary");
+    std::fs::write(assets.join("truegreen-x86_64-unknown-linux-musl"), b"a").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(assets.join("truegreen-x86_64-pc-windows-msvc.exe"), b"b").unwrap_or_else(|e| panic!("{e}"));
+    refused(&["manifest", "0.1.0", &assets_arg, base, &out_file, "5"], "2 binaries in");
+    refused(&["manifest", "latest", &assets_arg, base, &out_file], "not a version");
+    refused(&["manifest", "0.1.0", &assets_arg, "http://example.com/x", &out_file], "must be https");
+
+    let out = release_script(&["manifest", "v0.1.0", &assets_arg, &format!("{base}/"), &out_file, "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&out_file).unwrap_or_default();
+    let entries: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        entries,
+        [
+            format!("x86_64-pc-windows-msvc {} {base}/truegreen-x86_64-pc-windows-msvc.exe", sha256_hex(b"b")),
+            format!("x86_64-unknown-linux-musl {} {base}/truegreen-x86_64-unknown-linux-musl", sha256_hex(b"a")),
+        ]
+    );
+    assert!(text.contains("# version: v0.1.0\n"), "{text}");
+}
+
+/// The static check reads the ELF program headers and dynamic section, not
+/// `file`'s wording, which calls a static-pie binary "static-pie linked".
+#[cfg(target_os = "linux")]
+#[test]
+fn staging_a_musl_binary_requires_it_to_be_static() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let built = dir.path().join("target/x86_64-unknown-linux-musl/release");
+    std::fs::create_dir_all(&built).unwrap_or_else(|e| panic!("{e}"));
+    // The test binary is dynamically linked (glibc): it must be refused.
+    std::fs::copy(env!("CARGO_BIN_EXE_truegreen"), built.join("truegreen")).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::process::Command::new("bash")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
+        .args(["stage", "x86_64-unknown-linux-musl"])
+        .arg(dir.path().join("out"))
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("is dynamically linked: it asks for the program interpreter /"), "{}", stderr(&out));
+
+    // glibc's ldconfig is a static-pie executable on Debian and Ubuntu: accepted.
+    let out = release_script(&["check-static", "/sbin/ldconfig"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("static (no program interpreter, no shared library needed)"));
+    let not_elf = release_script(&["check-static", "README.md"]);
+    assert_eq!(not_elf.status.code(), Some(1));
+    assert!(stderr(&not_elf).contains("is not an ELF executable"), "{}", stderr(&not_elf));
 }

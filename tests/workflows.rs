@@ -141,10 +141,20 @@ fn the_release_builds_the_five_targets_and_writes_the_manifest() {
     ]
     .into();
     assert_eq!(targets, expected);
+    // Build, stage (with the static check) and manifest are scripts/release.sh, which the
+    // release-dry-run job and the launcher tests run before any release needs them.
+    let mut build = Vec::new();
+    run_scripts(&doc["jobs"]["build"], &mut build);
+    let build = build.join("\n");
+    for step in [r#"scripts/release.sh build "$TARGET""#, r#"scripts/release.sh stage "$TARGET" out"#] {
+        assert!(build.contains(step), "release.yml's build job lacks {step}: {build}");
+    }
+    assert!(!build.contains("statically linked"), "the static check reads ELF headers, not file(1)'s wording");
     let mut scripts = Vec::new();
     run_scripts(&doc["jobs"]["release"], &mut scripts);
     let all = scripts.join("\n");
-    assert!(all.contains("> dist/manifest") && all.contains("git add dist/manifest"), "{all}");
+    assert!(all.contains("scripts/release.sh manifest") && all.contains("dist/manifest 5"), "{all}");
+    assert!(all.contains("git add dist/manifest"), "{all}");
     assert!(all.contains("gh release create"), "{all}");
     // The launcher knows every target the release builds.
     let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
