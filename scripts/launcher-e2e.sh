@@ -8,8 +8,14 @@
 #      --version, then the action's pass example (exit 0) and false-green example (exit 3);
 #   4. run it again: the verified copy in the tool cache answers, nothing is downloaded;
 #   5. alter one byte of the served binary: the launcher must refuse it (exit 2, "checksum
-#      mismatch"), never run it, and keep nothing.
-# Usage: scripts/launcher-e2e.sh [--no-build]
+#      mismatch"), never run it, and keep nothing;
+#   6. with no release binary for the runner (a manifest without entries, the action's real
+#      source beside it): the first job builds from source and keeps the build under the key
+#      `launcher.sh plan` names; the next job, given that directory as actions/cache restores
+#      it, starts from it without cargo. By default the first job's "cargo" hands over the musl
+#      binary built in step 1 (the build's cost is step 1's time); --cold-build runs the real
+#      `cargo build --release --locked` through the launcher instead.
+# Usage: scripts/launcher-e2e.sh [--no-build] [--cold-build]
 # Needs: the x86_64-unknown-linux-musl Rust target, musl-tools (ring compiles C), readelf, curl,
 # python3. --no-build stages the binary an earlier build left in target/.
 set -euo pipefail
@@ -36,10 +42,12 @@ cleanup() {
 trap cleanup EXIT
 
 build=true
+cold_build=false
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=false ;;
-    *) echo "usage: $0 [--no-build]" >&2 && exit 2 ;;
+    --cold-build) cold_build=true ;;
+    *) echo "usage: $0 [--no-build] [--cold-build]" >&2 && exit 2 ;;
   esac
 done
 
@@ -117,6 +125,66 @@ else
 fi
 kept=$(find "$work/tool-cache" -type f | wc -l)
 if [ "$kept" -eq 0 ]; then pass "nothing unverified was kept"; else fail "$kept files left in the tool cache"; fi
+
+# 6. A source build, cached once.
+action="$work/source-action"
+mkdir -p "$action/dist" "$work/stub"
+cp dist/launcher.sh "$action/dist/launcher.sh"
+printf '# no release binaries yet\n' >"$action/dist/manifest"
+# What a runner unpacks of the action and cargo reads (benches: Cargo.toml names one).
+cp Cargo.toml Cargo.lock "$action/"
+cp -R src benches "$action/"
+# The stand-in for cargo copies the musl binary where `cargo build --target-dir DIR` puts one.
+cat >"$work/stub/cargo" <<STUB
+#!/bin/sh
+echo "cargo \$*" >>"$work/cargo.log"
+while [ \$# -gt 0 ]; do [ "\$1" = --target-dir ] && dir="\$2"; shift; done
+mkdir -p "\$dir/release" && cp "$work/assets/truegreen-$target" "\$dir/release/truegreen"
+STUB
+# Step 5 altered the served copy: hand over the built one.
+cp "${CARGO_TARGET_DIR:-$repo/target}/$target/release/truegreen" "$work/assets/truegreen-$target"
+chmod +x "$work/stub/cargo"
+cargo_path="$work/stub"
+[ "$cold_build" = false ] || cargo_path=$(dirname "$(command -v cargo)")
+job() { # job NAME [launcher arguments]: one job, with its own tool cache and temp directory
+  local name=$1
+  shift
+  mkdir -p "$work/$name/tool-cache" "$work/$name/temp"
+  env -i PATH="$cargo_path:/usr/local/bin:/usr/bin:/bin" HOME="$HOME" \
+    CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
+    GITHUB_ACTION_PATH="$action" RUNNER_OS=Linux RUNNER_ARCH=X64 \
+    RUNNER_TOOL_CACHE="$work/$name/tool-cache" RUNNER_TEMP="$work/$name/temp" \
+    INPUT_PUBLISH=off INPUT_PATHS="$repo/examples/action/pass/" \
+    bash "$action/dist/launcher.sh" "$@"
+}
+plan_output=$(job first-job plan)
+cache_dir=$(printf '%s\n' "$plan_output" | sed -n 's/^cache-dir=//p')
+cache_key=$(printf '%s\n' "$plan_output" | sed -n 's/^cache-key=//p')
+echo "plan: $(printf '%s' "$plan_output" | tr '\n' ' ')"
+start=$(now)
+status=0
+job first-job >"$work/first-job.out" 2>&1 || status=$?
+took=$(elapsed "$start" "$(now)")
+if [ "$status" -eq 0 ] && [ -x "$cache_dir/truegreen" ]; then
+  pass "cold: the first job built truegreen ($([ "$cold_build" = true ] && echo "cargo build --release --locked" || echo "stand-in cargo; the real build is step 1's time")) and judged the pass example in $took s"
+else
+  fail "cold: exit $status, $(tail -n 5 "$work/first-job.out")"
+fi
+# The next job: actions/cache restores the directory at the same path under its tool cache.
+restored=${cache_dir/"$work/first-job/"/"$work/next-job/"}
+mkdir -p "$(dirname "$restored")"
+cp -R "$cache_dir" "$restored" || fail "the first job kept no build in $cache_dir"
+[ "$(job next-job plan | sed -n 's/^cache-key=//p')" = "$cache_key" ] || fail "the next job's plan names another key"
+rm -f "$work/cargo.log"
+start=$(now)
+status=0
+job next-job >"$work/next-job.out" 2>&1 || status=$?
+took=$(elapsed "$start" "$(now)")
+if [ "$status" -eq 0 ] && [ ! -e "$work/cargo.log" ] && ! grep -q "building truegreen" "$work/next-job.out"; then
+  pass "warm: the next job started from the cached build, no cargo, and judged the pass example in $took s"
+else
+  fail "warm: exit $status, $(tail -n 5 "$work/next-job.out")"
+fi
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"

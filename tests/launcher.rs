@@ -455,3 +455,133 @@ fn staging_a_musl_binary_requires_it_to_be_static() {
     assert_eq!(not_elf.status.code(), Some(1));
     assert!(stderr(&not_elf).contains("is not an ELF executable"), "{}", stderr(&not_elf));
 }
+
+// --- The source build, cached once per repository ---------------------------
+
+/// `launcher.sh plan`'s step outputs, as `name=value` pairs.
+fn plan(sb: &Sandbox, inputs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    let out = sb.run_subcommand("plan", inputs);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[test]
+fn plan_names_the_build_cache_by_source_digest_and_platform() {
+    let sb = Sandbox::new();
+    sb.source_tree("fn main() {}\n");
+    let first = plan(&sb, &[]);
+    assert_eq!(first["build"], "true", "no release binary in the manifest: {first:?}");
+    let key = &first["cache-key"];
+    let digest = key.rsplit('-').next().unwrap_or_default();
+    assert!(is_sha256(digest), "{key}");
+    assert!(key.starts_with("truegreen-source-v1-Linux-X64-self-hosted-"), "{key}");
+    let dir = std::path::PathBuf::from(&first["cache-dir"]);
+    assert!(dir.starts_with(sb.tool_cache.join(format!("truegreen/source/{digest}"))), "{}", dir.display());
+    assert_eq!(plan(&sb, &[]), first, "the same source, the same key");
+
+    // Another source (a new commit of the action) is another key; the runner image is part of it.
+    sb.source_tree("fn main() { println!(\"v2\"); }\n");
+    let second = plan(&sb, &[]);
+    assert_ne!(second["cache-key"], first["cache-key"]);
+    let image = plan(&sb, &[("ImageOS", "ubuntu24")]);
+    assert!(image["cache-key"].starts_with("truegreen-source-v1-Linux-X64-ubuntu24-"), "{image:?}");
+
+    // A release binary for the runner: nothing to build, nothing to cache.
+    let line = sb.release_asset(LINUX, RELEASE_BINARY);
+    sb.manifest(&line);
+    assert_eq!(plan(&sb, &[]), [("build".to_owned(), "false".to_owned())].into());
+    assert_eq!(plan(&sb, &[("INPUT_BUILD_FROM_SOURCE", "always")])["build"], "true");
+    sb.manifest("");
+    assert_eq!(plan(&sb, &[("INPUT_BUILD_FROM_SOURCE", "never")]), [("build".to_owned(), "false".to_owned())].into());
+    assert_eq!(plan(&sb, &[("INPUT_BUILD_CACHE", "false")]), [("build".to_owned(), "true".to_owned())].into());
+
+    // In a job, the outputs go to $GITHUB_OUTPUT.
+    let output = sb.runner_temp.join("github_output");
+    let out = sb.run_subcommand("plan", &[("GITHUB_OUTPUT", &output.display().to_string())]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let written = std::fs::read_to_string(&output).unwrap_or_default();
+    assert!(written.starts_with("build=true\ncache-dir=") && written.contains("\ncache-key=truegreen-source-v1-"));
+}
+
+/// What `cargo build --release` leaves for the launcher to keep: a stand-in
+/// of the release binary's size (8 MiB, which the launcher hashes on every
+/// start), that prints its arguments.
+fn built_stand_in(sb: &Sandbox) -> std::path::PathBuf {
+    let path = sb.root.path().join("built-truegreen");
+    let mut script = b"#!/bin/sh\necho \"restored-build $*\"\nexit 0\n".to_vec();
+    script.resize(8 << 20, b'#');
+    std::fs::write(&path, script).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+/// A build reused from the cache costs hashing the source and the binary; a
+/// cold one the whole `cargo build --release --locked` (207 s on a 2-core
+/// runner, 9 min here: see docs/action.md; the stub cargo only copies).
+#[test]
+fn a_source_build_is_built_once_then_restored_and_started_in_well_under_a_second() {
+    let first_job = Sandbox::new();
+    first_job.source_tree("fn main() {}\n");
+    let stand_in = built_stand_in(&first_job);
+    let built = ("STUB_BUILT_BINARY", stand_in.to_str().unwrap_or_default());
+    let cold = std::time::Instant::now();
+    let out = first_job.run(&[paths(), built]);
+    let cold = cold.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("restored-build check "), "{}", stdout(&out));
+    let cache_dir = std::path::PathBuf::from(&plan(&first_job, &[])["cache-dir"]);
+    assert_eq!(first_job.calls().iter().filter(|c| c.starts_with("cargo build")).count(), 1);
+    let recorded = std::fs::read_to_string(cache_dir.join("truegreen.sha256")).unwrap_or_default();
+    assert_eq!(recorded.trim_end(), sha256_hex(&std::fs::read(&stand_in).unwrap_or_default()));
+
+    // The next job: actions/cache restores the directory under the key plan named.
+    let next_job = Sandbox::new();
+    next_job.source_tree("fn main() {}\n");
+    let next_plan = plan(&next_job, &[]);
+    assert_eq!(next_plan["cache-key"], plan(&first_job, &[])["cache-key"], "same source, same platform, same key");
+    let restored = std::path::PathBuf::from(&next_plan["cache-dir"]);
+    std::fs::create_dir_all(&restored).unwrap_or_else(|e| panic!("{e}"));
+    for name in ["truegreen", "truegreen.sha256"] {
+        std::fs::copy(cache_dir.join(name), restored.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let warm = std::time::Instant::now();
+    let out = next_job.run(&[paths()]);
+    let warm = warm.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("restored-build check "), "{}", stdout(&out));
+    assert!(next_job.calls().is_empty(), "restored: no cargo: {:?}", next_job.calls());
+    assert!(stderr(&out).contains("using truegreen built from this action's source earlier"), "{}", stderr(&out));
+    eprintln!("source build: cold (stub cargo) {cold:?}; warm start {warm:?}");
+    assert!(warm < std::time::Duration::from_secs(1), "the warm start took {warm:?}");
+
+    // A restored binary that is not what was recorded is rebuilt, never run.
+    std::fs::write(restored.join("truegreen"), "#!/bin/sh\necho altered\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = next_job.run(&[paths(), built]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("restored-build "), "{}", stdout(&out));
+    assert!(stderr(&out).contains("does not match its recorded sha256; building again"), "{}", stderr(&out));
+    assert_eq!(next_job.calls().iter().filter(|c| c.starts_with("cargo build")).count(), 1);
+}
+
+#[test]
+fn without_the_build_cache_the_build_lasts_one_job() {
+    let sb = Sandbox::new();
+    sb.source_tree("fn main() {}\n");
+    let no_cache = ("INPUT_BUILD_CACHE", "false");
+    let first = sb.run_subcommand("resolve", &[no_cache]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(stdout(&first).trim_end().starts_with(&sb.runner_temp.display().to_string()), "{}", stdout(&first));
+    // action.yml's last step finds this job's build: no second cargo run.
+    let run = sb.run(&[paths(), no_cache]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stdout(&run).starts_with("built-from-source check "), "{}", stdout(&run));
+    assert_eq!(sb.calls().len(), 1, "{:?}", sb.calls());
+    assert!(sb.tool_cache_files().is_empty(), "{:?}", sb.tool_cache_files());
+    let bad = sb.run(&[paths(), ("INPUT_BUILD_CACHE", "yes")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("build-cache must be true or false"), "{}", stderr(&bad));
+}

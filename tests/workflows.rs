@@ -163,13 +163,31 @@ fn the_release_builds_the_five_targets_and_writes_the_manifest() {
     }
 }
 
+/// action.yml's steps, by id.
+fn action_step(action: &Value, id: &str) -> Value {
+    action["runs"]["steps"]
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("action.yml has no step {id}"))
+}
+
 #[test]
 fn every_action_input_reaches_the_launcher_through_env() {
     let action = load(&root().join("action.yml"));
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().cloned().unwrap_or_default();
-    assert_eq!(steps.len(), 1);
-    let env = steps[0]["env"].as_object().cloned().unwrap_or_default();
+    assert_eq!(steps.last().map(|s| &s["id"]), Some(&Value::from("truegreen")), "the launcher's run comes last");
+    // Every shell step runs the launcher, and reads inputs only through env:.
+    for step in steps.iter().filter(|s| s.get("run").is_some()) {
+        let run = step["run"].as_str().unwrap_or_default();
+        assert!(run.starts_with(r#"bash "$GITHUB_ACTION_PATH/dist/launcher.sh""#), "{run}");
+        for (var, value) in step["env"].as_object().into_iter().flatten() {
+            let expr = value.as_str().unwrap_or_default();
+            assert!(expr.starts_with("${{ inputs.") && expr.ends_with(" }}"), "{var}: {expr} is not an input");
+        }
+    }
+    let env = action_step(&action, "truegreen")["env"].as_object().cloned().unwrap_or_default();
     let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
     let inputs = action["inputs"].as_object().cloned().unwrap_or_default();
     let mut wired = BTreeSet::new();
@@ -208,6 +226,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
         "fail-on",
         "shard",
         "build-from-source",
+        "build-cache",
         "version",
         "commit-status",
         "max-annotations",
@@ -220,6 +239,46 @@ fn every_action_input_reaches_the_launcher_through_env() {
     assert_eq!(inputs["fail-on"]["default"], "failure");
     assert_eq!(inputs["commit-status"]["default"], "false");
     assert_eq!(inputs["max-annotations"]["default"], truegreen::render::github::DEFAULT_MAX_ANNOTATIONS.to_string());
+    assert_eq!(inputs["build-cache"]["default"], "true");
+}
+
+/// A source build is restored before the launcher resolves the binary and
+/// saved right after, under the key the launcher's plan names: only the first
+/// job of a repository (per source and platform) builds, and a failing verdict
+/// cannot stop the save (actions/cache's own post step runs only on success).
+#[test]
+fn the_action_caches_a_source_build_between_resolving_and_the_verdict() {
+    let action = load(&root().join("action.yml"));
+    let ids: Vec<String> = action["runs"]["steps"]
+        .as_array()
+        .map(|steps| steps.iter().map(|s| s["id"].as_str().or(s["uses"].as_str()).unwrap_or("").to_owned()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert_eq!(ids[0], "plan");
+    assert_eq!(ids[1], "restore-build");
+    assert_eq!(ids[2], "resolve");
+    assert!(ids[3].starts_with("actions/cache/save@"), "{ids:?}");
+    assert_eq!(ids[4], "truegreen");
+    assert!(action_step(&action, "plan")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" plan"));
+    assert!(action_step(&action, "resolve")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" resolve"));
+    let restore = action_step(&action, "restore-build");
+    let save = &action["runs"]["steps"][3];
+    assert!(restore["uses"].as_str().unwrap_or_default().starts_with("actions/cache/restore@"));
+    for step in [&restore, save] {
+        assert_eq!(step["with"]["path"], "${{ steps.plan.outputs.cache-dir }}");
+        assert_eq!(step["with"]["key"], "${{ steps.plan.outputs.cache-key }}");
+        assert!(step.get("with").and_then(|w| w.get("restore-keys")).is_none(), "no partial match: a key is one source");
+    }
+    assert_eq!(restore["if"], "steps.plan.outputs.cache-key != ''");
+    assert_eq!(
+        save["if"],
+        "steps.plan.outputs.cache-key != '' && steps.restore-build.outputs.cache-hit != 'true'"
+    );
+    for id in ["plan", "resolve", "truegreen"] {
+        let env = action_step(&action, id)["env"].clone();
+        assert_eq!(env["INPUT_BUILD_CACHE"], "${{ inputs.build-cache }}", "{id}");
+        assert_eq!(env["INPUT_BUILD_FROM_SOURCE"], "${{ inputs.build-from-source }}", "{id}");
+    }
 }
 
 #[test]
@@ -245,7 +304,7 @@ fn every_action_output_is_one_the_binary_writes() {
     for (name, output) in &outputs {
         assert_eq!(output["value"], format!("${{{{ steps.truegreen.outputs.{name} }}}}"), "{name}");
     }
-    assert_eq!(action["runs"]["steps"][0]["id"], "truegreen");
+    assert_eq!(action_step(&action, "truegreen")["id"], "truegreen");
 }
 
 /// The fenced YAML block between `<!-- NAME -->` and `<!-- /NAME -->` in a doc.

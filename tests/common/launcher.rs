@@ -120,6 +120,17 @@ impl Sandbox {
         std::fs::remove_file(self.stubs.join("curl")).unwrap_or_else(|e| panic!("stub curl: {e}"));
     }
 
+    /// Give the action directory a source tree (what cargo would build from),
+    /// so that the launcher can key a source build on its digest.
+    pub fn source_tree(&self, main_rs: &str) {
+        let src = self.action.join("src");
+        std::fs::create_dir_all(&src).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.action.join("Cargo.toml"), "[package]\nname = \"truegreen\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.action.join("Cargo.lock"), "version = 4\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(src.join("main.rs"), main_rs).unwrap_or_else(|e| panic!("{e}"));
+    }
+
     /// Every file under the tool cache.
     pub fn tool_cache_files(&self) -> Vec<PathBuf> {
         files_under(&self.tool_cache)
