@@ -78,7 +78,7 @@ fn workflows_are_well_formed_and_least_privileged() {
             for step in steps {
                 assert!(step.get("uses").is_some() != step.get("run").is_some(), "{name}/{job_name}: {step}");
                 if let Some(uses) = step["uses"].as_str() {
-                    assert!(uses == "./" || uses.contains('@'), "{name}/{job_name}: unpinned {uses}");
+                    assert!(uses == "$/" || pinned_sha(uses).is_some(), "{name}/{job_name}: unpinned {uses}");
                     if uses.starts_with("actions/checkout@") {
                         assert!(
                             step["with"].get("persist-credentials").is_some(),
@@ -89,6 +89,61 @@ fn workflows_are_well_formed_and_least_privileged() {
             }
         }
     }
+}
+
+/// The commit SHA of `owner/repo[/path]@<40 hex digits>`, else None.
+fn pinned_sha(uses: &str) -> Option<&str> {
+    let (action, sha) = uses.split_once('@')?;
+    let full = sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (action.split('/').count() >= 2 && full).then_some(sha)
+}
+
+/// Every `uses:` line of a YAML text, as (line number, reference, trailing comment).
+fn uses_lines(text: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let Some(rest) = trimmed.strip_prefix("uses:") else { continue };
+        let (reference, comment) = rest.split_once(" #").unwrap_or((rest, ""));
+        out.push((i + 1, reference.trim().to_owned(), comment.trim().to_owned()));
+    }
+    out
+}
+
+/// Supply chain: every action is pinned to a full commit SHA, which a tag cannot
+/// be moved under, with the release it is in a comment (`# v4.2.2`) for people
+/// and update tools, and one SHA per action and release across files. Only the
+/// repository's own action (`$/`, this commit) is exempt.
+#[test]
+fn every_uses_is_pinned_to_a_commit_sha_with_its_release_in_a_comment() {
+    let mut files: Vec<PathBuf> = workflows().into_iter().map(|(p, _)| p).collect();
+    files.push(root().join("action.yml"));
+    let mut seen: std::collections::BTreeMap<String, (String, String)> = Default::default();
+    let mut count = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (line, reference, comment) in uses_lines(&text) {
+            let at = format!("{}:{line}", path.display());
+            count += 1;
+            if reference == "$/" {
+                continue;
+            }
+            let sha =
+                pinned_sha(&reference).unwrap_or_else(|| panic!("{at}: {reference} is not pinned to a commit SHA"));
+            let version = comment.split_whitespace().next().unwrap_or_default();
+            let is_release = version.strip_prefix('v').is_some_and(|v| {
+                v.split('.').count() == 3
+                    && v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+            assert!(is_release, "{at}: {reference} needs its release as a comment (# vX.Y.Z), not {comment:?}");
+            let repo: String =
+                reference.split('@').next().unwrap_or_default().split('/').take(2).collect::<Vec<_>>().join("/");
+            let entry = (sha.to_owned(), version.to_owned());
+            let first = seen.entry(repo.clone()).or_insert_with(|| entry.clone());
+            assert_eq!(*first, entry, "{at}: {repo} is pinned to two releases");
+        }
+    }
+    assert!(count >= 10, "only {count} uses: lines found");
 }
 
 #[test]
@@ -113,7 +168,7 @@ fn the_self_test_asserts_that_a_run_fails() {
     let doc = load(&root().join(".github/workflows/self-test.yml"));
     let job = &doc["jobs"]["false-green-must-fail"];
     let steps = job["steps"].as_array().cloned().unwrap_or_default();
-    let action = steps.iter().find(|s| s["uses"] == "./").unwrap_or_else(|| panic!("no uses: ./ step"));
+    let action = steps.iter().find(|s| s["uses"] == "$/").unwrap_or_else(|| panic!("no uses: $/ step"));
     assert_eq!(action["continue-on-error"], true);
     assert_eq!(action["with"]["paths"], "examples/action/false-green/");
     let id = action["id"].as_str().unwrap_or_default();
@@ -267,13 +322,13 @@ fn the_action_caches_a_source_build_between_resolving_and_the_verdict() {
     for step in [&restore, save] {
         assert_eq!(step["with"]["path"], "${{ steps.plan.outputs.cache-dir }}");
         assert_eq!(step["with"]["key"], "${{ steps.plan.outputs.cache-key }}");
-        assert!(step.get("with").and_then(|w| w.get("restore-keys")).is_none(), "no partial match: a key is one source");
+        assert!(
+            step.get("with").and_then(|w| w.get("restore-keys")).is_none(),
+            "no partial match: a key is one source"
+        );
     }
     assert_eq!(restore["if"], "steps.plan.outputs.cache-key != ''");
-    assert_eq!(
-        save["if"],
-        "steps.plan.outputs.cache-key != '' && steps.restore-build.outputs.cache-hit != 'true'"
-    );
+    assert_eq!(save["if"], "steps.plan.outputs.cache-key != '' && steps.restore-build.outputs.cache-hit != 'true'");
     for id in ["plan", "resolve", "truegreen"] {
         let env = action_step(&action, id)["env"].clone();
         assert_eq!(env["INPUT_BUILD_CACHE"], "${{ inputs.build-cache }}", "{id}");
