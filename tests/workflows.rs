@@ -146,6 +146,51 @@ fn every_uses_is_pinned_to_a_commit_sha_with_its_release_in_a_comment() {
     assert!(count >= 10, "only {count} uses: lines found");
 }
 
+/// The fenced YAML blocks of a markdown file.
+fn yaml_blocks(doc: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    text.split("```yaml\n").skip(1).filter_map(|rest| rest.split_once("```").map(|(b, _)| b.to_owned())).collect()
+}
+
+/// The workflows users copy pin what this repository pins (same commit, same
+/// release), pin truegreen to a release commit they fill in, and grant
+/// explicit permissions.
+#[test]
+fn documented_workflows_pin_every_action_and_declare_permissions() {
+    let mut pins = std::collections::BTreeMap::new();
+    for path in workflows().into_iter().map(|(p, _)| p).chain([root().join("action.yml")]) {
+        for (_, reference, comment) in uses_lines(&std::fs::read_to_string(&path).unwrap_or_default()) {
+            if let Some((action, _)) = reference.split_once('@') {
+                pins.insert(action.to_owned(), format!("{reference} # {comment}"));
+            }
+        }
+    }
+    let mut workflows_seen = 0;
+    for doc in ["docs/action.md", "README.md"] {
+        for block in yaml_blocks(doc) {
+            for (line, reference, comment) in uses_lines(&block) {
+                let full = format!("{reference} # {comment}");
+                if reference.starts_with("OWNER/truegreen@") {
+                    assert_eq!(full, "OWNER/truegreen@RELEASE_COMMIT_SHA # vX.Y.Z", "{doc}: {line}");
+                    continue;
+                }
+                let action = reference.split('@').next().unwrap_or_default();
+                let pinned =
+                    pins.get(action).unwrap_or_else(|| panic!("{doc}: {action} is not an action this repository pins"));
+                assert_eq!(&full, pinned, "{doc}: {reference} differs from this repository's pin");
+            }
+            if block.contains("\njobs:") {
+                workflows_seen += 1;
+                let workflow: Value = yaml_serde::from_str(&block).unwrap_or_else(|e| panic!("{doc}: {e}\n{block}"));
+                let permissions =
+                    workflow["permissions"].as_object().unwrap_or_else(|| panic!("{doc}: no permissions:\n{block}"));
+                assert!(!permissions.values().any(|v| v == "write-all" || v == "read-all"), "{doc}: {permissions:?}");
+            }
+        }
+    }
+    assert!(workflows_seen >= 5, "{workflows_seen} complete workflows in the docs");
+}
+
 #[test]
 fn ci_runs_fmt_clippy_and_tests_on_three_systems() {
     let doc = load(&root().join(".github/workflows/ci.yml"));
