@@ -2,17 +2,32 @@
 # truegreen action launcher: find (or build) the truegreen binary for this
 # runner, verify it, then run it with the action's inputs.
 #
+#   launcher.sh [run]   resolve the binary (below), then run it with the inputs
+#   launcher.sh resolve resolve the binary and print its path (action.yml's
+#                       step before the build cache is saved)
+#   launcher.sh plan    say whether this runner will build from source and, if
+#                       so, the cache directory and key for that build, as step
+#                       outputs (action.yml's first step, before actions/cache)
+#
 # 1. RUNNER_OS / RUNNER_ARCH name a target (x86_64/aarch64 Linux musl, macOS,
 #    x86_64 Windows).
 # 2. dist/manifest, committed in the action's repository at the ref the
 #    workflow uses, holds one "target sha256 url" line per target, written by
-#    the release workflow. The binary comes from that release, cached in
-#    RUNNER_TOOL_CACHE; its sha256 must match the manifest, else the launcher
-#    stops (exit 2) and never falls back: a mismatch is tampering or corruption.
+#    the release workflow (scripts/release.sh manifest). The binary comes from
+#    that release, cached in RUNNER_TOOL_CACHE; its sha256 must match the
+#    manifest, else the launcher stops (exit 2) and never falls back: a
+#    mismatch is tampering or corruption. URLs are https (or http on the
+#    loopback address, for a mirror on the runner itself and for tests: the
+#    sha256 from the action's repository is what makes a download trusted).
 # 3. No entry for the target (an unknown platform, or a manifest with no
 #    release yet) or a failed download: build from the action's own source
 #    with `cargo build --release --locked` (build-from-source: auto), or stop
-#    (never). build-from-source: always skips the download.
+#    (never). build-from-source: always skips the download. The built binary
+#    is kept under a key made of the sha256 of the source cargo builds from
+#    (Cargo.toml, Cargo.lock, src/) and the platform, where action.yml's
+#    actions/cache steps restore and save it: one build per repository and
+#    platform for each version of the source (build-cache: false keeps it to
+#    this job).
 #
 # Inputs arrive as environment variables (INPUT_*), set by action.yml's `env:`.
 # Only bash and POSIX tools are used (plus curl and sha256sum or shasum).
@@ -47,9 +62,20 @@ manifest="$action_path/dist/manifest"
 build_mode=$(trim "${INPUT_BUILD_FROM_SOURCE:-auto}")
 requested_version=$(trim "${INPUT_VERSION:-}")
 
+build_cache=$(trim "${INPUT_BUILD_CACHE:-true}")
+subcommand=${1:-run}
+
+case "$subcommand" in
+  run | resolve | plan) ;;
+  *) die "launcher.sh takes run, resolve or plan, not '$subcommand'" ;;
+esac
 case "$build_mode" in
   auto | always | never) ;;
   *) die "build-from-source must be auto, always or never, not '$build_mode'" ;;
+esac
+case "$build_cache" in
+  true | false) ;;
+  *) die "build-cache must be true or false, not '$build_cache'" ;;
 esac
 
 target_triple() {
@@ -69,14 +95,17 @@ exe=""
 case "$target" in *windows*) exe=".exe" ;; esac
 case "${RUNNER_OS:-$(uname -s)}" in Windows | MINGW* | MSYS* | CYGWIN*) exe=".exe" ;; esac
 
+# The sha256 tool, as a command line: sha256sum (Linux, Git Bash) or shasum (macOS).
+sha256_tool=()
+if command -v sha256sum >/dev/null 2>&1; then
+  sha256_tool=(sha256sum)
+elif command -v shasum >/dev/null 2>&1; then
+  sha256_tool=(shasum -a 256)
+fi
+
 sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d ' ' -f 1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d ' ' -f 1
-  else
-    return 1
-  fi
+  [ ${#sha256_tool[@]} -gt 0 ] || return 1
+  "${sha256_tool[@]}" "$1" | cut -d ' ' -f 1
 }
 
 manifest_version() {
@@ -98,9 +127,35 @@ manifest_entry() {
   return 1
 }
 
+# https, or http to the loopback address only (a mirror on the runner itself,
+# and the tests). No user-info part: "http://127.0.0.1:80@host/" is host.
+url_allowed() {
+  local url=$1 host rest port
+  case "$url" in *[[:space:]@\\]*) return 1 ;; esac
+  case "$url" in https://?*) return 0 ;; esac
+  for host in 127.0.0.1 localhost; do
+    case "$url" in "http://$host"*) ;; *) continue ;; esac
+    rest=${url#"http://$host"}
+    case "$rest" in
+      /*) return 0 ;;
+      :*/*)
+        port=${rest#:}
+        port=${port%%/*}
+        case "$port" in '' | *[!0-9]*) return 1 ;; esac
+        return 0
+        ;;
+    esac
+    return 1
+  done
+  return 1
+}
+
 download() {
   command -v curl >/dev/null 2>&1 || return 1
-  curl --proto '=https' --tlsv1.2 --fail --location --silent --show-error \
+  # --proto also binds redirects: an https download never continues over http.
+  local proto='=https'
+  case "$1" in http://*) proto='=http' ;; esac
+  curl --proto "$proto" --tlsv1.2 --fail --location --silent --show-error \
     --retry 5 --retry-delay 2 --connect-timeout 20 --max-time 300 \
     --output "$2" "$1"
 }
@@ -127,10 +182,7 @@ prebuilt() {
     *[!0-9a-f]* | '') die "dist/manifest: the sha256 for $target is not lower-case hex: '$sha'" ;;
   esac
   [ ${#sha} -eq 64 ] || die "dist/manifest: the sha256 for $target is not 64 hex digits: '$sha'"
-  case "$url" in
-    https://*) ;;
-    *) die "dist/manifest: the URL for $target is not https: '$url'" ;;
-  esac
+  url_allowed "$url" || die "dist/manifest: the URL for $target is not https: '$url'"
 
   cache_dir="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/truegreen/${version:-unversioned}/$target/$sha"
   bin="$cache_dir/truegreen$exe"
@@ -164,15 +216,136 @@ prebuilt() {
   printf '%s\n' "$bin"
 }
 
+# The sha256 of the source cargo builds from (Cargo.toml, Cargo.lock, src/ and
+# the toolchain files), from the file contents and their paths. The action's
+# directory on a runner is an unpacked archive without .git, and its ref may be
+# a moving tag, so the source itself is what identifies a build.
+source_digest() {
+  [ -f "$action_path/Cargo.toml" ] && [ ${#sha256_tool[@]} -gt 0 ] || return 1
+  local files=() file listing
+  # Glob order under the C locale: the same list on every runner.
+  while IFS= read -r file; do files+=("$file"); done < <(
+    cd "$action_path" || exit 1
+    LC_ALL=C
+    list_source_files() {
+      local f
+      for f in "$1"/* "$1"/.[!.]*; do
+        if [ -d "$f" ] && [ ! -L "$f" ]; then
+          list_source_files "$f"
+        elif [ -f "$f" ]; then
+          printf '%s\n' "${f#./}"
+        fi
+      done
+    }
+    for f in Cargo.toml Cargo.lock build.rs rust-toolchain rust-toolchain.toml; do
+      [ ! -f "$f" ] || printf '%s\n' "$f"
+    done
+    [ ! -d src ] || list_source_files ./src
+  )
+  # "hash path" per file (sha256sum may mark binary mode with "*"), then the hash of that list.
+  listing=$(cd "$action_path" && "${sha256_tool[@]}" "${files[@]}" | sed 's/^\([0-9a-f]*\) [ *]/\1 /') || return 1
+  printf '%s\n' "$listing" | "${sha256_tool[@]}" | cut -d ' ' -f 1
+}
+
+# Where a build may run: system, architecture, runner image and C library, so a
+# binary built on one image is never restored on another whose libc is older.
+platform_id() {
+  local libc
+  libc=$(getconf GNU_LIBC_VERSION 2>/dev/null) || libc=""
+  printf '%s-%s-%s-%s' "${RUNNER_OS:-$(uname -s)}" "${RUNNER_ARCH:-$(uname -m)}" \
+    "${ImageOS:-self-hosted}" "${libc:-libc-unknown}" | tr -c 'A-Za-z0-9._-' '-'
+}
+
+# The directory that keeps the binary built from source with DIGEST. With
+# build-cache: true, under the tool cache, which action.yml's actions/cache
+# steps restore and save; else under RUNNER_TEMP, which lasts one job.
+source_cache_dir() {
+  local base
+  if [ "$build_cache" = true ]; then
+    base=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}
+  else
+    base=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen-this-job
+  fi
+  printf '%s/truegreen/source/%s/%s\n' "$base" "$1" "$(platform_id)"
+}
+
+# A binary built earlier from the same source, if its recorded sha256 still
+# holds (a half-restored or altered cache entry is rebuilt, not run).
+cached_build() {
+  local bin="$1/truegreen$exe" recorded actual
+  [ -f "$bin" ] && [ -f "$bin.sha256" ] || return 1
+  recorded=$(head -n 1 "$bin.sha256")
+  if actual=$(sha256_of "$bin") && [ -n "$recorded" ] && [ "$actual" = "$recorded" ]; then
+    printf '%s\n' "$bin"
+    return 0
+  fi
+  warn "the cached build at $bin does not match its recorded sha256; building again"
+  rm -f "$bin" "$bin.sha256"
+  return 1
+}
+
+# Keep BUILT in the source-build cache directory; prints the kept copy's path.
+store_build() {
+  local built=$1 dir=$2 bin="$2/truegreen$exe" sha
+  mkdir -p "$dir" && cp "$built" "$bin.tmp.$$" && chmod +x "$bin.tmp.$$" &&
+    sha=$(sha256_of "$bin.tmp.$$") && mv -f "$bin.tmp.$$" "$bin" &&
+    printf '%s\n' "$sha" >"$bin.sha256" || {
+    rm -f "$bin.tmp.$$"
+    return 1
+  }
+  printf '%s\n' "$bin"
+}
+
 build_from_source() {
+  local digest cache_dir="" cached built kept
+  if digest=$(source_digest); then
+    cache_dir=$(source_cache_dir "$digest")
+    if cached=$(cached_build "$cache_dir"); then
+      notice "using truegreen built from this action's source earlier (source sha256 $digest)"
+      printf '%s\n' "$cached"
+      return 0
+    fi
+  fi
   command -v cargo >/dev/null 2>&1 ||
     die "no prebuilt truegreen to use here, and cargo is not installed to build one (install Rust, e.g. with dtolnay/rust-toolchain)"
   local target_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen-build"
   notice "building truegreen from the action's source (cargo build --release --locked): this takes a few minutes"
   cargo build --release --locked --quiet --manifest-path "$action_path/Cargo.toml" --target-dir "$target_dir" >&2 ||
     die "cargo build failed"
-  printf '%s\n' "$target_dir/release/truegreen$exe"
+  built="$target_dir/release/truegreen$exe"
+  if [ -n "$cache_dir" ] && [ -f "$built" ]; then
+    if kept=$(store_build "$built" "$cache_dir"); then
+      printf '%s\n' "$kept"
+      return 0
+    fi
+    warn "could not keep the build in $cache_dir; the next job builds again"
+  fi
+  printf '%s\n' "$built"
 }
+
+# action.yml's first step: will this runner build from source, and if so where
+# and under which key actions/cache keeps the build.
+plan() {
+  local build=false digest dir key
+  if [ "$build_mode" = always ]; then
+    build=true
+  elif [ "$build_mode" = auto ] && { [ -z "$target" ] || ! manifest_entry "$target" >/dev/null; }; then
+    build=true
+  fi
+  {
+    printf 'build=%s\n' "$build"
+    if [ "$build" = true ] && [ "$build_cache" = true ] && digest=$(source_digest); then
+      dir=$(source_cache_dir "$digest")
+      key="truegreen-source-v1-$(platform_id)-$digest"
+      printf 'cache-dir=%s\ncache-key=%s\n' "$dir" "$key"
+    fi
+  } >>"${GITHUB_OUTPUT:-/dev/stdout}"
+}
+
+if [ "$subcommand" = plan ]; then
+  plan
+  exit 0
+fi
 
 bin=""
 if [ "$build_mode" != always ]; then
@@ -191,6 +364,10 @@ if [ -z "$bin" ]; then
   bin=$(build_from_source)
 fi
 [ -x "$bin" ] || die "truegreen was not found at $bin"
+if [ "$subcommand" = resolve ]; then
+  printf '%s\n' "$bin"
+  exit 0
+fi
 
 # --- arguments, from the inputs ---------------------------------------------
 

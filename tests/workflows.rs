@@ -78,7 +78,7 @@ fn workflows_are_well_formed_and_least_privileged() {
             for step in steps {
                 assert!(step.get("uses").is_some() != step.get("run").is_some(), "{name}/{job_name}: {step}");
                 if let Some(uses) = step["uses"].as_str() {
-                    assert!(uses == "./" || uses.contains('@'), "{name}/{job_name}: unpinned {uses}");
+                    assert!(uses == "$/" || pinned_sha(uses).is_some(), "{name}/{job_name}: unpinned {uses}");
                     if uses.starts_with("actions/checkout@") {
                         assert!(
                             step["with"].get("persist-credentials").is_some(),
@@ -89,6 +89,106 @@ fn workflows_are_well_formed_and_least_privileged() {
             }
         }
     }
+}
+
+/// The commit SHA of `owner/repo[/path]@<40 hex digits>`, else None.
+fn pinned_sha(uses: &str) -> Option<&str> {
+    let (action, sha) = uses.split_once('@')?;
+    let full = sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (action.split('/').count() >= 2 && full).then_some(sha)
+}
+
+/// Every `uses:` line of a YAML text, as (line number, reference, trailing comment).
+fn uses_lines(text: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let Some(rest) = trimmed.strip_prefix("uses:") else { continue };
+        let (reference, comment) = rest.split_once(" #").unwrap_or((rest, ""));
+        out.push((i + 1, reference.trim().to_owned(), comment.trim().to_owned()));
+    }
+    out
+}
+
+/// Supply chain: every action is pinned to a full commit SHA, which a tag cannot
+/// be moved under, with the release it is in a comment (`# v4.2.2`) for people
+/// and update tools, and one SHA per action and release across files. Only the
+/// repository's own action (`$/`, this commit) is exempt.
+#[test]
+fn every_uses_is_pinned_to_a_commit_sha_with_its_release_in_a_comment() {
+    let mut files: Vec<PathBuf> = workflows().into_iter().map(|(p, _)| p).collect();
+    files.push(root().join("action.yml"));
+    let mut seen: std::collections::BTreeMap<String, (String, String)> = Default::default();
+    let mut count = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (line, reference, comment) in uses_lines(&text) {
+            let at = format!("{}:{line}", path.display());
+            count += 1;
+            if reference == "$/" {
+                continue;
+            }
+            let sha =
+                pinned_sha(&reference).unwrap_or_else(|| panic!("{at}: {reference} is not pinned to a commit SHA"));
+            let version = comment.split_whitespace().next().unwrap_or_default();
+            let is_release = version.strip_prefix('v').is_some_and(|v| {
+                v.split('.').count() == 3
+                    && v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+            assert!(is_release, "{at}: {reference} needs its release as a comment (# vX.Y.Z), not {comment:?}");
+            let repo: String =
+                reference.split('@').next().unwrap_or_default().split('/').take(2).collect::<Vec<_>>().join("/");
+            let entry = (sha.to_owned(), version.to_owned());
+            let first = seen.entry(repo.clone()).or_insert_with(|| entry.clone());
+            assert_eq!(*first, entry, "{at}: {repo} is pinned to two releases");
+        }
+    }
+    assert!(count >= 10, "only {count} uses: lines found");
+}
+
+/// The fenced YAML blocks of a markdown file.
+fn yaml_blocks(doc: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    text.split("```yaml\n").skip(1).filter_map(|rest| rest.split_once("```").map(|(b, _)| b.to_owned())).collect()
+}
+
+/// The workflows users copy pin what this repository pins (same commit, same
+/// release), pin truegreen to a release commit they fill in, and grant
+/// explicit permissions.
+#[test]
+fn documented_workflows_pin_every_action_and_declare_permissions() {
+    let mut pins = std::collections::BTreeMap::new();
+    for path in workflows().into_iter().map(|(p, _)| p).chain([root().join("action.yml")]) {
+        for (_, reference, comment) in uses_lines(&std::fs::read_to_string(&path).unwrap_or_default()) {
+            if let Some((action, _)) = reference.split_once('@') {
+                pins.insert(action.to_owned(), format!("{reference} # {comment}"));
+            }
+        }
+    }
+    let mut workflows_seen = 0;
+    for doc in ["docs/action.md", "README.md"] {
+        for block in yaml_blocks(doc) {
+            for (line, reference, comment) in uses_lines(&block) {
+                let full = format!("{reference} # {comment}");
+                if reference.starts_with("OWNER/truegreen@") {
+                    assert_eq!(full, "OWNER/truegreen@RELEASE_COMMIT_SHA # vX.Y.Z", "{doc}: {line}");
+                    continue;
+                }
+                let action = reference.split('@').next().unwrap_or_default();
+                let pinned =
+                    pins.get(action).unwrap_or_else(|| panic!("{doc}: {action} is not an action this repository pins"));
+                assert_eq!(&full, pinned, "{doc}: {reference} differs from this repository's pin");
+            }
+            if block.contains("\njobs:") {
+                workflows_seen += 1;
+                let workflow: Value = yaml_serde::from_str(&block).unwrap_or_else(|e| panic!("{doc}: {e}\n{block}"));
+                let permissions =
+                    workflow["permissions"].as_object().unwrap_or_else(|| panic!("{doc}: no permissions:\n{block}"));
+                assert!(!permissions.values().any(|v| v == "write-all" || v == "read-all"), "{doc}: {permissions:?}");
+            }
+        }
+    }
+    assert!(workflows_seen >= 5, "{workflows_seen} complete workflows in the docs");
 }
 
 #[test]
@@ -113,7 +213,7 @@ fn the_self_test_asserts_that_a_run_fails() {
     let doc = load(&root().join(".github/workflows/self-test.yml"));
     let job = &doc["jobs"]["false-green-must-fail"];
     let steps = job["steps"].as_array().cloned().unwrap_or_default();
-    let action = steps.iter().find(|s| s["uses"] == "./").unwrap_or_else(|| panic!("no uses: ./ step"));
+    let action = steps.iter().find(|s| s["uses"] == "$/").unwrap_or_else(|| panic!("no uses: $/ step"));
     assert_eq!(action["continue-on-error"], true);
     assert_eq!(action["with"]["paths"], "examples/action/false-green/");
     let id = action["id"].as_str().unwrap_or_default();
@@ -141,10 +241,20 @@ fn the_release_builds_the_five_targets_and_writes_the_manifest() {
     ]
     .into();
     assert_eq!(targets, expected);
+    // Build, stage (with the static check) and manifest are scripts/release.sh, which the
+    // release-dry-run job and the launcher tests run before any release needs them.
+    let mut build = Vec::new();
+    run_scripts(&doc["jobs"]["build"], &mut build);
+    let build = build.join("\n");
+    for step in [r#"scripts/release.sh build "$TARGET""#, r#"scripts/release.sh stage "$TARGET" out"#] {
+        assert!(build.contains(step), "release.yml's build job lacks {step}: {build}");
+    }
+    assert!(!build.contains("statically linked"), "the static check reads ELF headers, not file(1)'s wording");
     let mut scripts = Vec::new();
     run_scripts(&doc["jobs"]["release"], &mut scripts);
     let all = scripts.join("\n");
-    assert!(all.contains("> dist/manifest") && all.contains("git add dist/manifest"), "{all}");
+    assert!(all.contains("scripts/release.sh manifest") && all.contains("dist/manifest 5"), "{all}");
+    assert!(all.contains("git add dist/manifest"), "{all}");
     assert!(all.contains("gh release create"), "{all}");
     // The launcher knows every target the release builds.
     let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
@@ -153,13 +263,31 @@ fn the_release_builds_the_five_targets_and_writes_the_manifest() {
     }
 }
 
+/// action.yml's steps, by id.
+fn action_step(action: &Value, id: &str) -> Value {
+    action["runs"]["steps"]
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("action.yml has no step {id}"))
+}
+
 #[test]
 fn every_action_input_reaches_the_launcher_through_env() {
     let action = load(&root().join("action.yml"));
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().cloned().unwrap_or_default();
-    assert_eq!(steps.len(), 1);
-    let env = steps[0]["env"].as_object().cloned().unwrap_or_default();
+    assert_eq!(steps.last().map(|s| &s["id"]), Some(&Value::from("truegreen")), "the launcher's run comes last");
+    // Every shell step runs the launcher, and reads inputs only through env:.
+    for step in steps.iter().filter(|s| s.get("run").is_some()) {
+        let run = step["run"].as_str().unwrap_or_default();
+        assert!(run.starts_with(r#"bash "$GITHUB_ACTION_PATH/dist/launcher.sh""#), "{run}");
+        for (var, value) in step["env"].as_object().into_iter().flatten() {
+            let expr = value.as_str().unwrap_or_default();
+            assert!(expr.starts_with("${{ inputs.") && expr.ends_with(" }}"), "{var}: {expr} is not an input");
+        }
+    }
+    let env = action_step(&action, "truegreen")["env"].as_object().cloned().unwrap_or_default();
     let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
     let inputs = action["inputs"].as_object().cloned().unwrap_or_default();
     let mut wired = BTreeSet::new();
@@ -198,6 +326,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
         "fail-on",
         "shard",
         "build-from-source",
+        "build-cache",
         "version",
         "commit-status",
         "max-annotations",
@@ -212,6 +341,46 @@ fn every_action_input_reaches_the_launcher_through_env() {
     assert_eq!(inputs["commit-status"]["default"], "false");
     assert_eq!(inputs["max-annotations"]["default"], truegreen::render::github::DEFAULT_MAX_ANNOTATIONS.to_string());
     assert_eq!(inputs["comment"]["default"], "auto");
+    assert_eq!(inputs["build-cache"]["default"], "true");
+}
+
+/// A source build is restored before the launcher resolves the binary and
+/// saved right after, under the key the launcher's plan names: only the first
+/// job of a repository (per source and platform) builds, and a failing verdict
+/// cannot stop the save (actions/cache's own post step runs only on success).
+#[test]
+fn the_action_caches_a_source_build_between_resolving_and_the_verdict() {
+    let action = load(&root().join("action.yml"));
+    let ids: Vec<String> = action["runs"]["steps"]
+        .as_array()
+        .map(|steps| steps.iter().map(|s| s["id"].as_str().or(s["uses"].as_str()).unwrap_or("").to_owned()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert_eq!(ids[0], "plan");
+    assert_eq!(ids[1], "restore-build");
+    assert_eq!(ids[2], "resolve");
+    assert!(ids[3].starts_with("actions/cache/save@"), "{ids:?}");
+    assert_eq!(ids[4], "truegreen");
+    assert!(action_step(&action, "plan")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" plan"));
+    assert!(action_step(&action, "resolve")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" resolve"));
+    let restore = action_step(&action, "restore-build");
+    let save = &action["runs"]["steps"][3];
+    assert!(restore["uses"].as_str().unwrap_or_default().starts_with("actions/cache/restore@"));
+    for step in [&restore, save] {
+        assert_eq!(step["with"]["path"], "${{ steps.plan.outputs.cache-dir }}");
+        assert_eq!(step["with"]["key"], "${{ steps.plan.outputs.cache-key }}");
+        assert!(
+            step.get("with").and_then(|w| w.get("restore-keys")).is_none(),
+            "no partial match: a key is one source"
+        );
+    }
+    assert_eq!(restore["if"], "steps.plan.outputs.cache-key != ''");
+    assert_eq!(save["if"], "steps.plan.outputs.cache-key != '' && steps.restore-build.outputs.cache-hit != 'true'");
+    for id in ["plan", "resolve", "truegreen"] {
+        let env = action_step(&action, id)["env"].clone();
+        assert_eq!(env["INPUT_BUILD_CACHE"], "${{ inputs.build-cache }}", "{id}");
+        assert_eq!(env["INPUT_BUILD_FROM_SOURCE"], "${{ inputs.build-from-source }}", "{id}");
+    }
 }
 
 #[test]
@@ -237,7 +406,7 @@ fn every_action_output_is_one_the_binary_writes() {
     for (name, output) in &outputs {
         assert_eq!(output["value"], format!("${{{{ steps.truegreen.outputs.{name} }}}}"), "{name}");
     }
-    assert_eq!(action["runs"]["steps"][0]["id"], "truegreen");
+    assert_eq!(action_step(&action, "truegreen")["id"], "truegreen");
 }
 
 /// The fenced YAML block between `<!-- NAME -->` and `<!-- /NAME -->` in a doc.

@@ -2,11 +2,17 @@
 //! own manifest, and stub `curl` and `cargo` on PATH that log their calls. The
 //! stub curl serves files from a fake release directory; the stub cargo
 //! "builds" by copying a given binary (or writing a script), so no test
-//! downloads anything or really compiles.
+//! downloads anything or really compiles. For the end-to-end tests, the stub
+//! curl can be taken away ([`Sandbox::use_real_curl`]) and a [`LocalRelease`]
+//! serves a directory over HTTP on 127.0.0.1, as a release page would.
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -109,6 +115,27 @@ impl Sandbox {
         format!("{target} {} {url}\n", sha256_hex(content.as_bytes()))
     }
 
+    /// Take the stub curl away: downloads then go through the real curl.
+    pub fn use_real_curl(&self) {
+        std::fs::remove_file(self.stubs.join("curl")).unwrap_or_else(|e| panic!("stub curl: {e}"));
+    }
+
+    /// Give the action directory a source tree (what cargo would build from),
+    /// so that the launcher can key a source build on its digest.
+    pub fn source_tree(&self, main_rs: &str) {
+        let src = self.action.join("src");
+        std::fs::create_dir_all(&src).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.action.join("Cargo.toml"), "[package]\nname = \"truegreen\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(self.action.join("Cargo.lock"), "version = 4\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(src.join("main.rs"), main_rs).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Every file under the tool cache.
+    pub fn tool_cache_files(&self) -> Vec<PathBuf> {
+        files_under(&self.tool_cache)
+    }
+
     pub fn calls(&self) -> Vec<String> {
         std::fs::read_to_string(&self.log).unwrap_or_default().lines().map(str::to_owned).collect()
     }
@@ -138,6 +165,97 @@ impl Sandbox {
     pub fn run(&self, inputs: &[(&str, &str)]) -> Output {
         self.command(inputs).output().unwrap_or_else(|e| panic!("bash: {e}"))
     }
+
+    /// `launcher.sh SUBCOMMAND` (resolve, plan).
+    pub fn run_subcommand(&self, subcommand: &str, inputs: &[(&str, &str)]) -> Output {
+        self.command(inputs).arg(subcommand).output().unwrap_or_else(|e| panic!("bash: {e}"))
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// A directory served over plain HTTP on 127.0.0.1 (a release page, as far as
+/// curl and the launcher can tell), counting the files it sends.
+pub struct LocalRelease {
+    pub dir: PathBuf,
+    pub base_url: String,
+    served: Arc<AtomicUsize>,
+}
+
+impl LocalRelease {
+    pub fn serve(dir: &Path) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        let served = Arc::new(AtomicUsize::new(0));
+        let (root, counter) = (dir.to_path_buf(), Arc::clone(&served));
+        // Lives as long as the test process; each request is answered in turn.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if answer(stream, &root) {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        });
+        Self { dir: dir.to_path_buf(), base_url: format!("http://127.0.0.1:{port}"), served }
+    }
+
+    /// Files sent so far (404s not counted).
+    pub fn served(&self) -> usize {
+        self.served.load(Ordering::SeqCst)
+    }
+}
+
+/// Answer one GET with the named file of `root` (no subdirectories), or 404.
+fn answer(stream: TcpStream, root: &Path) -> bool {
+    let mut reader = BufReader::new(&stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return false;
+    }
+    // The rest of the request head, up to the blank line.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+        line.clear();
+    }
+    let name = request_line.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/');
+    let file = (!name.is_empty() && !name.contains('/') && !name.contains("..")).then(|| root.join(name));
+    let mut out = &stream;
+    match file.and_then(|f| std::fs::read(f).ok()) {
+        Some(body) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body)).is_ok()
+        }
+        None => {
+            let _ = out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            false
+        }
+    }
+}
+
+/// `scripts/release.sh` with `args`, from the repository root.
+pub fn release_script(args: &[&str]) -> Output {
+    Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("bash: {e}"))
 }
 
 pub fn stdout(o: &Output) -> String {
