@@ -19,10 +19,18 @@ const HANG_GUARD: Duration = Duration::from_secs(300);
 /// Every format id that reads test results, plus the two truegreen reads itself.
 const FORMATS: &[&str] = &[
     "junit",
+    "trx",
+    "nunit",
+    "xunit",
     "kane",
     "ctrf",
     "tap",
     "go-test-json",
+    "mocha-json",
+    "jest-json",
+    "playwright-json",
+    "rspec-json",
+    "dart-json",
     "libtest",
     "libtest-json",
     "key-value-counts",
@@ -216,7 +224,30 @@ fn xml_nested_100000_levels_deep_is_never_green() -> TestResult {
         "</x>".repeat(depth)
     );
     let unclosed = format!("<testsuites>{}\n", "<testsuite name=\"s\">".repeat(depth));
-    for (what, xml) in [("nested suites", suites), ("nested elements", inside), ("unclosed", unclosed)] {
+    // The .NET roots, with elements nested inside them.
+    let trx = format!(
+        "<TestRun xmlns=\"http://microsoft.com/schemas/VisualStudio/TeamTest/2010\"><Results>{}{}</Results></TestRun>\n",
+        "<UnitTestResult testName=\"t\" outcome=\"Passed\">".repeat(depth),
+        "</UnitTestResult>".repeat(depth)
+    );
+    let nunit = format!(
+        "<test-run total=\"1\" passed=\"1\" result=\"Passed\">{}<test-case name=\"t\" result=\"Passed\"/>{}</test-run>\n",
+        "<test-suite type=\"TestSuite\" name=\"s\">".repeat(depth),
+        "</test-suite>".repeat(depth)
+    );
+    let xunit = format!(
+        "<assemblies><assembly total=\"1\" passed=\"1\"><collection>{}{}</collection></assembly></assemblies>\n",
+        "<test name=\"t\" result=\"Pass\">".repeat(depth),
+        "</test>".repeat(depth)
+    );
+    for (what, xml) in [
+        ("nested suites", suites),
+        ("nested elements", inside),
+        ("unclosed", unclosed),
+        ("nested TRX results", trx),
+        ("nested NUnit suites", nunit),
+        ("nested xUnit.net tests", xunit),
+    ] {
         std::fs::write(dir.path().join("deep.xml"), xml)?;
         let out = check(dir.path(), &["deep.xml"]);
         assert_ne!(out.code, 0, "{what}: {:?}", out.rules());
