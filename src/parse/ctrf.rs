@@ -26,7 +26,9 @@ use serde_json::{Map, Value};
 use super::json::{sniff_string_field, syntax_error};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status, Violation};
+use crate::model::{
+    Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, Violation,
+};
 use crate::replay;
 
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
@@ -640,6 +642,11 @@ impl State {
         };
         if !self.check_object(&summary, "results.summary", SUMMARY_FIELDS, SUMMARY_REQUIRED) {
             return;
+        }
+        // When the run stopped (Unix milliseconds): the report's generation
+        // time, so a restored old report is stale (TG304) whatever its mtime.
+        if let Some(stop) = summary.get("stop").and_then(Value::as_u64) {
+            ev.add_provenance(ProvenanceKind::GeneratedAt, "results.summary.stop", &stop.to_string());
         }
         let c = &self.counts;
         let pairs = [

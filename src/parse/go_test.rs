@@ -28,7 +28,7 @@ use super::json::{sniff_string_field, syntax_error};
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
-use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status};
+use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status};
 use crate::replay;
 
 /// test2json actions (go 1.24 adds `build-output` and `build-fail`, 1.25 `attr`).
@@ -91,6 +91,9 @@ struct Event {
     failed_build: Option<String>,
     #[serde(rename = "ImportPath", default)]
     import_path: Option<String>,
+    /// When test2json saw the line (RFC 3339, UTC).
+    #[serde(rename = "Time", default)]
+    time: Option<String>,
 }
 
 /// Read a `go test -json` stream. `workspace` resolves absolute paths in test
@@ -99,6 +102,8 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) ->
     let workspace = cx.workspace;
     let mut lines = LineReader::new(input, MAX_LINE_BYTES);
     let mut state = State { workspace: workspace.map(Rc::from), ..State::default() };
+    // Events come in time order: the last one's time is when the report was written.
+    let mut last_time: Option<String> = None;
     while let Some(line) = lines.next_line()? {
         let position = line.position();
         let text = line.text.trim();
@@ -113,7 +118,10 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) ->
                         err.message = format!("invalid test2json event: {}", err.message);
                         err
                     })
-                    .and_then(|event| {
+                    .and_then(|mut event| {
+                        if let Some(time) = event.time.take() {
+                            last_time = Some(time);
+                        }
                         state.event(event, &position, ev);
                         state.check_bounds(&position)
                     })
@@ -128,6 +136,9 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) ->
         }
     }
     state.finish(ev, lines.line_number());
+    if let Some(time) = last_time {
+        ev.add_provenance(ProvenanceKind::GeneratedAt, "Time of the last event", &time);
+    }
     Ok(())
 }
 
