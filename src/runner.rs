@@ -170,9 +170,19 @@ mod signals {
     use signal_hook::iterator::{Handle, SignalsInfo};
     use signal_hook::low_level::siginfo::Cause;
 
-    /// The child's pid while it may receive signals; `None` once it is reaped, so
-    /// that a late signal can never reach a recycled pid.
-    type Target = Arc<Mutex<Option<libc::pid_t>>>;
+    /// The child's pid while it may receive signals; `None` before it exists
+    /// and once it is reaped, so that a late signal can never reach a recycled
+    /// pid. A signal that comes before the pid is known waits in `pending`.
+    #[derive(Default)]
+    struct TargetState {
+        pid: Option<libc::pid_t>,
+        /// Signals received between installing the handlers and learning the
+        /// child's pid (a CI runner cancelling the job right after spawn).
+        pending: Vec<libc::c_int>,
+        reaped: bool,
+    }
+
+    type Target = Arc<Mutex<TargetState>>;
 
     /// Forwards SIGINT and SIGTERM to the child. A SIGINT from the terminal (Ctrl-C)
     /// already reaches the whole foreground process group, the child included, so
@@ -186,7 +196,7 @@ mod signals {
 
     impl Forwarder {
         pub fn install() -> Self {
-            let target: Target = Arc::new(Mutex::new(None));
+            let target: Target = Arc::new(Mutex::new(TargetState::default()));
             let Ok(mut signals) = SignalsInfo::<WithOrigin>::new([SIGINT, SIGTERM]) else {
                 // Without handlers the signals keep their default effect on both
                 // processes, which still stops the child.
@@ -199,12 +209,17 @@ mod signals {
                     if origin.signal == SIGINT && matches!(origin.cause, Cause::Kernel) {
                         continue;
                     }
-                    if let Ok(pid) = shared.lock()
-                        && let Some(pid) = *pid
-                    {
+                    let Ok(mut state) = shared.lock() else { continue };
+                    match state.pid {
                         // SAFETY: kill has no memory-safety preconditions; the pid is
                         // our unreaped child (see Target).
-                        unsafe { libc::kill(pid, origin.signal) };
+                        Some(pid) => unsafe {
+                            libc::kill(pid, origin.signal);
+                        },
+                        None if !state.reaped && !state.pending.contains(&origin.signal) => {
+                            state.pending.push(origin.signal);
+                        }
+                        None => {}
                     }
                 }
             });
@@ -213,7 +228,11 @@ mod signals {
 
         pub fn forward_to(&self, pid: u32) {
             if let (Ok(mut target), Ok(pid)) = (self.target.lock(), libc::pid_t::try_from(pid)) {
-                *target = Some(pid);
+                target.pid = Some(pid);
+                for signal in std::mem::take(&mut target.pending) {
+                    // SAFETY: as above: the child was just spawned and is not reaped.
+                    unsafe { libc::kill(pid, signal) };
+                }
             }
         }
 
@@ -235,14 +254,16 @@ mod signals {
                 }
             }
             if let Ok(mut target) = self.target.lock() {
-                *target = None;
+                target.pid = None;
+                target.reaped = true;
             }
             child.wait()
         }
 
         pub fn stop(&self) {
             if let Ok(mut target) = self.target.lock() {
-                *target = None;
+                target.pid = None;
+                target.reaped = true;
             }
             if let Some(handle) = &self.handle {
                 handle.close();
