@@ -45,10 +45,10 @@ impl Kind {
             Kind::Nunit => "nunit",
         }
     }
-    fn element(self) -> &'static [u8] {
+    fn element(self) -> &'static str {
         match self {
-            Kind::Trx => b"UnitTestResult",
-            Kind::Nunit => b"test-case",
+            Kind::Trx => "UnitTestResult",
+            Kind::Nunit => "test-case",
         }
     }
 }
@@ -124,10 +124,13 @@ fn write_trx(path: &Path, n: u64) -> std::io::Result<u64> {
         writeln!(out, r#"    <TestEntry testId="{}" executionId="{}" testListId="{list}" />"#, guid(2, i), guid(1, i))?;
     }
     writeln!(out, "  </TestEntries>")?;
-    writeln!(out, r#"  <TestLists>
+    writeln!(
+        out,
+        r#"  <TestLists>
     <TestList name="Results Not in a List" id="{list}" />
     <TestList name="All Loaded Results" id="19431567-8539-422a-85d7-44ee4e166bda" />
-  </TestLists>"#)?;
+  </TestLists>"#
+    )?;
     let failed = (0..n).filter(|i| failing(*i)).count() as u64;
     writeln!(
         out,
@@ -207,7 +210,7 @@ fn write_nunit(path: &Path, n: u64) -> std::io::Result<u64> {
 }
 
 /// The baseline: count the test elements and nothing else.
-fn baseline(path: &Path, element: &[u8]) -> (Duration, u64) {
+fn baseline(path: &Path, element: &str) -> (Duration, u64) {
     let start = Instant::now();
     let file = File::open(path).expect("open the generated file");
     let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, file));
