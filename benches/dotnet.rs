@@ -124,10 +124,13 @@ fn write_trx(path: &Path, n: u64) -> std::io::Result<u64> {
         writeln!(out, r#"    <TestEntry testId="{}" executionId="{}" testListId="{list}" />"#, guid(2, i), guid(1, i))?;
     }
     writeln!(out, "  </TestEntries>")?;
-    writeln!(out, r#"  <TestLists>
+    writeln!(
+        out,
+        r#"  <TestLists>
     <TestList name="Results Not in a List" id="{list}" />
     <TestList name="All Loaded Results" id="19431567-8539-422a-85d7-44ee4e166bda" />
-  </TestLists>"#)?;
+  </TestLists>"#
+    )?;
     let failed = (0..n).filter(|i| failing(*i)).count() as u64;
     writeln!(
         out,
