@@ -20,10 +20,10 @@
 use std::collections::HashSet;
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, MapAccess};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
-use super::json::{EachElement, EachField, ObjectFields, sniff_string_field, syntax_error};
+use super::json::{EachElement, EachField, ObjectFields, sniff_string_field, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, Status, Violation};
@@ -52,9 +52,8 @@ const MAX_VIOLATIONS: usize = 50;
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let workspace = cx.workspace;
     let mut state = State { workspace: workspace.map(str::to_owned), ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
     let mut root = Root { state: &mut state, ev: &mut *ev, seen: HashSet::new() };
-    let walked = EachField::expecting("a CTRF report object", &mut root).deserialize(&mut de).and_then(|()| de.end());
+    let walked = walk_document(input, "a CTRF report object", &mut root);
     match walked {
         Ok(()) => {
             state.finish(ev);

@@ -239,6 +239,18 @@ pub trait ObjectFields {
     fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error>;
 }
 
+/// Reads one JSON document whose root is an object through `root`, key by
+/// key, and checks nothing follows it.
+pub fn walk_document<V: ObjectFields>(
+    input: &mut dyn BufRead,
+    expecting: &'static str,
+    root: &mut V,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_reader(input);
+    EachField::expecting(expecting, root).deserialize(&mut de)?;
+    de.end()
+}
+
 /// Walks a JSON object, handing each key to [`ObjectFields::field`] in document
 /// order. Anything but an object is an error "expected" `expecting`.
 pub struct EachField<'a, V> {

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, MapAccess};
+use serde::de::MapAccess;
 use serde_json::Value;
 
-use super::json::{EachElement, EachField, Fields, ObjectFields, sniff_string_field, syntax_error, wrong_type};
+use super::json::{EachElement, Fields, ObjectFields, sniff_string_field, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status, caps};
@@ -40,12 +40,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace, ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
     let mut root = Root { state: &mut state, ev: &mut *ev };
-    EachField::expecting("a mocha JSON report object", &mut root)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(syntax_error)?;
+    walk_document(input, "a mocha JSON report object", &mut root).map_err(syntax_error)?;
     state.finish(ev)
 }
 

@@ -18,7 +18,7 @@ use std::io::BufRead;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::json::{EachElement, EachField, Fields, ObjectFields, syntax_error, wrong_type};
+use super::json::{EachElement, EachField, Fields, ObjectFields, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status};
@@ -34,12 +34,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace, ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
     let mut root = Root { state: &mut state, ev: &mut *ev, saw_config: false, saw_errors: false };
-    EachField::expecting("a Playwright JSON report object", &mut root)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(syntax_error)?;
+    walk_document(input, "a Playwright JSON report object", &mut root).map_err(syntax_error)?;
     state.finish(ev)
 }
 

@@ -16,9 +16,9 @@ use std::collections::HashSet;
 use std::io::BufRead;
 
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
+use serde::de::{IgnoredAny, MapAccess};
 
-use super::json::{EachElement, EachField, ObjectFields, syntax_error};
+use super::json::{EachElement, ObjectFields, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation};
@@ -46,10 +46,8 @@ const MAX_BACKTRACE_LINES: usize = 64;
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace.map(str::to_owned), ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
     let mut root = Root { state: &mut state, ev: &mut *ev, seen: HashSet::new() };
-    let walked =
-        EachField::expecting("an RSpec JSON report object", &mut root).deserialize(&mut de).and_then(|()| de.end());
+    let walked = walk_document(input, "an RSpec JSON report object", &mut root);
     match walked {
         Ok(()) => {
             state.finish(ev);

@@ -110,14 +110,12 @@ pub trait Handler {
     fn text(&mut self, text: &str);
 }
 
-/// Read the whole document into `handler`. A malformed or truncated document
-/// ends in a [`ParseError`] at its byte offset; what the handler recorded
-/// before it stays recorded.
-pub fn drive<R: BufRead + ?Sized, H: Handler>(
-    input: &mut R,
-    ev: &mut Evidence,
-    handler: &mut H,
-) -> Result<(), ParseError> {
+/// A quick-xml reader that rejects what a well-formed report never holds
+/// (mismatched or unmatched end tags, a bare `&`), keeps `<a/>` one event,
+/// and skips whitespace-only text between elements: a reader turns
+/// `trim_text_start` off while it captures text, whose leading whitespace is
+/// content.
+pub fn strict_reader<R: BufRead>(input: R) -> Reader<R> {
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.check_end_names = true;
@@ -126,6 +124,18 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
     config.expand_empty_elements = false;
     config.trim_text(false);
     config.trim_text_start = true;
+    reader
+}
+
+/// Read the whole document into `handler`. A malformed or truncated document
+/// ends in a [`ParseError`] at its byte offset; what the handler recorded
+/// before it stays recorded.
+pub fn drive<R: BufRead + ?Sized, H: Handler>(
+    input: &mut R,
+    ev: &mut Evidence,
+    handler: &mut H,
+) -> Result<(), ParseError> {
+    let mut reader = strict_reader(input);
     let mut buf = Vec::with_capacity(BUF_BYTES);
     // Open elements' names, for the truncation message; bounded by MAX_DEPTH.
     let mut open: Vec<String> = Vec::new();

@@ -32,7 +32,6 @@ mod timestamp;
 
 use std::io::BufRead;
 
-use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use self::state::State;
@@ -68,17 +67,10 @@ const MAX_DEPTH: usize = 256;
 /// inlined, not dynamic calls: they are on the path of every event.
 pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let workspace = cx.workspace;
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.allow_unmatched_ends = false;
-    config.allow_dangling_amp = false;
-    config.expand_empty_elements = false;
-    config.trim_text(false);
-    // Whitespace between elements then yields no event at all: half the events
-    // of a report. Turned off while failure text is captured, whose leading
+    // Whitespace between elements yields no event at all: half the events of a
+    // report. Turned off while failure text is captured, whose leading
     // whitespace (after `&lt;`, say) is content.
-    config.trim_text_start = true;
+    let mut reader = super::xml_stream::strict_reader(input);
     let mut state = State::new(ev.limits().max_message_bytes.max(MIN_CAPTURE_BYTES), workspace);
     let mut buf = Vec::with_capacity(BUF_BYTES);
     let mut depth = 0usize;
