@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -51,34 +51,17 @@ fn flutter_failures_replay_with_flutter_and_show_the_printed_exception() {
     assert!(failure["message"].as_str().is_some_and(|m| m.contains("EXCEPTION CAUGHT BY FLUTTER TEST FRAMEWORK")));
 }
 
-/// Every file under `dir`, recursively.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())).flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn the_rspec_and_dart_detectors_claim_no_other_formats_files() {
     use truegreen::model::Format;
     let ours = [Format::RspecJson, Format::DartJson];
     let shared = common::shared_fixtures("");
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    walk(&shared, &mut files);
-    walk(&own, &mut files);
+    let mut files = common::files_under(&shared);
+    files.extend(common::files_under(&own));
     let mut claimed = Vec::new();
     for path in &files {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let prefix = &bytes[..bytes.len().min(64 * 1024)];
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let sniff = truegreen::parse::Sniff::new(prefix, prefix.len() == bytes.len(), &name);
-        let detected = truegreen::parse::detect(&sniff);
+        let detected = common::detected_format(path);
         let relative = path
             .strip_prefix(&shared)
             .or_else(|_| path.strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR"))))

@@ -300,36 +300,15 @@ fn hostile_test_names_give_inert_replay_commands() {
     }
 }
 
-/// Every file under `dir`, recursively, sorted.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn the_new_readers_claim_no_other_formats_files() {
     use truegreen::model::Format;
     let ours = [Format::Ctrf, Format::Tap, Format::GoTestJson, Format::Libtest, Format::LibtestJson];
-    let mut files = Vec::new();
-    walk(&shared_fixtures(), &mut files);
+    let files = common::files_under(&shared_fixtures());
     assert!(files.len() > 100, "the shared fixtures look incomplete: {} files", files.len());
     let mut claimed = Vec::new();
     for path in &files {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let prefix = &bytes[..bytes.len().min(64 * 1024)];
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let sniff = truegreen::parse::Sniff::new(prefix, prefix.len() == bytes.len(), &name);
-        if let Some(format) = truegreen::parse::detect(&sniff).filter(|f| ours.contains(f)) {
+        if let Some(format) = common::detected_format(path).filter(|f| ours.contains(f)) {
             let relative = path.strip_prefix(shared_fixtures()).unwrap_or(path).display().to_string();
             claimed.push(format!("{relative} {format}"));
         }

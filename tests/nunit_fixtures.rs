@@ -113,16 +113,12 @@ fn a_teardown_error_names_the_fixture_and_its_site() {
 #[test]
 fn the_dotnet_readers_claim_no_other_formats_files() {
     use truegreen::model::Format;
-    let mut files = Vec::new();
-    walk(&common::shared_fixtures(""), &mut files);
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &mut files);
+    let mut files = common::files_under(&common::shared_fixtures(""));
+    files.extend(common::files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")));
     let mut claimed = Vec::new();
     for path in &files {
-        let Ok(bytes) = std::fs::read(path) else { continue };
-        let prefix = &bytes[..bytes.len().min(64 * 1024)];
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let sniff = truegreen::parse::Sniff::new(prefix, prefix.len() == bytes.len(), &name);
-        if let Some(format) = truegreen::parse::detect(&sniff).filter(|f| matches!(f, Format::Nunit | Format::Xunit)) {
+        if let Some(format) = common::detected_format(path).filter(|f| matches!(f, Format::Nunit | Format::Xunit)) {
             claimed.push(format!("{name} {format}"));
         }
     }
@@ -142,17 +138,4 @@ fn the_dotnet_readers_claim_no_other_formats_files() {
     }
     expected.sort();
     assert_eq!(claimed, expected);
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }

@@ -17,13 +17,13 @@
 //! real deviation is tolerated: jest-ctrf-json-reporter writes `suite` as a
 //! string (`"a.test.js > describe"`) instead of an array.
 
-use std::fmt;
+use std::collections::HashSet;
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
-use super::json::{sniff_string_field, syntax_error};
+use super::json::{EachElement, EachField, ObjectFields, sniff_string_field, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{
@@ -54,8 +54,8 @@ const MAX_VIOLATIONS: usize = 50;
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let workspace = cx.workspace;
     let mut state = State { workspace: workspace.map(str::to_owned), ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
-    let walked = RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end());
+    let mut root = Root { state: &mut state, ev: &mut *ev, seen: HashSet::new() };
+    let walked = walk_document(input, "a CTRF report object", &mut root);
     match walked {
         Ok(()) => {
             state.finish(ev);
@@ -100,131 +100,81 @@ struct State {
     deferred_replay: Vec<(usize, Option<String>, String)>,
 }
 
-struct RootSeed<'a> {
+/// The root object's fields.
+struct Root<'a> {
     state: &'a mut State,
     ev: &'a mut Evidence,
+    /// A set: a hostile object can hold a million keys.
+    seen: HashSet<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a CTRF report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // A set: a hostile object can hold a million keys.
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if seen.contains(&key) {
-                // serde_json keeps the last of duplicate keys; a reader that walks the
-                // document would count `tests` twice. Neither is the producer's intent.
-                self.state.violation(format!("the report has the key {key:?} twice"), Position::field(&key));
-            }
-            match key.as_str() {
-                "results" => {
-                    self.state.saw_results = true;
-                    map.next_value_seed(ResultsSeed { state: &mut *self.state, ev: &mut *self.ev })?;
-                }
-                _ => {
-                    let value: Value = map.next_value()?;
-                    self.state.root_field(&key, value);
-                }
-            }
-            seen.insert(key);
+impl ObjectFields for Root<'_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        if self.seen.contains(&key) {
+            // serde_json keeps the last of duplicate keys; a reader that walks the
+            // document would count `tests` twice. Neither is the producer's intent.
+            self.state.violation(format!("the report has the key {key:?} twice"), Position::field(&key));
         }
+        match key.as_str() {
+            "results" => {
+                self.state.saw_results = true;
+                let mut results = Results { state: &mut *self.state, ev: &mut *self.ev, seen: HashSet::new() };
+                map.next_value_seed(EachField::expecting("the results object", &mut results))?;
+            }
+            _ => {
+                let value: Value = map.next_value()?;
+                self.state.root_field(&key, value);
+            }
+        }
+        self.seen.insert(key);
         Ok(())
     }
 }
 
-struct ResultsSeed<'a> {
+/// The fields of `results`.
+struct Results<'a> {
     state: &'a mut State,
     ev: &'a mut Evidence,
+    /// A set: a hostile object can hold a million keys.
+    seen: HashSet<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResultsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the results object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // A set: a hostile object can hold a million keys.
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = format!("results.{key}");
-            if seen.contains(&key) {
-                self.state.violation(format!("results has the key {key:?} twice"), Position::field(&path));
-            }
-            match key.as_str() {
-                "tests" => {
-                    self.state.saw_tests = true;
-                    map.next_value_seed(TestsSeed { state: &mut *self.state, ev: &mut *self.ev })?;
-                }
-                "tool" => {
-                    let value: Value = map.next_value()?;
-                    self.state.tool(&value);
-                }
-                "summary" => {
-                    self.state.summary = Some(map.next_value()?);
-                }
-                "environment" => {
-                    let value: Value = map.next_value()?;
-                    self.state.check_object(&value, &path, ENVIRONMENT_FIELDS, &[]);
-                }
-                "extra" => {
-                    let value: Value = map.next_value()?;
-                    self.state.check_kind(&value, Kind::Object, &path);
-                }
-                _ => {
-                    let _: serde::de::IgnoredAny = map.next_value()?;
-                    self.state.violation(format!("{path}: unknown property"), Position::field(&path));
-                }
-            }
-            seen.insert(key);
+impl ObjectFields for Results<'_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let path = format!("results.{key}");
+        if self.seen.contains(&key) {
+            self.state.violation(format!("results has the key {key:?} twice"), Position::field(&path));
         }
-        Ok(())
-    }
-}
-
-struct TestsSeed<'a> {
-    state: &'a mut State,
-    ev: &'a mut Evidence,
-}
-
-impl<'de> DeserializeSeed<'de> for TestsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TestsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the results.tests array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        // One entry at a time: parsed, judged, dropped.
-        while let Some(entry) = seq.next_element::<Value>()? {
-            self.state.test(index, &entry, self.ev);
-            index += 1;
+        match key.as_str() {
+            "tests" => {
+                self.state.saw_tests = true;
+                let (state, ev) = (&mut *self.state, &mut *self.ev);
+                // One entry at a time: parsed, judged, dropped.
+                map.next_value_seed(EachElement::expecting("the results.tests array", &mut |index, entry: Value| {
+                    state.test(index, &entry, ev);
+                }))?;
+            }
+            "tool" => {
+                let value: Value = map.next_value()?;
+                self.state.tool(&value);
+            }
+            "summary" => {
+                self.state.summary = Some(map.next_value()?);
+            }
+            "environment" => {
+                let value: Value = map.next_value()?;
+                self.state.check_object(&value, &path, ENVIRONMENT_FIELDS, &[]);
+            }
+            "extra" => {
+                let value: Value = map.next_value()?;
+                self.state.check_kind(&value, Kind::Object, &path);
+            }
+            _ => {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                self.state.violation(format!("{path}: unknown property"), Position::field(&path));
+            }
         }
+        self.seen.insert(key);
         Ok(())
     }
 }

@@ -14,10 +14,10 @@
 
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::Value;
 
-use super::json::{EachElement, Fields, syntax_error, wrong_type};
+use super::json::{EachElement, Fields, ObjectFields, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status};
@@ -34,8 +34,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace, ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
-    RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end()).map_err(syntax_error)?;
+    let mut root = Root { state: &mut state, ev: &mut *ev };
+    walk_document(input, "a Jest or Vitest JSON report object", &mut root).map_err(syntax_error)?;
     state.finish(ev)
 }
 
@@ -69,38 +69,24 @@ struct State<'w> {
     deferred_replay: Vec<(usize, Option<String>, String)>,
 }
 
-struct RootSeed<'a, 'w> {
+/// The root object's fields.
+struct Root<'a, 'w> {
     state: &'a mut State<'w>,
     ev: &'a mut Evidence,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a Jest or Vitest JSON report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.state;
-        let ev = self.ev;
-        while let Some(key) = map.next_key::<String>()? {
-            let twice = if key == "testResults" {
-                map.next_value_seed(EachElement(&mut |index, file: Value| state.file(index, &file, ev)))?;
-                std::mem::replace(&mut state.saw_results, true)
-            } else {
-                let value: Value = map.next_value()?;
-                state.root.insert(key.clone(), value).is_some()
-            };
-            if twice {
-                return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
-            }
+impl ObjectFields for Root<'_, '_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let (state, ev) = (&mut *self.state, &mut *self.ev);
+        let twice = if key == "testResults" {
+            map.next_value_seed(EachElement::new(&mut |index, file: Value| state.file(index, &file, ev)))?;
+            std::mem::replace(&mut state.saw_results, true)
+        } else {
+            let value: Value = map.next_value()?;
+            state.root.insert(key.clone(), value).is_some()
+        };
+        if twice {
+            return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
         }
         Ok(())
     }

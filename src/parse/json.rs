@@ -1,6 +1,10 @@
 //! Shared JSON helpers for readers of whole-document JSON artifacts.
 
 use std::io::{BufRead, Read};
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use serde_json::Value;
 
@@ -26,7 +30,7 @@ pub fn read_document(input: &mut dyn BufRead) -> Result<Value, ParseError> {
     let mut limited = input.take(MAX_DOCUMENT_BYTES + 1);
     let parsed = {
         let mut de = serde_json::Deserializer::from_reader(&mut limited);
-        serde::Deserialize::deserialize(&mut de).and_then(|value| de.end().map(|()| value))
+        Deserialize::deserialize(&mut de).and_then(|value| de.end().map(|()| value))
     };
     if limited.limit() == 0 {
         return Err(document_too_large());
@@ -183,30 +187,99 @@ pub fn sniff_string_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
-/// Streams a JSON array: each element is parsed on its own, handed to the
-/// closure with its index, and dropped before the next is read, so memory
-/// follows the largest element, not the array. Anything but an array is an
-/// error at its position.
-pub struct EachElement<'a, F>(pub &'a mut F);
+/// Streams a JSON array: each element is parsed on its own (as a `T`, a
+/// [`Value`] unless the closure says otherwise), handed to the closure with its
+/// index, and dropped before the next is read, so memory follows the largest
+/// element, not the array. Anything but an array is an error at its position,
+/// "expected" what [`EachElement::expecting`] names.
+pub struct EachElement<'a, T, F> {
+    expecting: &'static str,
+    each: &'a mut F,
+    element: PhantomData<fn(T)>,
+}
 
-impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElement<'_, F> {
+impl<'a, T, F: FnMut(usize, T)> EachElement<'a, T, F> {
+    pub fn new(each: &'a mut F) -> Self {
+        Self::expecting("an array", each)
+    }
+
+    /// Names the array in the error for a value that is not one.
+    pub fn expecting(expecting: &'static str, each: &'a mut F) -> Self {
+        Self { expecting, each, element: PhantomData }
+    }
+}
+
+impl<'de, T: Deserialize<'de>, F: FnMut(usize, T)> DeserializeSeed<'de> for EachElement<'_, T, F> {
     type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de, F: FnMut(usize, Value)> serde::de::Visitor<'de> for EachElement<'_, F> {
+impl<'de, T: Deserialize<'de>, F: FnMut(usize, T)> Visitor<'de> for EachElement<'_, T, F> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an array")
+        f.write_str(self.expecting)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
-        while let Some(element) = seq.next_element::<Value>()? {
-            (self.0)(index, element);
+        while let Some(element) = seq.next_element::<T>()? {
+            (self.each)(index, element);
             index += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A JSON object's fields, read one key at a time by [`EachField`]: the reader
+/// takes (or skips) the key's value from `map` itself, so a large value (a
+/// test array) can be streamed with a seed instead of held whole.
+pub trait ObjectFields {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Reads one JSON document whose root is an object through `root`, key by
+/// key, and checks nothing follows it.
+pub fn walk_document<V: ObjectFields>(
+    input: &mut dyn BufRead,
+    expecting: &'static str,
+    root: &mut V,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_reader(input);
+    EachField::expecting(expecting, root).deserialize(&mut de)?;
+    de.end()
+}
+
+/// Walks a JSON object, handing each key to [`ObjectFields::field`] in document
+/// order. Anything but an object is an error "expected" `expecting`.
+pub struct EachField<'a, V> {
+    expecting: &'static str,
+    fields: &'a mut V,
+}
+
+impl<'a, V: ObjectFields> EachField<'a, V> {
+    pub fn expecting(expecting: &'static str, fields: &'a mut V) -> Self {
+        Self { expecting, fields }
+    }
+}
+
+impl<'de, V: ObjectFields> DeserializeSeed<'de> for EachField<'_, V> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, V: ObjectFields> Visitor<'de> for EachField<'_, V> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            self.fields.field(key, &mut map)?;
         }
         Ok(())
     }

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::Value;
 
-use super::json::{EachElement, Fields, sniff_string_field, syntax_error, wrong_type};
+use super::json::{EachElement, Fields, ObjectFields, sniff_string_field, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status, caps};
@@ -40,8 +40,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace, ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
-    RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end()).map_err(syntax_error)?;
+    let mut root = Root { state: &mut state, ev: &mut *ev };
+    walk_document(input, "a mocha JSON report object", &mut root).map_err(syntax_error)?;
     state.finish(ev)
 }
 
@@ -87,65 +87,51 @@ struct State<'w> {
     erring_names: HashMap<u64, String>,
 }
 
-struct RootSeed<'a, 'w> {
+/// The root object's fields.
+struct Root<'a, 'w> {
     state: &'a mut State<'w>,
     ev: &'a mut Evidence,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a mocha JSON report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.state;
-        let ev = self.ev;
-        while let Some(key) = map.next_key::<String>()? {
-            let already = match key.as_str() {
-                "stats" => state.stats.replace(map.next_value()?).is_some(),
-                "tests" => {
-                    let mut count = 0u64;
-                    map.next_value_seed(EachElement(&mut |index, entry: Value| {
-                        count += 1;
-                        state.ended(index, &entry);
-                    }))?;
-                    state.tests_len.replace(count).is_some()
-                }
-                "passes" | "pending" | "failures" => {
-                    let listed = match key.as_str() {
-                        "passes" => Listed::Passes,
-                        "pending" => Listed::Pending,
-                        _ => Listed::Failures,
-                    };
-                    let mut count = 0u64;
-                    map.next_value_seed(EachElement(&mut |index, entry: Value| {
-                        count += 1;
-                        state.outcome(listed, index, &entry, ev);
-                    }))?;
-                    let slot = match listed {
-                        Listed::Passes => &mut state.passes_len,
-                        Listed::Pending => &mut state.pending_len,
-                        Listed::Failures => &mut state.failures_len,
-                    };
-                    slot.replace(count).is_some()
-                }
-                _ => {
-                    let _: serde::de::IgnoredAny = map.next_value()?;
-                    false
-                }
-            };
-            if already {
-                // Read twice, the cases of both copies are recorded: refuse it.
-                return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
+impl ObjectFields for Root<'_, '_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let (state, ev) = (&mut *self.state, &mut *self.ev);
+        let already = match key.as_str() {
+            "stats" => state.stats.replace(map.next_value()?).is_some(),
+            "tests" => {
+                let mut count = 0u64;
+                map.next_value_seed(EachElement::new(&mut |index, entry: Value| {
+                    count += 1;
+                    state.ended(index, &entry);
+                }))?;
+                state.tests_len.replace(count).is_some()
             }
+            "passes" | "pending" | "failures" => {
+                let listed = match key.as_str() {
+                    "passes" => Listed::Passes,
+                    "pending" => Listed::Pending,
+                    _ => Listed::Failures,
+                };
+                let mut count = 0u64;
+                map.next_value_seed(EachElement::new(&mut |index, entry: Value| {
+                    count += 1;
+                    state.outcome(listed, index, &entry, ev);
+                }))?;
+                let slot = match listed {
+                    Listed::Passes => &mut state.passes_len,
+                    Listed::Pending => &mut state.pending_len,
+                    Listed::Failures => &mut state.failures_len,
+                };
+                slot.replace(count).is_some()
+            }
+            _ => {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                false
+            }
+        };
+        if already {
+            // Read twice, the cases of both copies are recorded: refuse it.
+            return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
         }
         Ok(())
     }

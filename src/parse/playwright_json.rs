@@ -18,7 +18,7 @@ use std::io::BufRead;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::json::{EachElement, Fields, syntax_error, wrong_type};
+use super::json::{EachElement, EachField, Fields, ObjectFields, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status};
@@ -34,8 +34,8 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace, ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
-    RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end()).map_err(syntax_error)?;
+    let mut root = Root { state: &mut state, ev: &mut *ev, saw_config: false, saw_errors: false };
+    walk_document(input, "a Playwright JSON report object", &mut root).map_err(syntax_error)?;
     state.finish(ev)
 }
 
@@ -99,62 +99,49 @@ struct State<'w> {
     specs: u64,
 }
 
-struct RootSeed<'a, 'w> {
+/// The root object's fields.
+struct Root<'a, 'w> {
     state: &'a mut State<'w>,
     ev: &'a mut Evidence,
-}
-
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
+    saw_config: bool,
+    saw_errors: bool,
 }
 
 fn twice<E: serde::de::Error>(key: &str) -> E {
     E::custom(format!("the key {key:?} appears twice"))
 }
 
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a Playwright JSON report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.state;
-        let ev = self.ev;
-        let (mut saw_config, mut saw_errors) = (false, false);
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "config" => {
-                    let config: Value = map.next_value()?;
-                    if std::mem::replace(&mut saw_config, true) {
-                        return Err(twice(&key));
-                    }
-                    state.root_dir = config.get("rootDir").and_then(Value::as_str).map(str::to_owned);
+impl ObjectFields for Root<'_, '_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let (state, ev) = (&mut *self.state, &mut *self.ev);
+        match key.as_str() {
+            "config" => {
+                let config: Value = map.next_value()?;
+                if std::mem::replace(&mut self.saw_config, true) {
+                    return Err(twice(&key));
                 }
-                "suites" => {
-                    if std::mem::replace(&mut state.saw_suites, true) {
-                        return Err(twice(&key));
-                    }
-                    map.next_value_seed(SuitesSeed { state: &mut *state, ev: &mut *ev, path: "suites".to_owned() })?;
+                state.root_dir = config.get("rootDir").and_then(Value::as_str).map(str::to_owned);
+            }
+            "suites" => {
+                if std::mem::replace(&mut state.saw_suites, true) {
+                    return Err(twice(&key));
                 }
-                "errors" => {
-                    if std::mem::replace(&mut saw_errors, true) {
-                        return Err(twice(&key));
-                    }
-                    map.next_value_seed(EachElement(&mut |index, error: Value| state.error(index, &error, ev)))?;
+                map.next_value_seed(SuitesSeed { state, ev, path: "suites".to_owned() })?;
+            }
+            "errors" => {
+                if std::mem::replace(&mut self.saw_errors, true) {
+                    return Err(twice(&key));
                 }
-                "stats" => {
-                    let stats: Value = map.next_value()?;
-                    if state.stats.replace(stats).is_some() {
-                        return Err(twice(&key));
-                    }
+                map.next_value_seed(EachElement::new(&mut |index, error: Value| state.error(index, &error, ev)))?;
+            }
+            "stats" => {
+                let stats: Value = map.next_value()?;
+                if state.stats.replace(stats).is_some() {
+                    return Err(twice(&key));
                 }
-                _ => {
-                    let _: serde::de::IgnoredAny = map.next_value()?;
-                }
+            }
+            _ => {
+                let _: serde::de::IgnoredAny = map.next_value()?;
             }
         }
         Ok(())
@@ -187,9 +174,14 @@ impl<'de> Visitor<'de> for SuitesSeed<'_, '_> {
         }
         let mut index = 0usize;
         loop {
+            let depth = self.state.titles.len();
+            // The title names the specs below it; Playwright writes it first.
+            self.state.titles.push(String::new());
             let path = format!("{}[{index}]", self.path);
-            let suite = SuiteSeed { state: &mut *self.state, ev: &mut *self.ev, path };
-            if seq.next_element_seed(suite)?.is_none() {
+            let mut suite = Suite { state: &mut *self.state, ev: &mut *self.ev, path };
+            let read = seq.next_element_seed(EachField::expecting("a suite object", &mut suite));
+            self.state.titles.truncate(depth);
+            if read?.is_none() {
                 return Ok(());
             }
             index += 1;
@@ -197,61 +189,39 @@ impl<'de> Visitor<'de> for SuitesSeed<'_, '_> {
     }
 }
 
-/// One suite: a file (the outermost) or a `describe` block.
-struct SuiteSeed<'a, 'w> {
+/// One suite's fields: a file (the outermost) or a `describe` block. Its title
+/// is the last of `state.titles`, pushed by [`SuitesSeed`].
+struct Suite<'a, 'w> {
     state: &'a mut State<'w>,
     ev: &'a mut Evidence,
     path: String,
 }
 
-impl<'de> DeserializeSeed<'de> for SuiteSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SuiteSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a suite object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let state = self.state;
-        let ev = self.ev;
-        let depth = state.titles.len();
-        // The title names the specs below it; Playwright writes it first.
-        state.titles.push(String::new());
-        let mut walked = || -> Result<(), A::Error> {
-            while let Some(key) = map.next_key::<String>()? {
-                match key.as_str() {
-                    "title" => {
-                        let title: Value = map.next_value()?;
-                        if let (Some(slot), Some(title)) = (state.titles.last_mut(), title.as_str()) {
-                            title.clone_into(slot);
-                        }
-                    }
-                    "specs" => {
-                        let path = format!("{}.specs", self.path);
-                        map.next_value_seed(EachElement(&mut |index, spec: Value| {
-                            state.spec(&format!("{path}[{index}]"), &spec, ev);
-                        }))?;
-                    }
-                    "suites" => {
-                        let path = format!("{}.suites", self.path);
-                        map.next_value_seed(SuitesSeed { state: &mut *state, ev: &mut *ev, path })?;
-                    }
-                    _ => {
-                        let _: serde::de::IgnoredAny = map.next_value()?;
-                    }
+impl ObjectFields for Suite<'_, '_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let (state, ev) = (&mut *self.state, &mut *self.ev);
+        match key.as_str() {
+            "title" => {
+                let title: Value = map.next_value()?;
+                if let (Some(slot), Some(title)) = (state.titles.last_mut(), title.as_str()) {
+                    title.clone_into(slot);
                 }
             }
-            Ok(())
-        };
-        let result = walked();
-        state.titles.truncate(depth);
-        result
+            "specs" => {
+                let path = format!("{}.specs", self.path);
+                map.next_value_seed(EachElement::new(&mut |index, spec: Value| {
+                    state.spec(&format!("{path}[{index}]"), &spec, ev);
+                }))?;
+            }
+            "suites" => {
+                let path = format!("{}.suites", self.path);
+                map.next_value_seed(SuitesSeed { state, ev, path })?;
+            }
+            _ => {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+            }
+        }
+        Ok(())
     }
 }
 

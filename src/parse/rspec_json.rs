@@ -12,13 +12,13 @@
 //! `examples[]` is streamed with serde visitors: each entry is parsed, judged and
 //! dropped before the next, so memory follows the largest entry.
 
-use std::fmt;
+use std::collections::HashSet;
 use std::io::BufRead;
 
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess};
 
-use super::json::syntax_error;
+use super::json::{EachElement, ObjectFields, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation};
@@ -46,8 +46,8 @@ const MAX_BACKTRACE_LINES: usize = 64;
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State { workspace: cx.workspace.map(str::to_owned), ..State::default() };
-    let mut de = serde_json::Deserializer::from_reader(input);
-    let walked = RootSeed { state: &mut state, ev: &mut *ev }.deserialize(&mut de).and_then(|()| de.end());
+    let mut root = Root { state: &mut state, ev: &mut *ev, seen: HashSet::new() };
+    let walked = walk_document(input, "an RSpec JSON report object", &mut root);
     match walked {
         Ok(()) => {
             state.finish(ev);
@@ -104,82 +104,40 @@ struct State {
     summary_line: Option<String>,
 }
 
-struct RootSeed<'a> {
+/// The root object's fields.
+struct Root<'a> {
     state: &'a mut State,
     ev: &'a mut Evidence,
+    seen: HashSet<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an RSpec JSON report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+impl ObjectFields for Root<'_> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
         // Ruby writes each key once; a second `examples` would be counted twice.
-        let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
-            }
-            match key.as_str() {
-                "examples" => {
-                    self.state.saw_examples = true;
-                    map.next_value_seed(ExamplesSeed { state: &mut *self.state, ev: &mut *self.ev })?;
-                }
-                "messages" => map.next_value_seed(MessagesSeed { state: &mut *self.state, ev: &mut *self.ev })?,
-                "summary" => self.state.summary = Some(map.next_value()?),
-                "summary_line" => self.state.summary_line = Some(map.next_value()?),
-                // `version`, `seed` (random order), `profile` (`--profile`, whose
-                // examples are copies of ones already listed), and keys to come.
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+        if !self.seen.insert(key.clone()) {
+            return Err(serde::de::Error::custom(format!("the report has the key {key:?} twice")));
         }
-        Ok(())
-    }
-}
-
-struct MessagesSeed<'a> {
-    state: &'a mut State,
-    ev: &'a mut Evidence,
-}
-
-impl<'de> DeserializeSeed<'de> for MessagesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MessagesSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the messages array of strings")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        while let Some(message) = seq.next_element::<String>()? {
-            if let Some(title) = error_outside_examples(&message) {
-                self.state.counts.errors_outside += 1;
-                let text = crate::model::cap_message(message.trim(), MAX_MESSAGE_BYTES);
-                let mut case = Case::new(title, CaseOutcome::Errored)
-                    .suite("errors outside of examples")
-                    .at(Position::field(format!("messages[{index}]")))
-                    .message(&text);
-                case.source = ruby_frame(&text, self.state.workspace.as_deref());
-                self.ev.add_case(case);
+        let (state, ev) = (&mut *self.state, &mut *self.ev);
+        match key.as_str() {
+            "examples" => {
+                state.saw_examples = true;
+                map.next_value_seed(EachElement::expecting("the examples array", &mut |index, example: Example| {
+                    state.example(index, example, ev);
+                }))?;
             }
-            index += 1;
+            "messages" => {
+                map.next_value_seed(EachElement::expecting(
+                    "the messages array of strings",
+                    &mut |index, message: String| state.message(index, &message, ev),
+                ))?;
+            }
+            "summary" => state.summary = Some(map.next_value()?),
+            "summary_line" => state.summary_line = Some(map.next_value()?),
+            // `version`, `seed` (random order), `profile` (`--profile`, whose
+            // examples are copies of ones already listed), and keys to come.
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
         }
         Ok(())
     }
@@ -195,35 +153,22 @@ fn error_outside_examples(message: &str) -> Option<&str> {
     plain.starts_with("An error occurred").then_some(first)
 }
 
-struct ExamplesSeed<'a> {
-    state: &'a mut State,
-    ev: &'a mut Evidence,
-}
-
-impl<'de> DeserializeSeed<'de> for ExamplesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ExamplesSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the examples array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        while let Some(example) = seq.next_element::<Example>()? {
-            self.state.example(index, example, self.ev);
-            index += 1;
-        }
-        Ok(())
-    }
-}
-
 impl State {
+    /// A `messages[]` entry: an error outside of examples is an errored case;
+    /// the other messages say nothing about the outcome.
+    fn message(&mut self, index: usize, message: &str, ev: &mut Evidence) {
+        if let Some(title) = error_outside_examples(message) {
+            self.counts.errors_outside += 1;
+            let text = crate::model::cap_message(message.trim(), MAX_MESSAGE_BYTES);
+            let mut case = Case::new(title, CaseOutcome::Errored)
+                .suite("errors outside of examples")
+                .at(Position::field(format!("messages[{index}]")))
+                .message(&text);
+            case.source = ruby_frame(&text, self.workspace.as_deref());
+            ev.add_case(case);
+        }
+    }
+
     fn example(&mut self, index: usize, example: Example, ev: &mut Evidence) {
         let path = format!("examples[{index}]");
         self.counts.examples += 1;

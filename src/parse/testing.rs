@@ -47,6 +47,11 @@ pub fn judge(ev: Evidence, exit_code: Option<i32>) -> (i32, Vec<String>) {
     (verdict.exit_code, codes)
 }
 
+/// Rule codes as [`judge`] returns them, from a sorted list of literals.
+pub fn codes(list: &[&str]) -> Vec<String> {
+    list.iter().map(|c| (*c).to_owned()).collect()
+}
+
 /// The violations of one kind recorded on `ev`.
 pub fn violations(ev: &Evidence, kind: crate::model::Violation) -> Vec<String> {
     ev.observations
@@ -64,5 +69,16 @@ pub fn broken_claims(ev: &Evidence) -> Vec<String> {
         .iter()
         .filter(|c| !c.holds())
         .map(|c| format!("{} {} {}/{}", c.scope, c.field, c.claimed_text(), c.derived_text()))
+        .collect()
+}
+
+/// The messages of the unparseable observations on `ev` (a reader's errors).
+pub fn unparseable(ev: &Evidence) -> Vec<String> {
+    ev.observations
+        .iter()
+        .filter_map(|o| match o {
+            Observation::Unparseable { message, .. } => Some(message.clone()),
+            _ => None,
+        })
         .collect()
 }

@@ -26,17 +26,14 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::io::BufRead;
 
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::BytesStart;
 
+use super::xml_stream::{self, Handler, push_capped, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, caps};
 
 /// The namespace every TRX root declares.
 const NAMESPACE: &str = "http://microsoft.com/schemas/VisualStudio/TeamTest/";
-/// Elements nested deeper than this make the report unparseable (real files nest
-/// about eight levels).
-const MAX_DEPTH: usize = 256;
 /// Result elements nested in result elements deeper than this (ordered tests in
 /// ordered tests) are unparseable.
 const MAX_RESULT_DEPTH: usize = 32;
@@ -46,36 +43,16 @@ const MAX_RESULT_DEPTH: usize = 32;
 const MAX_EARLY_DEFINITION_NAMES: usize = 100_000;
 /// Run-level errors kept to report one by one; the rest are counted.
 const MAX_RUN_ERRORS: usize = 1_000;
-/// The event buffer's starting size, and the most it keeps between events.
-const BUF_BYTES: usize = 64 * 1024;
-const MAX_RETAINED_BUF: usize = 1024 * 1024;
 
 /// Recognize a TRX file by its root element `<TestRun` declaring the TeamTest
-/// namespace, after any BOM, XML declaration and comments.
+/// namespace, after any BOM, XML declaration, comments and DOCTYPE.
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    let bytes = sniff.bytes();
-    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    loop {
-        rest = trim_start(rest);
-        if let Some(after) = rest.strip_prefix(b"<?") {
-            rest = &after[memchr::memmem::find(after, b"?>")? + 2..];
-        } else if let Some(after) = rest.strip_prefix(b"<!--") {
-            rest = &after[memchr::memmem::find(after, b"-->")? + 3..];
-        } else {
-            break;
-        }
-    }
-    let after = rest.strip_prefix(b"<TestRun")?;
-    if !matches!(after.first(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+    let (root, rest) = xml_stream::root_element(sniff)?;
+    if root != b"TestRun" || !matches!(rest.first(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
         return None;
     }
-    let tag = &after[..memchr::memchr(b'>', after)?];
+    let tag = &rest[..memchr::memchr(b'>', rest)?];
     memchr::memmem::find(tag, NAMESPACE.as_bytes()).map(|_| Format::Trx)
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let n = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &bytes[n..]
 }
 
 /// A result's `outcome`: vstest's and mstest's `TestOutcome` enum, plus the
@@ -295,17 +272,9 @@ struct RunInfo {
     position: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    Prolog,
-    Document,
-    Epilog,
-}
-
 struct State<'w> {
     workspace: Option<&'w str>,
     max_message: usize,
-    phase: Phase,
     stack: Vec<Ctx>,
     frames: Vec<ResultFrame>,
     open_frames: usize,
@@ -338,43 +307,8 @@ fn id_hash(id: &str) -> u64 {
 
 /// Read a TRX file.
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
-    let mut reader = quick_xml::Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.allow_unmatched_ends = false;
-    config.allow_dangling_amp = false;
-    config.expand_empty_elements = false;
-    config.trim_text(false);
     let mut state = State::new(ev.limits().max_message_bytes, cx.workspace);
-    let mut buf = Vec::with_capacity(BUF_BYTES);
-    let result = loop {
-        let before = reader.buffer_position();
-        let step = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) => break state.end_of_input(before, ev),
-            Ok(event) => {
-                if state.stack.len() >= MAX_DEPTH && matches!(event, Event::Start(_) | Event::Empty(_)) {
-                    Err(ParseError::new(
-                        format!("elements nested more than {MAX_DEPTH} levels deep"),
-                        Position::offset(before),
-                    ))
-                } else {
-                    state.event(event, before, ev)
-                }
-            }
-            Err(err) => Err(ParseError::new(
-                format!("malformed XML: {err}"),
-                Position::offset(reader.error_position().max(before)),
-            )),
-        };
-        if let Err(err) = step {
-            break Err(err);
-        }
-        if buf.capacity() > MAX_RETAINED_BUF {
-            buf = Vec::with_capacity(BUF_BYTES);
-        } else {
-            buf.clear();
-        }
-    };
+    let result = xml_stream::drive(input, ev, &mut state);
     if result.is_err() {
         // Failures read before the error are kept, named as far as known.
         state.flush_failures(ev);
@@ -382,12 +316,29 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) ->
     result
 }
 
+impl Handler for State<'_> {
+    fn open(&mut self, e: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
+        self.start(e, depth, offset, ev)
+    }
+
+    fn close(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String> {
+        self.end(offset, ev)
+    }
+
+    fn wants_text(&self) -> bool {
+        matches!(self.stack.last(), Some(Ctx::Message | Ctx::StackTrace | Ctx::RunInfoText))
+    }
+
+    fn text(&mut self, text: &str) {
+        self.capture(text);
+    }
+}
+
 impl<'w> State<'w> {
     fn new(max_message: usize, workspace: Option<&'w str>) -> Self {
         Self {
             workspace,
             max_message,
-            phase: Phase::Prolog,
             stack: Vec::with_capacity(16),
             frames: Vec::new(),
             open_frames: 0,
@@ -410,75 +361,6 @@ impl<'w> State<'w> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, offset: u64, ev: &mut Evidence) -> Result<(), ParseError> {
-        match event {
-            Event::Start(e) => self.start(&e, offset, ev, false),
-            Event::Empty(e) => self.start(&e, offset, ev, true),
-            Event::End(_) => self.end(offset, ev),
-            Event::Text(t) => {
-                if self.phase != Phase::Document && !t.trim_ascii().is_empty() {
-                    return Err(self.misplaced("text", offset));
-                }
-                let text = t.xml10_content();
-                self.capture(&text);
-                Ok(())
-            }
-            Event::CData(c) => {
-                if self.phase != Phase::Document {
-                    return Err(self.misplaced("CDATA", offset));
-                }
-                let text = c.xml10_content();
-                self.capture(&text);
-                Ok(())
-            }
-            Event::GeneralRef(r) => self.reference(&r, offset),
-            Event::Comment(_) | Event::PI(_) | Event::Eof => Ok(()),
-            Event::Decl(_) if self.phase == Phase::Prolog => Ok(()),
-            Event::Decl(_) => Err(self.misplaced("an XML declaration", offset)),
-            // Entities it declares are never expanded: a reference to one is an error.
-            Event::DocType(_) if self.phase == Phase::Prolog => Ok(()),
-            Event::DocType(_) => Err(self.misplaced("a DOCTYPE", offset)),
-        }
-    }
-
-    fn misplaced(&self, what: &str, offset: u64) -> ParseError {
-        let place = match self.phase {
-            Phase::Prolog => "before the root element",
-            Phase::Document => "inside the root element",
-            Phase::Epilog => "after the root element ended (two reports concatenated, or trailing garbage)",
-        };
-        ParseError::new(format!("{what} {place}"), Position::offset(offset))
-    }
-
-    /// `&name;` in text: only XML's predefined entities and character references.
-    fn reference(&mut self, r: &BytesRef<'_>, offset: u64) -> Result<(), ParseError> {
-        let resolved: char = match r.resolve_char_ref() {
-            Ok(Some(c)) => c,
-            Ok(None) => match &**r {
-                "lt" => '<',
-                "gt" => '>',
-                "amp" => '&',
-                "apos" => '\'',
-                "quot" => '"',
-                other => {
-                    return Err(ParseError::new(
-                        format!("unknown entity &{};: entities declared in a DOCTYPE are not expanded", short(other)),
-                        Position::offset(offset),
-                    ));
-                }
-            },
-            Err(e) => {
-                return Err(ParseError::new(format!("invalid character reference: {e}"), Position::offset(offset)));
-            }
-        };
-        if self.phase != Phase::Document {
-            return Err(self.misplaced("text", offset));
-        }
-        let mut tmp = [0u8; 4];
-        self.capture(resolved.encode_utf8(&mut tmp));
-        Ok(())
-    }
-
     /// Text inside an element whose text the reader keeps (capped).
     fn capture(&mut self, text: &str) {
         let limit = self.max_message;
@@ -493,21 +375,18 @@ impl<'w> State<'w> {
         }
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, offset: u64, ev: &mut Evidence, empty: bool) -> Result<(), ParseError> {
+    fn start(&mut self, e: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
         let qname = e.name();
         let tag: &str = qname.as_ref();
-        let bad = |message: String| ParseError::new(message, Position::offset(offset));
-        let attrs = Attrs::read(e).map_err(bad)?;
-        let ctx = match self.phase {
-            Phase::Epilog => return Err(self.misplaced(&format!("element <{}>", short(tag)), offset)),
-            Phase::Prolog => {
+        let attrs = Attrs::read(e)?;
+        let ctx = match depth {
+            0 => {
                 if tag != "TestRun" {
-                    return Err(bad(format!("the root element is <{}>, not <TestRun>: not a TRX file", short(tag))));
+                    return Err(format!("the root element is <{}>, not <TestRun>: not a TRX file", short(tag)));
                 }
-                self.phase = Phase::Document;
                 Ctx::Root
             }
-            Phase::Document => {
+            _ => {
                 let top = self.stack.last().copied().unwrap_or(Ctx::Other);
                 match (top, tag) {
                     (Ctx::Root, "Times") => {
@@ -520,7 +399,7 @@ impl<'w> State<'w> {
                     }
                     (Ctx::Root, "Results") => {
                         if self.results_seen {
-                            return Err(bad("a second <Results> element".to_owned()));
+                            return Err("a second <Results> element".to_owned());
                         }
                         self.results_seen = true;
                         Ctx::Results
@@ -529,7 +408,7 @@ impl<'w> State<'w> {
                     (Ctx::Root | Ctx::Entry, "TestEntries") => Ctx::Entries,
                     (Ctx::Root, "ResultSummary") => {
                         if self.summary_seen {
-                            return Err(bad("a second <ResultSummary> element".to_owned()));
+                            return Err("a second <ResultSummary> element".to_owned());
                         }
                         self.summary_seen = true;
                         self.summary_outcome = attrs.get("outcome").map(|o| (o.to_owned(), offset));
@@ -539,13 +418,13 @@ impl<'w> State<'w> {
                     // result: UnitTestResult, TestResultAggregation, and the
                     // other kinds mstest writes with the same attributes.
                     (Ctx::Results | Ctx::InnerResults, _) => {
-                        self.open_result(&attrs, offset).map_err(bad)?;
+                        self.open_result(&attrs, offset)?;
                         Ctx::Result
                     }
                     (Ctx::Result, "InnerResults") => Ctx::InnerResults,
                     (Ctx::Result, "Output") => Ctx::ResultOutput,
                     (Ctx::Result, "Counters") => {
-                        let declared = read_counters(&attrs, offset).map_err(bad)?;
+                        let declared = read_counters(&attrs, offset)?;
                         if let Some(frame) = self.frames.get_mut(self.open_frames.wrapping_sub(1)) {
                             frame.declared = Some(declared);
                         }
@@ -576,7 +455,7 @@ impl<'w> State<'w> {
                         Ctx::Entry
                     }
                     (Ctx::Summary, "Counters") => {
-                        self.summary_counters = Some(read_counters(&attrs, offset).map_err(bad)?);
+                        self.summary_counters = Some(read_counters(&attrs, offset)?);
                         Ctx::Other
                     }
                     (Ctx::Summary, "RunInfos") => Ctx::RunInfos,
@@ -594,7 +473,7 @@ impl<'w> State<'w> {
             }
         };
         self.stack.push(ctx);
-        if empty { self.end(offset, ev) } else { Ok(()) }
+        Ok(())
     }
 
     fn open_result(&mut self, attrs: &Attrs<'_>, offset: u64) -> Result<(), String> {
@@ -619,15 +498,12 @@ impl<'w> State<'w> {
         Ok(())
     }
 
-    fn end(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), ParseError> {
+    fn end(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String> {
         let Some(ctx) = self.stack.pop() else {
-            return Err(ParseError::new("an end tag with no open element", Position::offset(offset)));
+            return Err("an end tag with no open element".to_owned());
         };
         match ctx {
-            Ctx::Root => {
-                self.phase = Phase::Epilog;
-                self.finish(offset, ev);
-            }
+            Ctx::Root => self.finish(offset, ev),
             Ctx::Results => self.close_results(),
             Ctx::Result => self.close_result(ev),
             Ctx::Definition => self.close_definition(ev),
@@ -743,20 +619,6 @@ impl<'w> State<'w> {
             .at(Position::offset(offset));
         case.replay = replay;
         ev.add_case(case);
-    }
-
-    fn end_of_input(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), ParseError> {
-        match self.phase {
-            Phase::Epilog => Ok(()),
-            Phase::Prolog => Err(ParseError::new("no root element: not a TRX file", Position::offset(offset))),
-            Phase::Document => {
-                self.flush_failures(ev);
-                Err(ParseError::new(
-                    "the file ends inside <TestRun>: truncated (the run did not finish writing it)",
-                    Position::offset(offset),
-                ))
-            }
-        }
     }
 
     /// The root closed: everything is known.
@@ -1003,23 +865,6 @@ fn read_counters(attrs: &Attrs<'_>, offset: u64) -> Result<Declared, String> {
     Ok(Declared { values, position: offset })
 }
 
-fn push_capped(target: &mut String, text: &str, limit: usize) {
-    let room = limit.saturating_sub(target.len());
-    if text.len() <= room {
-        target.push_str(text);
-    } else {
-        let mut end = room;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        target.push_str(&text[..end]);
-    }
-}
-
-fn short(s: &str) -> String {
-    crate::text::truncate(&crate::text::one_line(s), 60)
-}
-
 /// The attributes of one element, unescaped; quick-xml checks for repeats.
 struct Attrs<'a> {
     list: Vec<(&'a str, Cow<'a, str>)>,
@@ -1028,19 +873,7 @@ struct Attrs<'a> {
 impl<'a> Attrs<'a> {
     fn read(e: &'a BytesStart<'_>) -> Result<Self, String> {
         let mut list = Vec::new();
-        for attr in e.attributes().with_checks(true) {
-            let attr = attr.map_err(|err| format!("invalid attribute: {err}"))?;
-            let key: &str = attr.key.into_inner();
-            let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| match err {
-                quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => format!(
-                    "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
-                    short(&name),
-                    short(key)
-                ),
-                other => format!("attribute {}: {other}", short(key)),
-            })?;
-            list.push((key, value));
-        }
+        xml_stream::each_attribute(e, |key, value| list.push((key, value)))?;
         Ok(Self { list })
     }
 

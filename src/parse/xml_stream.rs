@@ -2,8 +2,10 @@
 //! `xunit`): the root element's name for detection, and a driver that feeds
 //! quick-xml events to a [`Handler`] with byte offsets, checking what every
 //! report must satisfy (one root element, nothing after it, no unknown entity,
-//! no nesting past [`MAX_DEPTH`], a complete document). The JUnit reader has its
-//! own, tuned copy of these checks (`junit/state.rs`).
+//! no nesting past [`MAX_DEPTH`], a complete document). TRX uses the driver
+//! too; the JUnit reader keeps its own event loop, tuned for its per-testcase
+//! hot path, but shares the pieces off that path (root detection, entity
+//! references, the misplaced-content errors, capped text).
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -70,6 +72,30 @@ fn doctype_len(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Where a reader is in the document: content is checked against it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Before the root element: a declaration, a DOCTYPE, comments.
+    Prolog,
+    /// Inside the root element.
+    Document,
+    /// After the root element ended: comments only.
+    Epilog,
+}
+
+impl Phase {
+    /// The error for `what` (text, an element, a declaration) where the phase
+    /// does not allow it.
+    pub fn misplaced(self, what: &str, offset: u64) -> ParseError {
+        let place = match self {
+            Self::Prolog => "before the root element",
+            Self::Document => "inside the root element",
+            Self::Epilog => "after the root element ended (two reports concatenated, or trailing garbage)",
+        };
+        ParseError::new(format!("{what} {place}"), Position::offset(offset))
+    }
+}
+
 /// What a reader does with the document's elements. Errors are messages; the
 /// driver adds the position.
 pub trait Handler {
@@ -84,14 +110,12 @@ pub trait Handler {
     fn text(&mut self, text: &str);
 }
 
-/// Read the whole document into `handler`. A malformed or truncated document
-/// ends in a [`ParseError`] at its byte offset; what the handler recorded
-/// before it stays recorded.
-pub fn drive<R: BufRead + ?Sized, H: Handler>(
-    input: &mut R,
-    ev: &mut Evidence,
-    handler: &mut H,
-) -> Result<(), ParseError> {
+/// A quick-xml reader that rejects what a well-formed report never holds
+/// (mismatched or unmatched end tags, a bare `&`), keeps `<a/>` one event,
+/// and skips whitespace-only text between elements: a reader turns
+/// `trim_text_start` off while it captures text, whose leading whitespace is
+/// content.
+pub fn strict_reader<R: BufRead>(input: R) -> Reader<R> {
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.check_end_names = true;
@@ -100,6 +124,18 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
     config.expand_empty_elements = false;
     config.trim_text(false);
     config.trim_text_start = true;
+    reader
+}
+
+/// Read the whole document into `handler`. A malformed or truncated document
+/// ends in a [`ParseError`] at its byte offset; what the handler recorded
+/// before it stays recorded.
+pub fn drive<R: BufRead + ?Sized, H: Handler>(
+    input: &mut R,
+    ev: &mut Evidence,
+    handler: &mut H,
+) -> Result<(), ParseError> {
+    let mut reader = strict_reader(input);
     let mut buf = Vec::with_capacity(BUF_BYTES);
     // Open elements' names, for the truncation message; bounded by MAX_DEPTH.
     let mut open: Vec<String> = Vec::new();
@@ -117,13 +153,10 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
         };
         let offset = element_start(&event, reader.buffer_position()).unwrap_or(before);
         let at = |message: String| ParseError::new(message, Position::offset(offset));
-        let outside = open.is_empty();
-        let misplaced = |what: &str| {
-            at(if root_closed {
-                format!("{what} after the root element ended (two reports concatenated, or trailing garbage)")
-            } else {
-                format!("{what} before the root element")
-            })
+        let phase = match (open.is_empty(), root_closed) {
+            (false, _) => Phase::Document,
+            (true, false) => Phase::Prolog,
+            (true, true) => Phase::Epilog,
         };
         match event {
             Event::Eof => {
@@ -137,7 +170,7 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
                 };
             }
             Event::Start(e) | Event::Empty(e) if root_closed => {
-                return Err(misplaced(&format!("element <{}>", short(e.name().as_ref()))));
+                return Err(phase.misplaced(&format!("element <{}>", short(e.name().as_ref())), offset));
             }
             Event::Start(e) => {
                 if open.len() >= MAX_DEPTH {
@@ -160,17 +193,17 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
                 root_closed |= open.is_empty();
             }
             Event::Text(t) => {
-                if outside {
+                if phase != Phase::Document {
                     if !t.trim_ascii().is_empty() {
-                        return Err(misplaced("text"));
+                        return Err(phase.misplaced("text", offset));
                     }
                 } else if handler.wants_text() {
                     handler.text(&t.xml10_content());
                 }
             }
             Event::CData(c) => {
-                if outside {
-                    return Err(misplaced("CDATA"));
+                if phase != Phase::Document {
+                    return Err(phase.misplaced("CDATA", offset));
                 }
                 if handler.wants_text() {
                     handler.text(&c.xml10_content());
@@ -178,19 +211,19 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
             }
             Event::GeneralRef(r) => {
                 let c = reference(&r).map_err(at)?;
-                if outside {
-                    return Err(misplaced("text"));
+                if phase != Phase::Document {
+                    return Err(phase.misplaced("text", offset));
                 }
                 if handler.wants_text() {
                     let mut tmp = [0u8; 4];
                     handler.text(c.encode_utf8(&mut tmp));
                 }
             }
-            Event::Decl(_) if outside && !root_closed => {}
-            Event::Decl(_) => return Err(at("an XML declaration inside the document".to_owned())),
+            Event::Decl(_) if phase == Phase::Prolog => {}
+            Event::Decl(_) => return Err(phase.misplaced("an XML declaration", offset)),
             // Entities a DOCTYPE declares are never expanded: a reference to one is an error.
-            Event::DocType(_) if outside && !root_closed => {}
-            Event::DocType(_) => return Err(at("a DOCTYPE inside the document".to_owned())),
+            Event::DocType(_) if phase == Phase::Prolog => {}
+            Event::DocType(_) => return Err(phase.misplaced("a DOCTYPE", offset)),
             Event::Comment(_) | Event::PI(_) => {}
         }
         reader.config_mut().trim_text_start = !handler.wants_text();
@@ -202,18 +235,21 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
     }
 }
 
-/// The offset of a tag's `<`, from the offset just after it.
+/// The offset of a tag's `<`, from the offset just after it: whitespace the
+/// reader skipped before it (`trim_text_start`) is not part of it.
 fn element_start(event: &Event<'_>, end: u64) -> Option<u64> {
     match event {
         Event::Start(e) => end.checked_sub(e.len() as u64 + 2),
         Event::Empty(e) => end.checked_sub(e.len() as u64 + 3),
+        Event::End(e) => end.checked_sub(e.len() as u64 + 3),
         _ => None,
     }
 }
 
 /// `&name;` in text: XML's five predefined entities and character references;
 /// anything else is an error, never dropped.
-fn reference(r: &BytesRef<'_>) -> Result<char, String> {
+#[inline]
+pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
     match r.resolve_char_ref() {
         Ok(Some(c)) => Ok(c),
         Ok(None) => match &**r {
@@ -233,15 +269,30 @@ fn reference(r: &BytesRef<'_>) -> Result<char, String> {
 
 /// The values of the attributes named in `keys` (references resolved,
 /// whitespace normalized as XML does), in that order. Every attribute is
-/// checked: a repeated one, a malformed one or an unknown entity is an error.
+/// checked, as [`each_attribute`] does.
 pub fn attributes<'a, const N: usize>(
     element: &'a BytesStart<'_>,
     keys: [&str; N],
 ) -> Result<[Option<Cow<'a, str>>; N], String> {
     let mut out: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
+    each_attribute(element, |key, value| {
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            out[i] = Some(value);
+        }
+    })?;
+    Ok(out)
+}
+
+/// Every attribute of `element`, in document order, with its value
+/// (references resolved, whitespace normalized as XML does). A repeated
+/// attribute, a malformed one or an unknown entity is an error.
+pub fn each_attribute<'a>(
+    element: &'a BytesStart<'_>,
+    mut each: impl FnMut(&'a str, Cow<'a, str>),
+) -> Result<(), String> {
     for attr in element.attributes() {
         let attr = attr.map_err(|e| format!("invalid attribute in <{}>: {e}", short(element.name().as_ref())))?;
-        let key = attr.key.as_ref();
+        let key: &'a str = attr.key.into_inner();
         let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| match e {
             quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => format!(
                 "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
@@ -250,11 +301,9 @@ pub fn attributes<'a, const N: usize>(
             ),
             other => format!("attribute {}: {other}", short(key)),
         })?;
-        if let Some(i) = keys.iter().position(|k| *k == key) {
-            out[i] = Some(value);
-        }
+        each(key, value);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A declared count: a non-negative integer no larger than a report may count.
@@ -283,17 +332,7 @@ pub struct Capture {
 
 impl Capture {
     pub fn push(&mut self, text: &str, limit: usize) {
-        let room = limit.saturating_sub(self.text.len());
-        if text.len() <= room {
-            self.text.push_str(text);
-        } else {
-            let mut end = room;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.text.push_str(&text[..end]);
-            self.cut += (text.len() - end) as u64;
-        }
+        self.cut += push_capped(&mut self.text, text, limit);
     }
 
     /// The text with a marker when some was cut.
@@ -304,6 +343,23 @@ impl Capture {
             Cow::Owned(format!("{}… [{} bytes cut]", self.text.trim(), self.cut))
         }
     }
+}
+
+/// Appends text to `target` up to `limit` bytes in all (cut on a char
+/// boundary); returns how many bytes did not fit.
+#[inline]
+pub fn push_capped(target: &mut String, text: &str, limit: usize) -> u64 {
+    let room = limit.saturating_sub(target.len());
+    if text.len() <= room {
+        target.push_str(text);
+        return 0;
+    }
+    let mut end = room;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    target.push_str(&text[..end]);
+    (text.len() - end) as u64
 }
 
 /// Normalize a producer's UTC timestamp to RFC 3339. Only times that name

@@ -144,3 +144,35 @@ pub fn check(args: &[&str]) -> Run {
         std::fs::read_to_string(&json).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
     Run { code, stdout: String::from_utf8_lossy(&output.stdout).into_owned(), verdict }
 }
+
+/// Every file under `dir`, recursively, sorted. An unreadable directory
+/// panics: a fixture tree skipped silently would let a detector test pass
+/// vacuously.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
+
+/// The format detection picks for the file at `path`, from the prefix the
+/// reader sniffs (64 KiB), as `truegreen check` would.
+pub fn detected_format(path: &Path) -> Option<truegreen::model::Format> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let prefix = &bytes[..bytes.len().min(64 * 1024)];
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    truegreen::parse::detect(&truegreen::parse::Sniff::new(prefix, prefix.len() == bytes.len(), &name))
+}

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{SourceLocation, Violation};
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in, violations};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, violations};
 
 fn report(tool: &str, tests: Value, summary: Value) -> String {
     json!({
@@ -24,10 +24,6 @@ fn test(name: &str, status: &str) -> Value {
 
 fn ctrf(text: &str) -> Evidence {
     read(Format::Ctrf, text)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! peer-reports fixtures), cut and recombined.
 
 use super::*;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in, violations};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, violations};
 
 const START: &str = r#"{"protocolVersion":"0.1.1","runnerVersion":"1.15.4","pid":7504,"type":"start","time":0}"#;
 const SUITE: &str = r#"{"suite":{"id":0,"platform":"vm","path":"test/main_test.dart"},"type":"suite","time":0}"#;
@@ -33,10 +33,6 @@ fn stream(lines: &[&str]) -> String {
 
 fn dart(lines: &[&str]) -> Evidence {
     read(Format::DartJson, &stream(lines))
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 fn passing_run() -> Vec<&'static str> {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in};
 
 const PKG: &str = "example.com/m/p";
 
@@ -34,10 +34,6 @@ fn panic_frames_inside_the_workspace_become_locations() {
     let ev = read_in(Format::GoTestJson, &lines.concat(), Some("/home/runner/work/m/m"));
     assert_eq!(ev.failures[0].source, Some(SourceLocation { file: "p/index_test.go".into(), line: Some(9) }));
     assert_eq!(stream(&lines).failures[0].source, None, "go's own frames and unknown absolute paths are not ours");
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 #[test]

@@ -19,6 +19,8 @@ use quick_xml::events::BytesStart;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::name::QName;
 
+use crate::parse::xml_stream::short;
+
 /// The attributes of one element that the reader looks at.
 #[derive(Default)]
 pub(super) struct Attrs<'a> {
@@ -300,10 +302,6 @@ impl<'a> Seen<'a> {
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn short(key: &str) -> String {
-    crate::text::truncate(&crate::text::one_line(key), 60)
 }
 
 /// The attribute's value as XML defines it: references resolved, whitespace

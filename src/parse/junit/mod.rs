@@ -32,7 +32,6 @@ mod timestamp;
 
 use std::io::BufRead;
 
-use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use self::state::State;
@@ -42,56 +41,8 @@ use crate::model::{Evidence, Format, Position};
 /// Recognize a JUnit report by its root element, after any BOM, XML
 /// declaration, comments, processing instructions and DOCTYPE.
 pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
-    let bytes = sniff.bytes();
-    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    loop {
-        rest = trim_start(rest);
-        if let Some(after) = rest.strip_prefix(b"<?") {
-            rest = &after[find(after, b"?>")? + 2..];
-        } else if let Some(after) = rest.strip_prefix(b"<!--") {
-            rest = &after[find(after, b"-->")? + 3..];
-        } else if rest.starts_with(b"<!DOCTYPE") {
-            rest = &rest[doctype_len(rest)?..];
-        } else {
-            break;
-        }
-    }
-    for root in [&b"<testsuites"[..], b"<testsuite"] {
-        if let Some(after) = rest.strip_prefix(root) {
-            let next = after.first().copied();
-            if matches!(next, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')) {
-                return Some(Format::Junit);
-            }
-        }
-    }
-    None
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let n = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &bytes[n..]
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
-}
-
-/// Length of a DOCTYPE declaration, internal subset included.
-fn doctype_len(bytes: &[u8]) -> Option<usize> {
-    let mut in_subset = false;
-    let mut quote: Option<u8> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'[') => in_subset = true,
-            (None, b']') => in_subset = false,
-            (None, b'>') if !in_subset => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
+    let (root, _) = super::xml_stream::root_element(sniff)?;
+    matches!(root, b"testsuites" | b"testsuite").then_some(Format::Junit)
 }
 
 /// The name given to a testcase without one (Surefire writes `name=""` for a
@@ -116,17 +67,10 @@ const MAX_DEPTH: usize = 256;
 /// inlined, not dynamic calls: they are on the path of every event.
 pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let workspace = cx.workspace;
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.allow_unmatched_ends = false;
-    config.allow_dangling_amp = false;
-    config.expand_empty_elements = false;
-    config.trim_text(false);
-    // Whitespace between elements then yields no event at all: half the events
-    // of a report. Turned off while failure text is captured, whose leading
+    // Whitespace between elements yields no event at all: half the events of a
+    // report. Turned off while failure text is captured, whose leading
     // whitespace (after `&lt;`, say) is content.
-    config.trim_text_start = true;
+    let mut reader = super::xml_stream::strict_reader(input);
     let mut state = State::new(ev.limits().max_message_bytes.max(MIN_CAPTURE_BYTES), workspace);
     let mut buf = Vec::with_capacity(BUF_BYTES);
     let mut depth = 0usize;

@@ -4,6 +4,8 @@
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+use crate::parse::xml_stream::{self, Phase, push_capped, short};
+
 use super::UNNAMED;
 use super::attrs::{self, Attrs};
 use super::case::{CaseData, Detail, OpenCase, Ran, ResultKind, Results, SkipKind, compose_message, emit, outcome};
@@ -15,17 +17,6 @@ use super::retry::{Attempt, Held, HeldFailures, PytestGroup, flush_held, flush_p
 use super::timestamp::Latest;
 use crate::model::{CaseOutcome, Claim, Evidence, Position, ProvenanceKind};
 use crate::parse::ParseError;
-
-/// Where in the document the reader is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Before the root element: declaration, comments, DOCTYPE.
-    Prolog,
-    /// Inside the root element.
-    Document,
-    /// After the root element: only comments and whitespace may follow.
-    Epilog,
-}
 
 /// What the innermost open element is, as far as the reader cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,12 +129,7 @@ impl<'w> State<'w> {
     }
 
     fn misplaced(&self, what: &str, offset: u64) -> ParseError {
-        let place = match self.phase {
-            Phase::Prolog => "before the root element",
-            Phase::Document => "inside the root element",
-            Phase::Epilog => "after the root element ended (two reports concatenated, or trailing garbage)",
-        };
-        ParseError::new(format!("{what} {place}"), Position::offset(offset))
+        self.phase.misplaced(what, offset)
     }
 
     fn dialect_allows_node_totals(&self) -> bool {
@@ -159,28 +145,8 @@ impl<'w> State<'w> {
     /// `&name;` in text: only XML's predefined entities and character
     /// references exist; anything else is an error, never dropped.
     fn reference(&mut self, r: &BytesRef<'_>, offset: u64) -> Result<(), ParseError> {
-        let resolved: char = match r.resolve_char_ref() {
-            Ok(Some(c)) => c,
-            Ok(None) => match &**r {
-                "lt" => '<',
-                "gt" => '>',
-                "amp" => '&',
-                "apos" => '\'',
-                "quot" => '"',
-                other => {
-                    return Err(ParseError::new(
-                        format!(
-                            "unknown entity &{};: in text: entities declared in a DOCTYPE are not expanded",
-                            crate::text::truncate(&crate::text::one_line(other), 60)
-                        ),
-                        Position::offset(offset),
-                    ));
-                }
-            },
-            Err(e) => {
-                return Err(ParseError::new(format!("invalid character reference: {e}"), Position::offset(offset)));
-            }
-        };
+        let resolved =
+            xml_stream::reference(r).map_err(|message| ParseError::new(message, Position::offset(offset)))?;
         if self.phase != Phase::Document {
             return Err(self.misplaced("text", offset));
         }
@@ -192,18 +158,7 @@ impl<'w> State<'w> {
     }
 
     fn capture(&mut self, text: &str) {
-        let body = &mut self.case.body;
-        let room = self.capture_limit.saturating_sub(body.len());
-        if text.len() <= room {
-            body.push_str(text);
-        } else {
-            let mut end = room;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            body.push_str(&text[..end]);
-            self.case.body_cut += (text.len() - end) as u64;
-        }
+        self.case.body_cut += push_capped(&mut self.case.body, text, self.capture_limit);
     }
 
     fn start(&mut self, e: &BytesStart<'_>, offset: u64, ev: &mut Evidence, empty: bool) -> Result<(), ParseError> {
@@ -709,9 +664,4 @@ impl<'w> State<'w> {
         }
         self.flush_held(ev);
     }
-}
-
-/// An element name, shortened for a message.
-fn short(tag: &str) -> String {
-    crate::text::truncate(&crate::text::one_line(tag), 60)
 }

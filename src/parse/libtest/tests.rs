@@ -1,13 +1,9 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, detected, judge, read};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read};
 
 fn console(text: &str) -> Evidence {
     read(Format::Libtest, text)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 const LIB_PASS: &str = "     Running unittests src/lib.rs (target/debug/deps/demo-0123456789abcdef)

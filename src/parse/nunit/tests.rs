@@ -2,15 +2,11 @@
 //! file each comes from is named), then tampered where a test says so.
 
 use super::*;
-use crate::model::{Observation, ProvenanceKind};
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
+use crate::model::ProvenanceKind;
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, unparseable};
 
 fn nunit(text: &str) -> Evidence {
     read(Format::Nunit, text)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 /// nunit3-unity-editmode.xml, one fixture with two of its six cases kept.
@@ -276,16 +272,6 @@ fn stack_frames_in_the_workspace_locate_failures() {
     let ev = read_in(Format::Nunit, &unity("Failed", "Failed", 1, 1), Some("/github/workspace/unity-project"));
     let source = ev.failures[0].source.as_ref().map(|s| (s.file.as_str(), s.line));
     assert_eq!(source, Some(("Assets/Editor/EditorModeTest.cs", Some(21))));
-}
-
-fn unparseable(ev: &Evidence) -> Vec<String> {
-    ev.observations
-        .iter()
-        .filter_map(|o| match o {
-            Observation::Unparseable { message, .. } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

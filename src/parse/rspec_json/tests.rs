@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in};
 
 const ALL_PASS: &str = include_str!("../../../tests/fixtures/rspec-json/rspec/all_pass.json");
 const MIXED: &str = include_str!("../../../tests/fixtures/rspec-json/rspec/mixed.json");
@@ -11,10 +11,6 @@ const RANDOM_PROFILE: &str = include_str!("../../../tests/fixtures/rspec-json/rs
 
 fn rspec(text: &str) -> Evidence {
     read(Format::RspecJson, text)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 #[test]

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::Violation;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in, violations};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, violations};
 
 fn tap(text: &str) -> Evidence {
     read(Format::Tap, text)
@@ -8,10 +8,6 @@ fn tap(text: &str) -> Evidence {
 
 fn verdict(text: &str) -> (i32, Vec<String>) {
     judge(tap(text), None)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 #[test]

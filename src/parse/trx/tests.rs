@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::testing::{detected, judge, read};
+use crate::parse::testing::{broken_claims, detected, judge, read, unparseable};
 
 const XUNIT: &str = include_str!("../../../tests/fixtures/trx/public/liquid-xunit-net8.trx");
 const DATA_DRIVEN: &str =
@@ -11,20 +11,6 @@ const DATA_DRIVEN_2013: &str = include_str!("../../../tests/fixtures/trx/public/
 /// A passing run: the warning fixture (mstest.exe layout, definitions first).
 fn passing() -> &'static str {
     WARNING
-}
-
-fn broken_claims(ev: &Evidence) -> Vec<String> {
-    ev.claims.iter().filter(|c| !c.holds()).map(|c| format!("{} {}", c.scope, c.field)).collect()
-}
-
-fn unparseable(ev: &Evidence) -> Vec<String> {
-    ev.observations
-        .iter()
-        .filter_map(|o| match o {
-            Observation::Unparseable { message, .. } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

@@ -3,14 +3,10 @@
 
 use super::*;
 use crate::model::Observation;
-use crate::parse::testing::{broken_claims, detected, judge, read};
+use crate::parse::testing::{broken_claims, codes, detected, judge, read};
 
 fn xunit(text: &str) -> Evidence {
     read(Format::Xunit, text)
-}
-
-fn codes(list: &[&str]) -> Vec<String> {
-    list.iter().map(|c| (*c).to_owned()).collect()
 }
 
 /// xunit2-jenkins-testcase1.xml, with the counts and the failing result as parameters.
