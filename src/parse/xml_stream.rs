@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use std::io::BufRead;
 
 use quick_xml::XmlVersion;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::QName;
 use quick_xml::{Reader, escape::EscapeError};
 
 use super::{ParseError, Sniff};
@@ -290,20 +292,213 @@ pub fn each_attribute<'a>(
     element: &'a BytesStart<'_>,
     mut each: impl FnMut(&'a str, Cow<'a, str>),
 ) -> Result<(), String> {
-    for attr in element.attributes() {
-        let attr = attr.map_err(|e| format!("invalid attribute in <{}>: {e}", short(element.name().as_ref())))?;
-        let key: &'a str = attr.key.into_inner();
-        let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| match e {
-            quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => format!(
-                "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
-                short(&name),
-                short(key)
-            ),
-            other => format!("attribute {}: {other}", short(key)),
-        })?;
+    let mut seen = Seen::default();
+    scan(element.attributes_raw(), |key, value, special| {
+        if !seen.insert(key) {
+            return Err(format!("invalid attribute: {} is repeated", short(key)));
+        }
+        let value = if special {
+            normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?
+        } else {
+            Cow::Borrowed(value)
+        };
         each(key, value);
+        Ok(())
+    })
+    .map(|_| ())
+    .map_err(|e| format!("in <{}>: {e}", short(element.name().as_ref())))
+}
+
+// The attribute scanner: a small tokenizer over the raw tag instead of
+// quick-xml's attribute iterator, which costs an allocation and a duplicate
+// scan per attribute. The XML attribute grammar is small
+// (`S Name S? = S? ("..." | '...')`) and the scanner is strict: a missing `=`,
+// an unquoted or unclosed value, a `<` in a value or no space between
+// attributes is an error. Values are borrowed and unescaped only when they
+// hold a reference or a character XML normalizes.
+
+/// Tokenize `raw` (the tag after its name) and call `f(key, value, special)`
+/// for each attribute; `special` says the raw value holds a reference or a
+/// whitespace character XML normalizes. Returns the number of attributes.
+#[inline(always)]
+pub(crate) fn scan<'a>(
+    raw: &'a str,
+    mut f: impl FnMut(&'a str, &'a str, bool) -> Result<(), String>,
+) -> Result<u32, String> {
+    let bytes = raw.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    loop {
+        let before = i;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Ok(count);
+        }
+        if i == before && i > 0 {
+            return Err("invalid attribute: attributes must be separated by whitespace".to_owned());
+        }
+        let key_start = i;
+        i = key_end(bytes, i);
+        let key = &raw[key_start..i];
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if key.is_empty() || bytes.get(i) != Some(&b'=') {
+            return Err(format!("invalid attribute: {} has no value", short(key)));
+        }
+        i += 1;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(q @ (b'"' | b'\'')) => *q,
+            _ => return Err(format!("invalid attribute: the value of {} is not quoted", short(key))),
+        };
+        let value_start = i + 1;
+        let Some((end, odd)) = value_end(bytes, value_start, quote) else {
+            return Err(format!("invalid attribute: the value of {} is not closed", short(key)));
+        };
+        let value = &raw[value_start..end];
+        i = end + 1;
+        if odd && value.contains('<') {
+            return Err(format!("invalid attribute: the value of {} holds a '<'", short(key)));
+        }
+        count += 1;
+        f(key, value, odd)?;
+    }
+}
+
+/// The end of an attribute name starting at `from`: the first `=` or
+/// whitespace. Eight bytes at a time, like [`value_end`].
+#[inline]
+fn key_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const EQUALS: u64 = ONES * b'=' as u64;
+    const SPACES_PLUS_ONE: u64 = ONES * 0x21;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // `=`, or a byte <= 0x20 (whitespace, or a control character, which
+        // is no name character either): the lowest hit is exact.
+        let eq = w ^ EQUALS;
+        let hits = (eq.wrapping_sub(ONES) & !eq & HIGHS) | (w.wrapping_sub(SPACES_PLUS_ONE) & !w & HIGHS);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] != b'=' && bytes[i] > 0x20 {
+        i += 1;
+    }
+    i
+}
+
+/// The index of the `quote` closing a value that starts at `from`, and whether
+/// the value holds a byte XML forbids or treats specially there (`&`, `<`, a
+/// control character). Eight bytes at a time: attribute values are short, and
+/// a library call per value costs more than the scan. Not inlined: in its own
+/// frame its state stays in registers.
+#[inline(never)]
+fn value_end(bytes: &[u8], from: usize, quote: u8) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const AMPS: u64 = ONES * b'&' as u64;
+    const LTS: u64 = ONES * b'<' as u64;
+    const SPACES: u64 = ONES * 0x20;
+    // High bit set in each byte of `v` that is zero; exact for the lowest one.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let quotes = ONES * u64::from(quote);
+    let mut odd = 0u64;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let stop = zero(w ^ quotes);
+        let odd_bytes = zero(w ^ AMPS) | zero(w ^ LTS) | (w.wrapping_sub(SPACES) & !w & HIGHS);
+        if stop != 0 {
+            let at = stop.trailing_zeros() / 8;
+            let below = (1u64 << (at * 8)) - 1;
+            return Some((i + at as usize, odd != 0 || odd_bytes & below != 0));
+        }
+        odd |= odd_bytes;
+        i += 8;
+    }
+    let mut tail_odd = odd != 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == quote {
+            return Some((i, tail_odd));
+        }
+        tail_odd |= b == b'&' || b == b'<' || b < 0x20;
+        i += 1;
+    }
+    None
+}
+
+/// Attribute names seen on one element, without allocating for the usual
+/// handful.
+#[derive(Default)]
+pub(crate) struct Seen<'a> {
+    fixed: [&'a str; 4],
+    len: usize,
+    more: Vec<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    /// False when `key` was already seen.
+    pub(crate) fn insert(&mut self, key: &'a str) -> bool {
+        if self.fixed[..self.len].contains(&key) || self.more.contains(&key) {
+            return false;
+        }
+        if self.len < self.fixed.len() {
+            self.fixed[self.len] = key;
+            self.len += 1;
+        } else {
+            self.more.push(key);
+        }
+        true
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The attribute's value as XML defines it: references resolved, whitespace
+/// characters normalized.
+pub(crate) fn normalized(attr: Attribute<'_>) -> Result<Cow<'_, str>, String> {
+    attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| match e {
+        quick_xml::Error::Escape(e) => escape_error(&attr, &e),
+        other => format!("attribute {}: {other}", key(&attr)),
+    })
+}
+
+/// Check the references of a value the reader does not use.
+pub(crate) fn validate(attr: &Attribute<'_>) -> Result<(), String> {
+    if memchr::memchr(b'&', attr.value.as_bytes()).is_some() {
+        quick_xml::escape::unescape(&attr.value).map_err(|e| escape_error(attr, &e))?;
     }
     Ok(())
+}
+
+fn escape_error(attr: &Attribute<'_>, e: &EscapeError) -> String {
+    match e {
+        EscapeError::UnrecognizedEntity(_, name) => format!(
+            "unknown entity &{};: in attribute {}: entities declared in a DOCTYPE are not expanded",
+            crate::text::truncate(&crate::text::one_line(name), 60),
+            key(attr)
+        ),
+        other => format!("attribute {}: {other}", key(attr)),
+    }
+}
+
+fn key(attr: &Attribute<'_>) -> String {
+    crate::text::truncate(&crate::text::one_line(attr.key.as_ref()), 60)
 }
 
 /// A declared count: a non-negative integer no larger than a report may count.
@@ -383,6 +578,22 @@ pub fn utc_timestamp(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn naive_value_end(bytes: &[u8], from: usize, quote: u8) -> Option<(usize, bool)> {
+        let end = from + bytes[from..].iter().position(|b| *b == quote)?;
+        Some((end, bytes[from..end].iter().any(|b| *b == b'&' || *b == b'<' || *b < 0x20)))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn value_scan_matches_a_byte_by_byte_scan(s in "[a-z\"'&<\t\n\u{e9}\u{1f600} ]{0,40}", from in 0usize..4) {
+            let bytes = s.as_bytes();
+            let from = from.min(bytes.len());
+            for quote in [b'"', b'\''] {
+                proptest::prop_assert_eq!(value_end(bytes, from, quote), naive_value_end(bytes, from, quote));
+            }
+        }
+    }
 
     #[test]
     fn root_element_skips_the_prolog() {

@@ -243,3 +243,16 @@ fn xunit_fail_lines() {
     assert_eq!(xunit_fail_line("[xUnit.net 00:00:00.17]     A.B [SKIP]"), None);
     assert_eq!(xunit_fail_line("The active test run was aborted. Reason: Test host process crashed"), None);
 }
+
+proptest::proptest! {
+    #[test]
+    fn sorted_contains_agrees_with_a_binary_search(mut ids in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..200), probe in proptest::prelude::any::<u64>(), pick in proptest::prelude::any::<proptest::sample::Index>()) {
+        ids.sort_unstable();
+        ids.dedup();
+        proptest::prop_assert_eq!(super::sorted_contains(&ids, probe), ids.binary_search(&probe).is_ok());
+        if !ids.is_empty() {
+            let present = ids[pick.index(ids.len())];
+            proptest::prop_assert!(super::sorted_contains(&ids, present));
+        }
+    }
+}
