@@ -25,6 +25,8 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -229,30 +231,6 @@ fn baseline(path: &Path, element: &str) -> (Duration, u64) {
     (start.elapsed(), count)
 }
 
-/// `truegreen check` on the file: (wall time, peak RSS in bytes, exit code).
-fn truegreen(path: &Path) -> (Duration, u64, i32) {
-    let start = Instant::now();
-    // Reaped by `wait4` below, which also reports the child's resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_truegreen"))
-        .args(["check", "--color", "never", "--max-file-bytes", "4000000000"])
-        .arg(path)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn truegreen");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; both pointers are valid.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4 failed: {}", std::io::Error::last_os_error());
-    let exit_code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    // Linux reports ru_maxrss in KiB.
-    (wall, usage.ru_maxrss as u64 * 1024, exit_code)
-}
-
 fn main() {
     let mut sizes: Vec<u64> = Vec::new();
     let (mut runs, mut keep, mut dir) = (3usize, false, std::env::temp_dir());
@@ -291,7 +269,8 @@ fn main() {
                 let (t, count) = baseline(&path, kind.element());
                 assert_eq!(count, n, "baseline counted {count} tests");
                 best_base = best_base.min(t);
-                let (wall, rss, code) = truegreen(&path);
+                let run = common::truegreen(&path, &["--max-file-bytes", "4000000000"]);
+                let (wall, rss, code) = (run.wall, run.max_rss_bytes, run.exit_code);
                 // 1% fail and every declared count holds: an honest failure.
                 assert_eq!(code, 1, "truegreen check exited {code} on {} N={n}", kind.name());
                 best_tg = best_tg.min(wall);

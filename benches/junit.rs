@@ -26,6 +26,8 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -126,44 +128,6 @@ fn baseline(path: &Path) -> (Duration, u64) {
     (start.elapsed(), count)
 }
 
-struct ChildRun {
-    wall: Duration,
-    /// User + system time over all of the child's threads.
-    cpu: Duration,
-    max_rss_bytes: u64,
-    exit_code: i32,
-}
-
-/// Run `truegreen check` on the file and read its peak RSS with `wait4`.
-fn truegreen(path: &Path) -> ChildRun {
-    let start = Instant::now();
-    // Reaped by `wait4` below, which also reports the child's resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_truegreen"))
-        .args(["check", "--color", "never"])
-        .arg(path)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn truegreen");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; both pointers are valid.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4 failed: {}", std::io::Error::last_os_error());
-    let exit_code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    // Linux reports ru_maxrss in KiB.
-    ChildRun {
-        wall,
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        max_rss_bytes: usage.ru_maxrss as u64 * 1024,
-        exit_code,
-    }
-}
-
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
@@ -189,7 +153,7 @@ fn main() {
             let (t, count) = baseline(&path);
             assert_eq!(count, n, "baseline counted {count} testcases");
             best_base = best_base.min(t);
-            let run = truegreen(&path);
+            let run = common::truegreen(&path, &[]);
             // 1% fail and every declared count holds: an honest failure.
             assert_eq!(run.exit_code, 1, "truegreen check exited {} on N={n}", run.exit_code);
             best_tg = best_tg.min(run.wall);
