@@ -376,7 +376,7 @@ impl<'w> State<'w> {
         {
             let raw = e.attributes_raw().as_bytes();
             let said = |what: &[u8]| memchr::memmem::find(raw, what).is_some();
-            if said(b"notrun") || said(b"disabled") || said(b"suppressed") {
+            if said(b"notrun") || said(b"disabled") || said(b"suppressed") || said(b"fail") {
                 return false;
             }
         }

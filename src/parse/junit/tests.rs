@@ -765,3 +765,19 @@ fn elements_nested_past_the_limit_are_unparseable() {
     let inside = format!("<testsuites><testcase name=\"t\">{}</testcase></testsuites>", "<x>".repeat(MAX_DEPTH));
     assert!(read_err(&inside).1.message.contains("nested more than"));
 }
+
+#[test]
+fn a_self_closing_testcase_whose_status_says_it_failed_or_did_not_run_is_no_pass() {
+    // The second testcase of a suite takes the fast path for passes: the
+    // status must still be read (CTest's shape, tampered: no <failure> child).
+    for (status, failing) in [("fail", 1), ("notrun", 1), ("disabled", 0)] {
+        let ev = read_ok(&format!(
+            r#"<testsuite name="(empty)" tests="2" failures="0" disabled="0" skipped="0" hostname="">
+            <testcase name="a" classname="a" status="run"/>
+            <testcase name="b" classname="b" status="{status}"/>
+            </testsuite>"#
+        ));
+        assert_eq!(ev.tally.passed, 1, "{status}");
+        assert_eq!(ev.tally.failures(), failing, "{status}");
+    }
+}
