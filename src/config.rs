@@ -74,12 +74,40 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reused_reports: Vec<ReusedReportsConfig>,
 
+    /// Compare each run's tests with an earlier run's inventory, to catch a
+    /// test that silently stopped running (docs/inventory.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineConfig>,
+
     /// Replay command templates by format id, e.g. `junit: "make test T={name}"`.
     /// Placeholders: `{name}`, `{suite}`, `{file}`, `{line}`, `{artifact}`; each
     /// value is shell-quoted.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(schema_with = "replay_schema")]
     pub replay: BTreeMap<String, String>,
+}
+
+/// The baseline comparison.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BaselineConfig {
+    /// The baseline inventory, written by an earlier `truegreen check
+    /// --inventory FILE`. Relative to the working directory; `--baseline`
+    /// overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+    /// A test that passed in the baseline and is skipped now: a discrepancy
+    /// (the default) or a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newly_skipped: Option<NewlySkipped>,
+}
+
+/// How a newly skipped test weighs on the verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NewlySkipped {
+    Discrepancy,
+    Warning,
 }
 
 /// One suite's expectations.
@@ -396,8 +424,13 @@ impl Config {
     /// The active entry (not expired on `today`) that covers a failure, described
     /// for display, e.g. `waiver "io::flaky" (owner: alice, until 2026-12-01)`.
     pub fn waiver_for(&self, failure: &FailureRecord, today: NaiveDate) -> Option<String> {
-        let qualified = qualified_name(failure.suite.as_deref(), &failure.name);
-        self.entries().find(|(_, _, w)| w.expires >= today && id_matches(&w.id, &qualified, &failure.name)).map(
+        self.waiver_for_test(failure.suite.as_deref(), &failure.name, today)
+    }
+
+    /// The active entry that covers the test `suite::name`, described for display.
+    pub fn waiver_for_test(&self, suite: Option<&str>, name: &str, today: NaiveDate) -> Option<String> {
+        let qualified = qualified_name(suite, name);
+        self.entries().find(|(_, _, w)| w.expires >= today && id_matches(&w.id, &qualified, name)).map(
             |(kind, _, w)| {
                 let kind = match kind {
                     WaiverKind::Waiver => "waiver",

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Floor, LoadedConfig};
 use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
+use crate::inventory::{BaselineSource, BaselineStatus, Header, Inventory, ReportLog};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
 use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, ReusedReports, RuleContext, SuitePolicy};
@@ -35,6 +36,30 @@ pub struct CheckRequest {
     /// Reports accepted as reused from an earlier run (`--accept-reused`),
     /// beyond the configuration's `reused-reports`.
     pub accept_reused: Vec<String>,
+    /// Keep this run's test inventory, and compare it with a baseline's.
+    /// Cases are logged by name only when this asks for it (`read.inventory`).
+    pub inventory: InventoryRequest,
+}
+
+/// What to do with the run's test inventory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InventoryRequest {
+    /// Write it here (`--inventory FILE`).
+    pub write: Option<PathBuf>,
+    /// Compare with this baseline (`--baseline`, or the configuration's).
+    pub baseline: Option<BaselineSource>,
+}
+
+impl InventoryRequest {
+    pub fn wanted(&self) -> bool {
+        self.write.is_some() || self.baseline.is_some()
+    }
+}
+
+/// A verdict, and the run's inventory when one was kept.
+pub struct Checked {
+    pub verdict: Verdict,
+    pub inventory: Option<Inventory>,
 }
 
 impl CheckRequest {
@@ -52,6 +77,7 @@ impl CheckRequest {
             read_as: Vec::new(),
             symlinks: SymlinkPolicy::default(),
             accept_reused: Vec::new(),
+            inventory: InventoryRequest::default(),
         }
     }
 }
@@ -157,12 +183,18 @@ fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolic
 /// (see [`name_conflicting_cases`]) stays named by its key: the artifacts may
 /// not be files. [`check`] names them.
 pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verdict {
-    judge_with(collected, None, policy, context)
+    judge_with(collected, None, policy, context, None)
 }
 
 /// [`judge`], naming cases in conflict by reading their files again with
 /// `reread` when it is given.
-fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &Policy, context: RunContext) -> Verdict {
+fn judge_with(
+    mut collected: Collected,
+    reread: Option<&ReadOptions>,
+    policy: &Policy,
+    context: RunContext,
+    baseline: Option<BaselineStatus>,
+) -> Verdict {
     let cross = rules::CrossConflicts::find(&collected.artifacts);
     name_conflicting_cases(&mut collected.artifacts, &cross, reread);
     let cx = RuleContext {
@@ -170,9 +202,12 @@ fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &P
         discovery_issues: &collected.issues,
         policy,
         cross_conflicts: Some(&cross),
+        baseline: baseline.as_ref(),
     };
     let findings = rules::run_all(&cx);
-    verdict::decide(collected.artifacts, findings, collected.ignored, context)
+    let mut verdict = verdict::decide(collected.artifacts, findings, collected.ignored, context);
+    verdict.baseline = baseline;
+    verdict
 }
 
 /// The most cases in conflict one artifact's second read looks for: each name
@@ -214,6 +249,12 @@ fn name_conflicting_cases(artifacts: &mut [Evidence], cross: &rules::CrossConfli
 
 /// Run `check` end to end.
 pub fn check(request: &CheckRequest) -> Verdict {
+    check_keeping_inventory(request).verdict
+}
+
+/// Run `check` end to end, and hand back the run's inventory when the
+/// request keeps one (`--inventory`, `--baseline`), for the caller to write.
+pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
     let mut policy = request.policy.clone();
     let mut reader = Reader::new(&request.read);
     let mut issues = collect_paths(&request.paths, &mut reader, &request.symlinks);
@@ -298,8 +339,64 @@ pub fn check(request: &CheckRequest) -> Verdict {
         policy.run.reused.push(ReusedReports { pattern, origin: origin.to_owned(), reason, matched });
     }
 
+    let inventory = request.read.inventory.then(|| take_inventory(&mut reader.artifacts, &request.context));
+    let baseline = match (&inventory, &request.inventory.baseline) {
+        (Some(inventory), Some(source)) => Some(compare_with_baseline(inventory, source, request, policy.today)),
+        _ => None,
+    };
     let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };
-    judge_with(collected, Some(&request.read), &policy, request.context.clone())
+    let mut verdict = judge_with(collected, Some(&request.read), &policy, request.context.clone(), baseline);
+    if let Some(inventory) = &inventory {
+        verdict.slowest = inventory.slowest();
+    }
+    Checked { verdict, inventory }
+}
+
+/// Gather every artifact's case log into the run's inventory.
+fn take_inventory(artifacts: &mut [Evidence], context: &RunContext) -> Inventory {
+    let header = Header {
+        truegreen: env!("CARGO_PKG_VERSION").to_owned(),
+        commit: context.commit.clone(),
+        run_id: context.run_id.clone(),
+        created: Some(chrono::Utc::now()),
+    };
+    let mut inventory = Inventory::new(header);
+    for ev in artifacts {
+        let log = ev.take_case_log().and_then(|log| log.into_any().downcast::<ReportLog>().ok());
+        if let (Some(log), Some(format)) = (log, ev.format()) {
+            inventory.add(format, log.finish());
+        }
+    }
+    inventory
+}
+
+/// Compare with the baseline: waivers account for a vanished test, and so
+/// does git, when it shows the test removed from its source between the
+/// baseline's commit and this one.
+fn compare_with_baseline(
+    inventory: &Inventory,
+    source: &BaselineSource,
+    request: &CheckRequest,
+    today: chrono::NaiveDate,
+) -> BaselineStatus {
+    let config = request.config.as_ref().map(|c| &c.config);
+    let waiver = |suite: &str, name: &str| {
+        let suite = Some(suite).filter(|s| !s.is_empty());
+        config.and_then(|c| c.waiver_for_test(suite, name, today))
+    };
+    let mut status = inventory.compare(source, &waiver);
+    if let BaselineStatus::Compared(comparison) = &mut status
+        && comparison.counts.vanished > 0
+    {
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let git = crate::inventory::explain::Git::diff(
+            &here,
+            comparison.header.commit.as_deref(),
+            request.context.commit.as_deref(),
+        );
+        crate::inventory::explain::explain(comparison, &git);
+    }
+    status
 }
 
 /// Read the ledger, then every report its records list. A record's report paths

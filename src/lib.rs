@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod gate;
+pub mod inventory;
 pub mod ledger;
 pub mod model;
 pub mod parse;

@@ -124,6 +124,18 @@ pub fn shell_quote(arg: &str) -> String {
     if plain { arg.to_owned() } else { format!("'{}'", arg.replace('\'', r"'\''")) }
 }
 
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn cut_at_char_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Truncate to at most `max` bytes on a char boundary, appending `…` when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {

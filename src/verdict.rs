@@ -128,6 +128,12 @@ pub struct Verdict {
     /// Files found while scanning directories that no reader recognizes.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub ignored: Vec<String>,
+    /// The comparison with a baseline inventory (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub baseline: Option<crate::inventory::BaselineStatus>,
+    /// The slowest tests, longest first, when the run's inventory was kept.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub slowest: Vec<crate::inventory::Timed>,
 }
 
 impl Verdict {
@@ -205,5 +211,7 @@ pub fn decide(
         artifacts: reports,
         findings,
         ignored,
+        baseline: None,
+        slowest: Vec::new(),
     }
 }

@@ -154,6 +154,7 @@ fn a_stream_is_read_no_further_than_the_cap() {
         limits: EvidenceLimits { max_file_bytes: cap, ..EvidenceLimits::default() },
         forced: None,
         workspace: None,
+        inventory: false,
     };
     let info = ArtifactInfo { path: "pipe.ndjson".into(), format: None, sha256: None, size: 0, modified: None };
     let ReadOutcome::Report(ev) = read_stream(&mut endless, info, true, &options) else { panic!("ignored") };

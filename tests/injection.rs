@@ -27,7 +27,7 @@ fn policy() -> Policy {
 
 /// The corpus through every reader, one verdict per format.
 fn read_verdicts() -> Vec<(String, Verdict)> {
-    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None, workspace: None };
+    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None, workspace: None, inventory: false };
     hostile::reports(NAMES)
         .into_iter()
         .map(|(file, report)| {

@@ -54,7 +54,7 @@ fn read_failing_reports() -> Vec<(String, String)> {
 
 fn judge(text: &str) -> Verdict {
     let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default());
-    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None, workspace: None };
+    let read = ReadOptions { limits: EvidenceLimits::default(), forced: None, workspace: None, inventory: false };
     check_bytes("report.xml", text.as_bytes(), &read, &policy, RunContext::default())
 }
 

@@ -3,8 +3,6 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 
-use truegreen::engine;
-
 use super::options::CheckOptions;
 
 #[derive(Debug, Args)]
@@ -34,6 +32,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let mut request = args.options.request(args.paths, config);
     request.ledger = args.ledger;
     request.context.ledger = request.ledger.as_ref().map(|l| l.display().to_string());
-    let verdict = engine::check(&request);
+    let verdict = args.options.check(&request)?;
     args.options.report(&verdict)
 }

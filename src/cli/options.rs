@@ -3,15 +3,17 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
 use truegreen::config::{self, LoadedConfig};
 use truegreen::discover::SymlinkPolicy;
-use truegreen::engine::CheckRequest;
+use truegreen::engine::{CheckRequest, InventoryRequest};
+use truegreen::inventory::BaselineSource;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::rules::{FlakyPolicy, Policy};
+use truegreen::rules::{FlakyPolicy, Policy, Severity};
 use truegreen::verdict::{RunContext, Verdict};
 
 #[derive(Debug, Args)]
@@ -97,6 +99,22 @@ pub struct CheckOptions {
     /// Judge waiver expiry as of this date (YYYY-MM-DD) instead of today (UTC).
     #[arg(long, value_name = "DATE")]
     pub today: Option<chrono::NaiveDate>,
+
+    /// Write the run's test inventory (every test read, its outcome and duration) to FILE,
+    /// to be a later run's --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Compare the run's tests with the inventory an earlier run wrote (`--inventory`): a test
+    /// that ran there and is absent now is a discrepancy (TG601), and so is one that passed
+    /// there and is skipped now (TG602). Overrides `baseline.inventory` in the configuration.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// A --baseline file that does not exist means a first run: a warning (TG604), not a
+    /// discrepancy.
+    #[arg(long)]
+    pub baseline_missing_ok: bool,
 
     /// The documents to write, the terminal report, and publishing.
     #[command(flatten)]
@@ -204,7 +222,7 @@ impl CheckOptions {
         };
         self.shard.apply(&mut context);
         let limits = EvidenceLimits { max_message_bytes: self.max_message_bytes, max_file_bytes: self.max_file_bytes };
-        let read = ReadOptions { limits, forced: self.format, workspace: workspace() };
+        let read = ReadOptions { limits, forced: self.format, workspace: workspace(), inventory: false };
         let mut request = CheckRequest::new(paths, read, policy, context);
         request.symlinks = SymlinkPolicy {
             workspace: super::env_var("GITHUB_WORKSPACE").map(PathBuf::from),
@@ -212,6 +230,16 @@ impl CheckOptions {
         };
         request.expect = self.expect.clone();
         request.accept_reused = self.accept_reused.clone();
+        let baseline_config = cfg.and_then(|c| c.baseline.as_ref());
+        if baseline_config.and_then(|b| b.newly_skipped) == Some(config::NewlySkipped::Warning) {
+            request.policy.newly_skipped = Severity::Warning;
+        }
+        let baseline = self.baseline.clone().or_else(|| baseline_config?.inventory.as_ref().map(PathBuf::from));
+        request.inventory = InventoryRequest {
+            write: self.inventory.clone(),
+            baseline: baseline.map(|path| BaselineSource::File { path, missing_ok: self.baseline_missing_ok }),
+        };
+        request.read.inventory = request.inventory.wanted();
         request.config = config;
         request
     }
@@ -219,6 +247,15 @@ impl CheckOptions {
     /// Write the documents, print the terminal report, publish, and return the exit code.
     pub fn report(&self, verdict: &Verdict) -> anyhow::Result<i32> {
         self.output.report(verdict, "truegreen")
+    }
+
+    /// Check, and write the run's inventory when asked (`--inventory`).
+    pub fn check(&self, request: &CheckRequest) -> anyhow::Result<Verdict> {
+        let checked = truegreen::engine::check_keeping_inventory(request);
+        if let (Some(path), Some(inventory)) = (&request.inventory.write, &checked.inventory) {
+            inventory.write(path).with_context(|| format!("writing the test inventory {}", path.display()))?;
+        }
+        Ok(checked.verdict)
     }
 }
 

@@ -4,7 +4,6 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use truegreen::discover;
-use truegreen::engine;
 use truegreen::ledger;
 use truegreen::model::{Format, SuiteRun};
 use truegreen::rules::FRESHNESS_SLACK_SECONDS;
@@ -173,7 +172,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         (Some(path), None) => request.paths.push(path.display().to_string()),
         (None, _) => {}
     }
-    let mut verdict = engine::check(&request);
+    let mut verdict = args.options.check(&request)?;
     if args.stdout_file.is_none()
         && let Some(path) = &capture
     {

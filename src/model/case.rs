@@ -60,6 +60,9 @@ pub struct Case<'a> {
     pub source: Option<SourceLocation>,
     /// The command that reproduces it, as the artifact states or as derived from it.
     pub replay: Option<String>,
+    /// How long it ran, in seconds, where the report says: kept in the test
+    /// inventory (`--inventory`) for the slowest tests.
+    pub duration: Option<f64>,
 }
 
 impl<'a> Case<'a> {
@@ -73,7 +76,15 @@ impl<'a> Case<'a> {
             position: Position::default(),
             source: None,
             replay: None,
+            duration: None,
         }
+    }
+
+    /// The time the report gives the case, in seconds; negative and non-finite
+    /// values say nothing and are dropped.
+    pub fn took(mut self, seconds: f64) -> Self {
+        self.duration = (seconds.is_finite() && seconds >= 0.0).then_some(seconds);
+        self
     }
 
     pub fn suite(mut self, suite: &'a str) -> Self {

@@ -88,7 +88,7 @@ pub struct Provenance {
 }
 
 /// Everything read from one artifact. Readers write into it; rules read it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Evidence {
     pub info: ArtifactInfo,
     /// The first witness: counts derived from the cases.
@@ -129,6 +129,20 @@ pub struct Evidence {
     /// Set only on the evidence of a naming read ([`Evidence::for_naming`]).
     #[serde(skip)]
     naming: Option<Box<Naming>>,
+    /// Where every case is also recorded by name, when the check keeps an
+    /// inventory of the run's tests (`--inventory`, `--baseline`).
+    #[serde(skip)]
+    case_log: Option<Box<dyn CaseLog>>,
+}
+
+/// A record of every case an artifact holds, by name, kept outside the
+/// evidence (whose memory does not grow with passing cases): the test
+/// inventory implements it.
+pub trait CaseLog: std::fmt::Debug + Send {
+    /// Record one case; names longer than `max_name` bytes are cut.
+    fn record(&mut self, case: &Case<'_>, max_name: usize);
+    /// For the owner to take its own type back.
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any>;
 }
 
 /// A naming read: the identities wanted, sorted, and the first name met for each.
@@ -164,7 +178,24 @@ impl Evidence {
             case_names: Vec::new(),
             naming_note: None,
             naming: None,
+            case_log: None,
         }
+    }
+
+    /// Record every case in `log` too, by name.
+    pub fn log_cases(&mut self, log: Box<dyn CaseLog>) {
+        self.case_log = Some(log);
+    }
+
+    /// Whether cases are logged by name: a reader's shortcut that hands over
+    /// keys alone ([`Evidence::add_passed`]) must then not be taken.
+    pub fn logs_cases(&self) -> bool {
+        self.case_log.is_some()
+    }
+
+    /// The case log, once the artifact is read.
+    pub fn take_case_log(&mut self) -> Option<Box<dyn CaseLog>> {
+        self.case_log.take()
     }
 
     /// Evidence for a second read of an artifact that only looks for the names
@@ -219,6 +250,9 @@ impl Evidence {
             }
             return;
         }
+        if let Some(log) = &mut self.case_log {
+            log.record(&case, self.limits.max_message_bytes);
+        }
         if (self.keys.len() as u64) < caps::CASES {
             self.keys.push(case_key(case.suite, case.name, case.outcome));
         } else {
@@ -250,6 +284,7 @@ impl Evidence {
     /// [`Evidence::add_case`] with [`CaseOutcome::Passed`] for each. A reader
     /// can compute the keys elsewhere (another thread) and hand them over here.
     pub fn add_passed(&mut self, keys: &[PassedKey]) {
+        debug_assert!(self.case_log.is_none(), "a reader handed over keys while cases are logged by name");
         self.tally.passed += keys.len() as u64;
         // A name is never learnt from a key; a conflict always has a side that
         // is not a plain pass, which a reader records with its name.

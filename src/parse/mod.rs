@@ -86,6 +86,8 @@ pub struct ReadOptions {
     /// directory), resolved by the caller. Stack frames under it become
     /// source locations relative to it.
     pub workspace: Option<String>,
+    /// Log every case by name for the test inventory (`--inventory`, `--baseline`).
+    pub inventory: bool,
 }
 
 /// The outcome of looking at one candidate file.
@@ -197,6 +199,10 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
     };
     info.format = Some(format);
     let mut ev = Evidence::new(info, options.limits);
+    if options.inventory && format.carries_cases() {
+        let log = crate::inventory::ReportLog::new(format, &ev.info.path, options.workspace.as_deref());
+        ev.log_cases(Box::new(log));
+    }
     let cx = ReadContext::new(format, options.workspace.as_deref(), options.limits);
     let read = read_format(&mut hashing, &mut ev, &cx);
     // Whatever the reader left unread still belongs to the input's hash.

@@ -9,6 +9,8 @@ mod run_policy;
 mod advisory_failure;
 mod artifact_too_large;
 mod artifacts_disagree;
+mod baseline_missing;
+mod baseline_unusable;
 mod claim_false_green;
 mod claim_false_red;
 mod commit_mismatch;
@@ -40,12 +42,15 @@ mod tap_plan_misplaced;
 mod tap_plan_missing;
 mod tap_test_number;
 mod tap_unterminated_subtest;
+mod test_newly_skipped;
+mod test_vanished;
 mod test_count_floor;
 mod triage_hides_regression;
 mod truncated_stream;
 mod unknown_format;
 mod unparseable;
 mod unused_waiver;
+mod vanished_explained;
 mod waived_failure;
 mod waiver;
 mod waiver_unbacked;
@@ -103,6 +108,8 @@ pub struct Policy {
     pub run: RunRequirements,
     /// Whether a case that passed only on a retry fails the run (`--flaky`).
     pub flaky: FlakyPolicy,
+    /// How a test that passed in the baseline and is skipped now weighs (TG602).
+    pub newly_skipped: Severity,
 }
 
 impl Policy {
@@ -115,6 +122,7 @@ impl Policy {
             waiver_warn_days: 3,
             run: RunRequirements::default(),
             flaky: FlakyPolicy::Pass,
+            newly_skipped: Severity::Discrepancy,
         }
     }
 }
@@ -127,6 +135,8 @@ pub struct RuleContext<'a> {
     /// The cases two artifacts disagree about, when the caller found them
     /// already (the engine does, to name them); TG305 finds them otherwise.
     pub cross_conflicts: Option<&'a CrossConflicts>,
+    /// The comparison with a baseline inventory, when one was asked for.
+    pub baseline: Option<&'a crate::inventory::BaselineStatus>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -206,6 +216,11 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unused_waiver::UnusedWaiver,
     &advisory_failure::AdvisoryFailure,
     &set_aside::SetAside,
+    &test_vanished::TestVanished,
+    &test_newly_skipped::TestNewlySkipped,
+    &vanished_explained::VanishedExplained,
+    &baseline_missing::BaselineMissing,
+    &baseline_unusable::BaselineUnusable,
 ];
 
 /// Look a rule up by code (`TG101`) or name (`claim-false-green`), case-insensitively.

@@ -25,7 +25,7 @@ pub fn run_with_issues(
     issues: &[DiscoveryIssue],
     policy: &Policy,
 ) -> Vec<Finding> {
-    let cx = RuleContext { artifacts, discovery_issues: issues, policy, cross_conflicts: None };
+    let cx = RuleContext { artifacts, discovery_issues: issues, policy, cross_conflicts: None, baseline: None };
     let mut out = Vec::new();
     rule.check(&cx, &mut out);
     out

@@ -41,15 +41,16 @@ fn a_constant_pass_over_a_failed_gate_is_a_false_green_three_times() {
 
 #[test]
 fn with_its_verdict_beside_it_gates_count_once_and_the_quote_is_checked() {
-    let gates = vec![gate("a", "pass", true), gate("b", "pass", true), gate("c", "skip", false)];
-    let verdict_ev = read_json(Format::PiFullSuiteVerdict, "g/full_suite_verdict.json", &verdict_doc(gates));
+    let gates = || vec![gate("a", "pass", true), gate("b", "pass", true), gate("c", "skip", false)];
+    let verdict_ev = read_json(Format::PiFullSuiteVerdict, "g/full_suite_verdict.json", &verdict_doc(gates()));
     let agreeing =
         read_json(Format::PiCertificationDossier, "g/certification_dossier.json", &dossier([3, 2, 0, 1, 2, 2]));
-    let v = assert_verdict(vec![agreeing, verdict_ev.clone()], 0, &[]);
+    let v = assert_verdict(vec![agreeing, verdict_ev], 0, &[]);
     assert_eq!(v.totals.executed, 2);
 
     let stale =
         read_json(Format::PiCertificationDossier, "g/certification_dossier.json", &dossier([13, 9, 1, 3, 5, 7]));
+    let verdict_ev = read_json(Format::PiFullSuiteVerdict, "g/full_suite_verdict.json", &verdict_doc(gates()));
     let v = assert_verdict(vec![stale, verdict_ev], 3, &["TG101", "TG110"]);
     let tg110: Vec<_> = v.findings.iter().filter(|f| f.rule == "TG110").collect();
     assert_eq!(tg110.len(), 1, "one finding per stale quote");
