@@ -184,7 +184,7 @@ fn name_tokens(name: &str) -> Vec<String> {
         }
     }
     // Go writes a subtest's spaces as underscores.
-    if let Some(last) = last.filter(|l| l.contains('_')) {
+    if let Some(last) = last.filter(|l| l.contains('_') && bare.contains('/')) {
         let spaced = last.replace('_', " ");
         if !tokens.contains(&spaced) {
             tokens.push(spaced);

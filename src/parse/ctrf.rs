@@ -512,6 +512,10 @@ impl State {
         }
 
         let mut case = Case::new(name, outcome).at(position);
+        // CTRF durations are milliseconds.
+        if let Some(ms) = object.get("duration").and_then(Value::as_f64) {
+            case = case.took(ms / 1000.0);
+        }
         // pytest names tests by node id, which already starts with the suite (the file).
         if let Some(suite) = suite.as_deref().filter(|s| !name.starts_with(&format!("{s}::"))) {
             case = case.suite(suite);

@@ -105,6 +105,7 @@ fn verdict_body(verdict: &Verdict, max: usize) -> String {
         }
     }
 
+    markdown::baseline_section(&mut doc, verdict);
     doc.finish()
 }
 

@@ -51,6 +51,16 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
         doc.entries(entries, "failures");
     }
 
+    baseline_section(&mut doc, verdict);
+
+    if !verdict.slowest.is_empty() {
+        doc.section("### Slowest tests\n\n| test | ms | report |\n|---|---|---|\n");
+        let rows = verdict.slowest.iter().map(|t| {
+            format!("| {} | {} | {} |\n", table_code_span(&t.name), t.millis, table_code_span(&t.report))
+        });
+        doc.entries(rows, "slow tests");
+    }
+
     let artifacts = verdict.artifacts.iter().map(|a| {
         format!(
             "| {} | {} | {} | {} | {}/{} | {} |\n",
@@ -68,6 +78,26 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
     );
     doc.entries(artifacts, "artifacts");
     doc.finish()
+}
+
+/// "Compared with the baseline": the counts line, then each group of tests
+/// that vanished, became skipped or failing, or were added, with their names.
+pub(crate) fn baseline_section(doc: &mut Bounded, verdict: &Verdict) {
+    let Some(line) = super::baseline_line(verdict) else { return };
+    doc.section(&format!("### Compared with the baseline\n\n{}\n\n", markdown_inline(&line)));
+    let groups = super::baseline_groups(verdict).into_iter().map(|g| {
+        let scope = if g.suite.is_empty() { &g.report } else { &g.suite };
+        let why = g.explained.as_deref().map(|e| format!(" ({})", markdown_inline(e))).unwrap_or_default();
+        let names: Vec<String> = g.names.iter().map(|n| markdown_code_span(n)).collect();
+        let more = if g.unlisted() > 0 { format!(" and {} more", g.unlisted()) } else { String::new() };
+        format!(
+            "- **{}** in {}{why}: {}{more}\n",
+            crate::inventory::compare::change_name(g.change),
+            markdown_code_span(scope),
+            names.join(", ")
+        )
+    });
+    doc.entries(groups, "baseline groups");
 }
 
 /// Findings of one rule shown before the rest are collapsed in `<details>`.

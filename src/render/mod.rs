@@ -9,7 +9,46 @@ pub mod json;
 pub mod markdown;
 pub mod terminal;
 
+use crate::inventory::{BaselineStatus, Change};
 use crate::model::Position;
+use crate::verdict::Verdict;
+
+/// The one line every renderer shows for the baseline comparison:
+/// `2 vanished, 1 newly skipped, 3 added, 0 newly failing (baseline base.tginv, commit 1a2b3c4d5e6f)`.
+pub fn baseline_line(verdict: &Verdict) -> Option<String> {
+    Some(match verdict.baseline.as_ref()? {
+        BaselineStatus::Missing { path, .. } => format!("no baseline to compare with ({path} is missing)"),
+        BaselineStatus::Unusable { path, .. } => format!("the baseline {path} cannot be used"),
+        BaselineStatus::Compared(c) => {
+            let n = &c.counts;
+            let explained: u64 =
+                c.groups_of(Change::Vanished).filter(|g| g.explained.is_some()).map(|g| g.count).sum();
+            let explained = if explained > 0 { format!(" ({explained} explained)") } else { String::new() };
+            let commit = c.header.commit.as_deref().map(|s| format!(", commit {}", &s[..s.len().min(12)]));
+            format!(
+                "{} vanished{explained}, {} newly skipped, {} added, {} newly failing, {} still failing \
+                 (baseline {}{}: {} tests, now {})",
+                n.vanished,
+                n.newly_skipped,
+                n.added,
+                n.newly_failing,
+                n.still_failing,
+                c.baseline,
+                commit.unwrap_or_default(),
+                n.baseline_tests,
+                n.tests
+            )
+        }
+    })
+}
+
+/// The groups to list under the baseline line, in the order shown: vanished,
+/// newly skipped, newly failing, added.
+pub fn baseline_groups(verdict: &Verdict) -> Vec<&crate::inventory::Group> {
+    let Some(c) = verdict.baseline.as_ref().and_then(BaselineStatus::comparison) else { return Vec::new() };
+    let order = [Change::Vanished, Change::NewlySkipped, Change::NewlyFailing, Change::Added];
+    order.iter().flat_map(|change| c.groups_of(*change)).collect()
+}
 
 /// `path:line` when the line is known, else `path`, plus any other position detail.
 pub fn location(path: Option<&str>, position: Option<&Position>) -> String {

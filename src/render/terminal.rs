@@ -154,6 +154,26 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
         let _ =
             writeln!(out, "  {}", p.dim(&format!("{} file(s) ignored: not a report format", verdict.ignored.len())));
     }
+    if let Some(line) = super::baseline_line(verdict) {
+        let _ = writeln!(out, "\nbaseline: {}", one_line(&line));
+        for g in super::baseline_groups(verdict) {
+            let scope = if g.suite.is_empty() { g.report.as_str() } else { g.suite.as_str() };
+            let why = g.explained.as_deref().map(|e| format!(" [{e}]")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<14} {}: {}{}",
+                crate::inventory::compare::change_name(g.change),
+                one_line(scope),
+                one_line(&g.listing()),
+                one_line(&why)
+            );
+        }
+    }
+    if !verdict.slowest.is_empty() {
+        let slowest: Vec<String> =
+            verdict.slowest.iter().take(5).map(|t| format!("{} ({} ms)", one_line(&t.name), t.millis)).collect();
+        let _ = writeln!(out, "slowest: {}", slowest.join(", "));
+    }
 
     let blocking = verdict.blocking_failures().count();
     let headline = match verdict.status {

@@ -107,6 +107,16 @@ pub(super) struct CaseAttrs<'a> {
     pub status: Option<Cow<'a, str>>,
     /// GoogleTest: how it ended (`completed`, `skipped`, `suppressed`).
     pub result: Option<Cow<'a, str>>,
+    /// Seconds, for the inventory's slowest tests.
+    pub time: Option<Cow<'a, str>>,
+}
+
+impl CaseAttrs<'_> {
+    /// The `time` attribute in seconds, when it is a number (some writers put
+    /// `1,234.5` or nothing; that says nothing).
+    pub fn seconds(&self) -> Option<f64> {
+        self.time.as_deref().and_then(|t| t.trim().parse::<f64>().ok())
+    }
 }
 
 pub(super) fn read_case<'a>(element: &'a BytesStart<'_>) -> Result<CaseAttrs<'a>, String> {
@@ -121,6 +131,7 @@ pub(super) fn read_case<'a>(element: &'a BytesStart<'_>) -> Result<CaseAttrs<'a>
             "class" => &mut out.class,
             "status" => &mut out.status,
             "result" => &mut out.result,
+            "time" => &mut out.time,
             _ => return other_attribute(&mut others, key, value, special),
         };
         set(slot, key, value, special)

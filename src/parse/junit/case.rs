@@ -173,6 +173,7 @@ pub(super) struct OpenCase {
     pub(super) message: String,
     pub(super) body: String,
     pub(super) body_cut: u64,
+    pub(super) seconds: Option<f64>,
 }
 
 impl OpenCase {
@@ -188,6 +189,7 @@ impl OpenCase {
             buf.push_str(value.as_deref().unwrap_or(""));
         }
         self.line = a.line.as_deref().and_then(attrs::line);
+        self.seconds = a.seconds();
         self.results = Results { ran: Ran::from_attrs(a.status.as_deref(), a.result.as_deref()), ..Results::default() };
         self.captured_rank = None;
         self.capturing = false;
@@ -204,6 +206,7 @@ impl OpenCase {
             file: &self.file,
             class: &self.class,
             line: self.line,
+            seconds: self.seconds,
             results: self.results,
             message: &self.message,
             body: &self.body,
@@ -220,6 +223,8 @@ pub(super) struct CaseData<'a> {
     pub(super) file: &'a str,
     pub(super) class: &'a str,
     pub(super) line: Option<u32>,
+    /// The `time` attribute, in seconds.
+    pub(super) seconds: Option<f64>,
     pub(super) results: Results,
     pub(super) message: &'a str,
     pub(super) body: &'a str,
@@ -232,11 +237,14 @@ pub(super) fn emit(
     name: &str,
     suite: Option<&str>,
     outcome: CaseOutcome,
-    position: u64,
+    (position, seconds): (u64, Option<f64>),
     detail: Option<Detail>,
 ) {
     let mut case = Case::new(name, outcome).at(Position::offset(position));
     case.suite = suite;
+    if let Some(seconds) = seconds {
+        case = case.took(seconds);
+    }
     let Some(Detail { message, source, replay }) = detail else {
         ev.add_case(case);
         return;

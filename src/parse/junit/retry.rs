@@ -153,7 +153,7 @@ pub(super) fn flush_held(held: Option<HeldFailures>, ev: &mut Evidence) {
                 None => note,
             });
         }
-        emit(ev, &h.name, h.suite.as_deref(), outcome, h.position, Some(detail));
+        emit(ev, &h.name, h.suite.as_deref(), outcome, (h.position, None), Some(detail));
     }
 }
 
@@ -175,7 +175,7 @@ pub(super) fn flush_pytest(
         Resolution::Single | Resolution::Unrecognized => {
             let n = attempts.len() as u64;
             for a in attempts.drain(..) {
-                emit(ev, &group.name, suite, a.outcome, a.position, a.detail);
+                emit(ev, &group.name, suite, a.outcome, (a.position, None), a.detail);
             }
             n
         }
@@ -226,7 +226,7 @@ pub(super) fn flush_pytest(
                 (Some(n), None) => Some(n),
                 (None, m) => m,
             };
-            emit(ev, &group.name, suite, outcome, position, Some(detail));
+            emit(ev, &group.name, suite, outcome, (position, None), Some(detail));
             1
         }
     };

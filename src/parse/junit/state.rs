@@ -218,6 +218,7 @@ impl<'w> State<'w> {
                             file: a.file.as_deref().unwrap_or(""),
                             class: a.class.as_deref().unwrap_or(""),
                             line: a.line.as_deref().and_then(attrs::line),
+                            seconds: a.seconds(),
                             results: Results {
                                 ran: Ran::from_attrs(a.status.as_deref(), a.result.as_deref()),
                                 ..Results::default()
@@ -487,10 +488,10 @@ impl<'w> State<'w> {
                             h.passed_after = true;
                         }
                     }
-                    (o, detail) => emit(ev, name, suite, o, case.position, detail),
+                    (o, detail) => emit(ev, name, suite, o, (case.position, case.seconds), detail),
                 }
             }
-            _ => emit(ev, name, suite, outcome, case.position, detail),
+            _ => emit(ev, name, suite, outcome, (case.position, case.seconds), detail),
         }
     }
 
@@ -610,7 +611,7 @@ impl<'w> State<'w> {
         );
         let replay = reproduce::replay_level(self.dialect, level.name.as_deref());
         let detail = Detail { message: Some(message), source: None, replay };
-        emit(ev, &name, Some(scope), CaseOutcome::Errored, level.offset, Some(detail));
+        emit(ev, &name, Some(scope), CaseOutcome::Errored, (level.offset, None), Some(detail));
     }
 
     /// The end of the input: every queued case checked, and the document
@@ -658,7 +659,7 @@ impl<'w> State<'w> {
                 message: Some("the report stops inside this testcase; its result is unknown".to_owned()),
                 ..Detail::default()
             };
-            emit(ev, name, suite, CaseOutcome::Incomplete, self.case.position, Some(detail));
+            emit(ev, name, suite, CaseOutcome::Incomplete, (self.case.position, None), Some(detail));
         }
         if self.pytest.active {
             flush_pytest(&mut self.pytest, self.dialect, self.workspace, ev);
