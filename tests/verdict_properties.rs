@@ -43,7 +43,12 @@ fn verdict(
 ) -> Verdict {
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
     policy.run.since = run_since;
-    let read = ReadOptions { limits: EvidenceLimits::default(), forced: Some(format(writer.format)), workspace: None, inventory: false };
+    let read = ReadOptions {
+        limits: EvidenceLimits::default(),
+        forced: Some(format(writer.format)),
+        workspace: None,
+        inventory: false,
+    };
     let info = ArtifactInfo {
         path: writer.file_name.to_owned(),
         format: None,

@@ -76,14 +76,8 @@ fn is_commit_like(text: &str) -> bool {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out =
+        Command::new("git").arg("-C").arg(dir).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     out.status.success().then_some(out.stdout)
 }
 
@@ -128,7 +122,9 @@ pub fn explain(comparison: &mut Comparison, git: &Git) {
         let (gone, kept): (Vec<String>, Vec<String>) = group.names.iter().cloned().partition(|name| {
             let tokens = name_tokens(name);
             !tokens.is_empty()
-                && sources.iter().all(|(_, text)| text.as_deref().is_some_and(|t| tokens.iter().all(|k| !t.contains(k.as_str()))))
+                && sources
+                    .iter()
+                    .all(|(_, text)| text.as_deref().is_some_and(|t| tokens.iter().all(|k| !t.contains(k.as_str()))))
         });
         let unlisted = group.unlisted();
         if gone.is_empty() {
@@ -155,9 +151,9 @@ pub fn explain(comparison: &mut Comparison, git: &Git) {
     comparison.groups = out;
 }
 
-/// One test gone and one added in the same suite and report format: a rename.
+/// One test removed from its file and one added in the same suite: a rename.
 fn single_rename(group: &Group, gone: &[String], added: &[Group]) -> Option<String> {
-    if gone.len() != 1 || group.count != 1 {
+    if gone.len() != 1 {
         return None;
     }
     let mut same_suite = added.iter().filter(|a| a.format == group.format && a.suite == group.suite);
@@ -206,7 +202,10 @@ fn candidates<'c>(suite: &str, names: &[String], changed: &'c [Changed]) -> Vec<
         !found.is_empty()
     };
     // A suite that is a path (Jest, Vitest, Playwright, RSpec, CTRF files).
-    if suite.contains('/') && suite.contains('.') && take(&|c| ends_with_path(&c.old, suite) || ends_with_path(suite, &c.old)) {
+    if suite.contains('/')
+        && suite.contains('.')
+        && take(&|c| ends_with_path(&c.old, suite) || ends_with_path(suite, &c.old))
+    {
         return found;
     }
     // A dotted module or class (pytest, JUnit, .NET): the longest prefix that
@@ -284,7 +283,10 @@ mod tests {
     #[test]
     fn a_name_is_looked_for_by_its_words() {
         assert_eq!(name_tokens("test_foo[param-1]"), ["test_foo"]);
-        assert_eq!(name_tokens("TestSum/adds_negatives"), ["TestSum/adds_negatives", "adds_negatives", "adds negatives"]);
+        assert_eq!(
+            name_tokens("TestSum/adds_negatives"),
+            ["TestSum/adds_negatives", "adds_negatives", "adds negatives"]
+        );
         assert_eq!(name_tokens("math › adds"), ["math › adds", "adds"]);
         assert_eq!(name_tokens("a"), Vec::<String>::new());
     }

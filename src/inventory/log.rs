@@ -129,10 +129,21 @@ impl ReportLog {
 
     /// Record one case. A name longer than `max_name` bytes is cut (on a char
     /// boundary) as the evidence cuts it.
-    pub fn record(&mut self, suite: Option<&str>, name: &str, outcome: CaseOutcome, seconds: Option<f64>, max_name: usize) {
+    pub fn record(
+        &mut self,
+        suite: Option<&str>,
+        name: &str,
+        outcome: CaseOutcome,
+        seconds: Option<f64>,
+        max_name: usize,
+    ) {
         let suite = suite.unwrap_or("");
         if self.suite_given.as_deref() != Some(suite) {
-            normalize_into(crate::text::cut_at_char_boundary(suite, max_name), self.workspace.as_deref(), &mut self.suite);
+            normalize_into(
+                crate::text::cut_at_char_boundary(suite, max_name),
+                self.workspace.as_deref(),
+                &mut self.suite,
+            );
             self.member.suite(&self.suite);
             self.suite_given = Some(suite.to_owned());
         }

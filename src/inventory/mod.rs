@@ -71,11 +71,7 @@ impl Inventory {
         let path = match source {
             BaselineSource::File { path, .. } => path,
             BaselineSource::Absent { origin, reason, first_run } => {
-                return BaselineStatus::Missing {
-                    path: origin.clone(),
-                    reason: reason.clone(),
-                    expected: *first_run,
-                };
+                return BaselineStatus::Missing { path: origin.clone(), reason: reason.clone(), expected: *first_run };
             }
         };
         let shown = path.display().to_string();
@@ -86,7 +82,9 @@ impl Inventory {
         }
         let bytes = match self.bytes() {
             Ok(bytes) => bytes,
-            Err(err) => return BaselineStatus::Unusable { path: shown, reason: format!("this run's inventory: {err}") },
+            Err(err) => {
+                return BaselineStatus::Unusable { path: shown, reason: format!("this run's inventory: {err}") };
+            }
         };
         let head = compare::Head { keys: self.keys.clone(), inventory: &bytes };
         match compare::compare(&shown, || std::fs::File::open(path), head, waiver) {
@@ -126,9 +124,16 @@ pub enum BaselineSource {
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum BaselineStatus {
     /// No baseline to compare with. `expected` on a first run.
-    Missing { path: String, reason: String, expected: bool },
+    Missing {
+        path: String,
+        reason: String,
+        expected: bool,
+    },
     /// A baseline that cannot be compared with.
-    Unusable { path: String, reason: String },
+    Unusable {
+        path: String,
+        reason: String,
+    },
     Compared(Box<Comparison>),
 }
 

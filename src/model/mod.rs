@@ -18,8 +18,8 @@ mod position;
 pub use case::{Case, CaseOutcome, FailureRecord, Tally};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{
-    ArtifactInfo, CaseLog, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
-    key_name, qualified_name,
+    ArtifactInfo, CaseLog, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps,
+    case_identity, key_name, qualified_name,
 };
 pub(crate) use format::format_table;
 pub use format::{Format, Role};

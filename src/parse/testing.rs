@@ -37,7 +37,13 @@ pub fn judge(ev: Evidence, exit_code: Option<i32>) -> (i32, Vec<String>) {
     policy.exit_code = exit_code;
     let artifacts = vec![ev];
     let findings = {
-        let cx = RuleContext { artifacts: &artifacts, discovery_issues: &[], policy: &policy, cross_conflicts: None, baseline: None };
+        let cx = RuleContext {
+            artifacts: &artifacts,
+            discovery_issues: &[],
+            policy: &policy,
+            cross_conflicts: None,
+            baseline: None,
+        };
         rules::run_all(&cx)
     };
     let mut codes: Vec<String> = findings.iter().map(|f| f.rule.clone()).collect();

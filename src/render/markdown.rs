@@ -55,9 +55,10 @@ pub fn render_bounded(verdict: &Verdict, max_bytes: usize) -> String {
 
     if !verdict.slowest.is_empty() {
         doc.section("### Slowest tests\n\n| test | ms | report |\n|---|---|---|\n");
-        let rows = verdict.slowest.iter().map(|t| {
-            format!("| {} | {} | {} |\n", table_code_span(&t.name), t.millis, table_code_span(&t.report))
-        });
+        let rows = verdict
+            .slowest
+            .iter()
+            .map(|t| format!("| {} | {} | {} |\n", table_code_span(&t.name), t.millis, table_code_span(&t.report)));
         doc.entries(rows, "slow tests");
     }
 

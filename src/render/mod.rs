@@ -21,8 +21,7 @@ pub fn baseline_line(verdict: &Verdict) -> Option<String> {
         BaselineStatus::Unusable { path, .. } => format!("the baseline {path} cannot be used"),
         BaselineStatus::Compared(c) => {
             let n = &c.counts;
-            let explained: u64 =
-                c.groups_of(Change::Vanished).filter(|g| g.explained.is_some()).map(|g| g.count).sum();
+            let explained: u64 = c.groups_of(Change::Vanished).filter(|g| g.explained.is_some()).map(|g| g.count).sum();
             let explained = if explained > 0 { format!(" ({explained} explained)") } else { String::new() };
             let commit = c.header.commit.as_deref().map(|s| format!(", commit {}", &s[..s.len().min(12)]));
             format!(

@@ -37,9 +37,8 @@ impl Rule for BaselineMissing {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(BaselineStatus::Missing { path, reason, expected }) = cx.baseline else { return };
-        let mut finding = META
-            .finding(format!("no baseline to compare the tests with: {path}: {reason}"))
-            .artifact(path);
+        let mut finding =
+            META.finding(format!("no baseline to compare the tests with: {path}: {reason}")).artifact(path);
         if *expected {
             finding.severity = Severity::Warning;
         }

@@ -41,7 +41,11 @@ pub(super) fn describe(group: &Group) -> String {
     let n = group.count;
     let tests = if n == 1 { "test" } else { "tests" };
     if group.whole_report {
-        format!("report {} vanished: its {n} {tests} ran in the baseline and none ran now: {}", group.report, group.listing())
+        format!(
+            "report {} vanished: its {n} {tests} ran in the baseline and none ran now: {}",
+            group.report,
+            group.listing()
+        )
     } else if group.whole_suite {
         format!("suite {} vanished ({n} {tests}, in the baseline's {}): {}", group.suite, group.report, group.listing())
     } else {

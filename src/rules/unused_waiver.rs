@@ -45,9 +45,9 @@ impl Rule for UnusedWaiver {
                 // A waiver that accounts for a vanished test is used too.
                 let vanished = cx.baseline.and_then(|b| b.comparison()).into_iter().flat_map(|c| &c.groups);
                 let used = used
-                    || vanished.filter(|g| g.change == crate::inventory::Change::Vanished).any(|g| {
-                        g.names.iter().any(|n| id_matches(&w.id, &qualified_name(Some(&g.suite), n), n))
-                    });
+                    || vanished
+                        .filter(|g| g.change == crate::inventory::Change::Vanished)
+                        .any(|g| g.names.iter().any(|n| id_matches(&w.id, &qualified_name(Some(&g.suite), n), n)));
                 if !used {
                     let kind = match w.kind {
                         WaiverKind::Waiver => "waiver",

@@ -25,6 +25,8 @@ pub(super) struct Attempt {
     pub has_result: bool,
     pub detail: Option<Detail>,
     pub position: u64,
+    /// The testcase's `time`, in seconds.
+    pub seconds: Option<f64>,
 }
 
 /// Consecutive pytest testcases with the same identity. Only identities are
@@ -175,12 +177,14 @@ pub(super) fn flush_pytest(
         Resolution::Single | Resolution::Unrecognized => {
             let n = attempts.len() as u64;
             for a in attempts.drain(..) {
-                emit(ev, &group.name, suite, a.outcome, (a.position, None), a.detail);
+                emit(ev, &group.name, suite, a.outcome, (a.position, a.seconds), a.detail);
             }
             n
         }
         Resolution::Retried { reruns, outcome } => {
             let position = attempts.first().map_or(0, |a| a.position);
+            // A retried test took as long as all its attempts.
+            let seconds = attempts.iter().map(|a| a.seconds).sum::<Option<f64>>();
             let total = attempts.len();
             // The final attempt's failure (the call failure of a failure +
             // teardown-error pair), with the teardown error appended.
@@ -226,7 +230,7 @@ pub(super) fn flush_pytest(
                 (Some(n), None) => Some(n),
                 (None, m) => m,
             };
-            emit(ev, &group.name, suite, outcome, (position, None), Some(detail));
+            emit(ev, &group.name, suite, outcome, (position, seconds), Some(detail));
             1
         }
     };
@@ -240,7 +244,7 @@ mod tests {
     use super::*;
 
     fn attempt(outcome: CaseOutcome, has_result: bool) -> Attempt {
-        Attempt { outcome, has_result, detail: None, position: 0 }
+        Attempt { outcome, has_result, detail: None, position: 0, seconds: None }
     }
 
     #[test]

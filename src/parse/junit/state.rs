@@ -458,7 +458,13 @@ impl<'w> State<'w> {
                     self.pytest.start(suite, name, case.classname, case.file, case.line);
                     self.levels[depth].counts.logical += logical;
                 }
-                self.pytest.attempts.push(Attempt { outcome, has_result: r.any(), detail, position: case.position });
+                self.pytest.attempts.push(Attempt {
+                    outcome,
+                    has_result: r.any(),
+                    detail,
+                    position: case.position,
+                    seconds: case.seconds,
+                });
             }
             Dialect::Gotestsum => {
                 if self.held.as_ref().is_none_or(|h| h.level != depth) {
