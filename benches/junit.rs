@@ -20,6 +20,12 @@
 //! baseline's throughput; its peak RSS stays under 48 MiB at N = 1,000,000 and
 //! grows by at most 16 bytes per testcase beyond. A missed target exits 1.
 //! Generated files are deleted unless `--keep` is given.
+//!
+//! With `--inventory`, each N is also checked with `--inventory FILE` (the
+//! run's test inventory: targets < 16 MB at N = 1,000,000, and the throughput
+//! and memory targets above still hold), then with `--baseline FILE` on the
+//! same report (the comparison of two N-test inventories: targets < 1 s more
+//! than a plain check, < 64 MiB peak RSS).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -35,22 +41,27 @@ const SUITES: u64 = 100;
 const MIN_RATIO: f64 = 0.60;
 const MAX_RSS_AT_1M: u64 = 48 * 1024 * 1024;
 const MAX_GROWTH_PER_CASE: f64 = 16.0;
+const MAX_INVENTORY_AT_1M: u64 = 16_000_000;
+const MAX_COMPARE_RSS_AT_1M: u64 = 64 * 1024 * 1024;
+const MAX_COMPARE_SECONDS: f64 = 1.0;
 
 struct Options {
     sizes: Vec<u64>,
     dir: PathBuf,
     runs: usize,
     keep: bool,
+    inventory: bool,
 }
 
 fn options() -> Options {
-    let mut opts = Options { sizes: Vec::new(), dir: std::env::temp_dir(), runs: 3, keep: false };
+    let mut opts = Options { sizes: Vec::new(), dir: std::env::temp_dir(), runs: 3, keep: false, inventory: false };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--dir" => opts.dir = args.next().map(PathBuf::from).unwrap_or(opts.dir),
             "--runs" => opts.runs = args.next().and_then(|r| r.parse().ok()).unwrap_or(opts.runs),
             "--keep" => opts.keep = true,
+            "--inventory" => opts.inventory = true,
             // `cargo bench` passes --bench to every bench target.
             "--bench" => {}
             n => match n.replace('_', "").parse() {
@@ -128,6 +139,64 @@ fn baseline(path: &Path) -> (Duration, u64) {
     (start.elapsed(), count)
 }
 
+/// `check --inventory` and `check --baseline` on the same file: the cost of
+/// keeping the inventory, and of comparing two inventories of N tests.
+fn measure_inventory(opts: &Options, path: &Path, n: u64, base: Duration, plain: Duration, missed: &mut Vec<String>) {
+    let inventory = opts.dir.join(format!("truegreen-bench-junit-{n}.tginv"));
+    let inventory_arg = inventory.display().to_string();
+    let (mut write_wall, mut write_cpu, mut write_rss) = (Duration::MAX, Duration::MAX, 0);
+    let (mut compare_wall, mut compare_cpu, mut compare_rss) = (Duration::MAX, Duration::MAX, 0);
+    for _ in 0..opts.runs.max(1) {
+        let run = common::truegreen(path, &["--inventory", &inventory_arg]);
+        assert_eq!(run.exit_code, 1, "truegreen check --inventory exited {} on N={n}", run.exit_code);
+        write_wall = write_wall.min(run.wall);
+        write_cpu = write_cpu.min(run.cpu);
+        write_rss = write_rss.max(run.max_rss_bytes);
+        let run = common::truegreen(path, &["--baseline", &inventory_arg]);
+        assert_eq!(run.exit_code, 1, "the same tests against themselves: the file's own verdict");
+        compare_wall = compare_wall.min(run.wall);
+        compare_cpu = compare_cpu.min(run.cpu);
+        compare_rss = compare_rss.max(run.max_rss_bytes);
+    }
+    let size = std::fs::metadata(&inventory).map_or(0, |m| m.len());
+    if !opts.keep {
+        let _ = std::fs::remove_file(&inventory);
+    }
+    let ratio = base.as_secs_f64() / write_wall.as_secs_f64();
+    let compare_extra = compare_wall.saturating_sub(plain).as_secs_f64();
+    println!(
+        "|   with --inventory | {:.1} MB inventory | | {:.3} s | {:.0}% | {:.3} s | {:.1} MiB |",
+        size as f64 / 1e6,
+        write_wall.as_secs_f64(),
+        ratio * 100.0,
+        write_cpu.as_secs_f64(),
+        mib(write_rss)
+    );
+    println!(
+        "|   with --baseline (N vs N) | | | {:.3} s ({compare_extra:+.3} s) | | {:.3} s | {:.1} MiB |",
+        compare_wall.as_secs_f64(),
+        compare_cpu.as_secs_f64(),
+        mib(compare_rss)
+    );
+    if ratio < MIN_RATIO {
+        missed.push(format!("N={n} --inventory: throughput {:.0}% of the baseline", ratio * 100.0));
+    }
+    if n == 1_000_000 {
+        if size >= MAX_INVENTORY_AT_1M {
+            missed.push(format!("N={n}: inventory {:.1} MB (target < 16 MB)", size as f64 / 1e6));
+        }
+        if write_rss >= MAX_RSS_AT_1M {
+            missed.push(format!("N={n} --inventory: peak RSS {:.1} MiB (target < 48 MiB)", mib(write_rss)));
+        }
+        if compare_rss >= MAX_COMPARE_RSS_AT_1M {
+            missed.push(format!("N={n} --baseline: peak RSS {:.1} MiB (target < 64 MiB)", mib(compare_rss)));
+        }
+    }
+    if compare_extra >= MAX_COMPARE_SECONDS {
+        missed.push(format!("N={n} --baseline: {compare_extra:.3} s more than a plain check (target < 1 s)"));
+    }
+}
+
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
@@ -159,6 +228,9 @@ fn main() {
             best_tg = best_tg.min(run.wall);
             best_cpu = best_cpu.min(run.cpu);
             max_rss = max_rss.max(run.max_rss_bytes);
+        }
+        if opts.inventory {
+            measure_inventory(&opts, &path, n, best_base, best_tg, &mut missed);
         }
         if !opts.keep {
             let _ = std::fs::remove_file(&path);

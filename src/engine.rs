@@ -339,8 +339,8 @@ pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
         policy.run.reused.push(ReusedReports { pattern, origin: origin.to_owned(), reason, matched });
     }
 
-    let inventory = request.read.inventory.then(|| take_inventory(&mut reader.artifacts, &request.context));
-    let baseline = match (&inventory, &request.inventory.baseline) {
+    let mut inventory = request.read.inventory.then(|| take_inventory(&mut reader.artifacts, &request.context));
+    let baseline = match (&mut inventory, &request.inventory.baseline) {
         (Some(inventory), Some(source)) => Some(compare_with_baseline(inventory, source, request, policy.today)),
         _ => None,
     };
@@ -374,7 +374,7 @@ fn take_inventory(artifacts: &mut [Evidence], context: &RunContext) -> Inventory
 /// does git, when it shows the test removed from its source between the
 /// baseline's commit and this one.
 fn compare_with_baseline(
-    inventory: &Inventory,
+    inventory: &mut Inventory,
     source: &BaselineSource,
     request: &CheckRequest,
     today: chrono::NaiveDate,

@@ -21,41 +21,61 @@ pub const NAMES_PER_GROUP: usize = 20;
 /// Groups listed per kind of change; the rest are counted.
 pub const GROUPS: usize = 200;
 
-/// What one side knows of a test: the outcomes of all its lines, folded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Seen {
-    executed: bool,
-    failing: bool,
-    /// Every line passed (a flaky pass counts as a pass).
-    passed: bool,
-    /// Every line was skipped.
-    skipped: bool,
+/// What one side knows of a test, folded over all its lines, in the low 4
+/// bits of its identity (so a side costs 8 bytes per test).
+const EXECUTED: u64 = 1;
+const FAILING: u64 = 2;
+/// Every line passed (a flaky pass counts as a pass).
+const PASSED: u64 = 4;
+/// Every line was skipped.
+const SKIPPED: u64 = 8;
+const SEEN_BITS: u64 = 15;
+
+/// A test's identity without the bits [`fold`] keeps beside it.
+fn ident(id: u64) -> u64 {
+    id & !SEEN_BITS
 }
 
-/// Fold sorted keys into one entry per identity.
-fn fold(mut keys: Vec<Key>) -> Vec<(u64, Seen)> {
-    keys.sort_unstable();
-    let mut out: Vec<(u64, Seen)> = Vec::with_capacity(keys.len());
-    for key in keys {
-        let o = key.outcome();
-        let this = Seen {
-            executed: o.executed(),
-            failing: o.is_failure(),
-            passed: matches!(o, CaseOutcome::Passed | CaseOutcome::Flaky),
-            skipped: o == CaseOutcome::Skipped,
-        };
-        match out.last_mut() {
-            Some((id, seen)) if *id == key.id() => {
-                seen.executed |= this.executed;
-                seen.failing |= this.failing;
-                seen.passed &= this.passed;
-                seen.skipped &= this.skipped;
+/// Fold keys into one entry per identity, in place: sorted by identity, with
+/// what was seen of the test in the low bits.
+fn fold(keys: Vec<Key>) -> Vec<u64> {
+    let mut entries: Vec<u64> = keys
+        .into_iter()
+        .map(|key| {
+            let o = key.outcome();
+            let mut seen = 0;
+            if o.executed() {
+                seen |= EXECUTED;
             }
-            _ => out.push((key.id(), this)),
+            if o.is_failure() {
+                seen |= FAILING;
+            }
+            if matches!(o, CaseOutcome::Passed | CaseOutcome::Flaky) {
+                seen |= PASSED;
+            }
+            if o == CaseOutcome::Skipped {
+                seen |= SKIPPED;
+            }
+            ident(key.id()) | seen
+        })
+        .collect();
+    entries.sort_unstable();
+    let mut out = 0;
+    for i in 0..entries.len() {
+        let entry = entries[i];
+        if out > 0 && ident(entries[out - 1]) == ident(entry) {
+            let kept = entries[out - 1];
+            let any = (kept | entry) & (EXECUTED | FAILING);
+            let all = kept & entry & (PASSED | SKIPPED);
+            entries[out - 1] = ident(entry) | any | all;
+        } else {
+            entries[out] = entry;
+            out += 1;
         }
     }
-    out.shrink_to_fit();
-    out
+    entries.truncate(out);
+    entries.shrink_to_fit();
+    entries
 }
 
 /// How a test changed between the baseline and this run.
@@ -162,6 +182,7 @@ impl Comparison {
 
 /// This run's side: its reports' keys and compressed lines, as the logs left them.
 pub struct Head<'a> {
+    /// Taken: sorted and folded in place.
     pub keys: Vec<Key>,
     /// The inventory of this run (header and members), to read names back from.
     pub inventory: &'a [u8],
@@ -203,52 +224,54 @@ pub fn compare<R: Read>(
     let mut wanted_base: Vec<(u64, Change)> = Vec::new();
     let mut wanted_head: Vec<(u64, Change)> = Vec::new();
     let (mut i, mut j) = (0, 0);
-    while i < base.len() || j < now.len() {
-        let b = base.get(i);
-        let h = now.get(j);
-        match (b, h) {
-            (Some((bid, bs)), Some((hid, _))) if bid < hid => {
-                if bs.executed {
-                    wanted_base.push((*bid, Change::Vanished));
-                }
-                i += 1;
-            }
-            (Some((bid, bs)), None) => {
-                if bs.executed {
-                    wanted_base.push((*bid, Change::Vanished));
-                }
-                i += 1;
-            }
-            (Some((bid, bs)), Some((hid, hs))) if bid == hid => {
-                if bs.passed && hs.skipped {
-                    wanted_head.push((*hid, Change::NewlySkipped));
-                } else if hs.failing && bs.failing {
-                    counts.still_failing += 1;
-                } else if hs.failing {
-                    wanted_head.push((*hid, Change::NewlyFailing));
-                }
-                i += 1;
-                j += 1;
-            }
-            (_, Some((hid, _))) => {
-                wanted_head.push((*hid, Change::Added));
-                j += 1;
-            }
+    loop {
+        let (b, h) = (base.get(i).copied(), now.get(j).copied());
+        let order = match (b, h) {
             (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(b), Some(h)) => ident(b).cmp(&ident(h)),
+        };
+        let (b, h) = (b.unwrap_or_default(), h.unwrap_or_default());
+        match order {
+            std::cmp::Ordering::Less => {
+                if b & EXECUTED != 0 {
+                    wanted_base.push((ident(b), Change::Vanished));
+                }
+                i += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                if b & PASSED != 0 && h & SKIPPED != 0 {
+                    wanted_head.push((ident(h), Change::NewlySkipped));
+                } else if h & FAILING != 0 && b & FAILING != 0 {
+                    counts.still_failing += 1;
+                } else if h & FAILING != 0 {
+                    wanted_head.push((ident(h), Change::NewlyFailing));
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                wanted_head.push((ident(h), Change::Added));
+                j += 1;
+            }
         }
     }
-    // Head ids are sorted already; base ids too: both were walked in order.
+    // Both were walked in order: the wanted lists are sorted by identity.
+    drop(base);
 
     // The suites this run has, to tell a whole suite gone from some of its tests.
     let mut suites_now: HashSet<u64> = HashSet::new();
     let mut reports_now: HashSet<String> = HashSet::new();
-    let _ = file::read(head.inventory, |line| match line {
-        Line::Report(r) => {
-            reports_now.insert(r.path.clone());
-        }
-        Line::Test(t) => {
-            suites_now.insert(suite_id(t.format, t.suite));
-        }
+    let _ = (!wanted_base.is_empty()).then(|| {
+        file::read(head.inventory, |line| match line {
+            Line::Report(r) => {
+                reports_now.insert(r.path.clone());
+            }
+            Line::Test(t) => {
+                suites_now.insert(suite_id(t.format, t.suite));
+            }
+        })
     });
 
     let mut groups = Groups::default();
@@ -265,8 +288,8 @@ pub fn compare<R: Read>(
                 report_present.push(0);
             }
             Line::Test(t) => {
-                let id = test_id(t.format, t.suite, t.name) & !7;
-                if now.binary_search_by_key(&id, |(id, _)| *id).is_ok()
+                let id = ident(test_id(t.format, t.suite, t.name));
+                if now.binary_search_by_key(&id, |e| ident(*e)).is_ok()
                     && let Some(count) = report_present.get_mut(t.report as usize)
                 {
                     *count += 1;
@@ -285,16 +308,18 @@ pub fn compare<R: Read>(
     }
     let mut named = vec![false; wanted_head.len()];
     let mut report_now = String::new();
-    let _ = file::read(head.inventory, |line| match line {
-        Line::Report(r) => report_now.clone_from(&r.path),
-        Line::Test(t) => {
-            let id = test_id(t.format, t.suite, t.name) & !7;
-            if let Ok(at) = wanted_head.binary_search_by_key(&id, |(id, _)| *id)
-                && !std::mem::replace(&mut named[at], true)
-            {
-                groups.add(wanted_head[at].1, &report_now, t.format, t.suite, t.name, None);
+    let _ = (!wanted_head.is_empty()).then(|| {
+        file::read(head.inventory, |line| match line {
+            Line::Report(r) => report_now.clone_from(&r.path),
+            Line::Test(t) => {
+                let id = ident(test_id(t.format, t.suite, t.name));
+                if let Ok(at) = wanted_head.binary_search_by_key(&id, |(id, _)| *id)
+                    && !std::mem::replace(&mut named[at], true)
+                {
+                    groups.add(wanted_head[at].1, &report_now, t.format, t.suite, t.name, None);
+                }
             }
-        }
+        })
     });
     let mut groups = groups.finish(&suites_now, &reports_now, &report_paths, &report_present);
     for g in &groups {

@@ -87,9 +87,9 @@ pub fn escape_into(text: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(&text.as_bytes()[start..]);
 }
 
-fn unescape(field: &str) -> String {
+fn unescape(field: &str) -> std::borrow::Cow<'_, str> {
     if !field.contains('\\') {
-        return field.to_owned();
+        return std::borrow::Cow::Borrowed(field);
     }
     let mut out = String::with_capacity(field.len());
     let mut chars = field.chars();
@@ -106,7 +106,7 @@ fn unescape(field: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The lines of one report, compressed as they are written: one gzip member.
@@ -260,14 +260,15 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
             Some("R") => {
                 let id = fields.next().unwrap_or_default();
                 let format = Format::from_id(id).ok_or_else(|| malformed(number, "a report of an unknown format"))?;
-                let path = unescape(fields.next().ok_or_else(|| malformed(number, "a report without a path"))?);
+                let path =
+                    unescape(fields.next().ok_or_else(|| malformed(number, "a report without a path"))?).into_owned();
                 visit(Line::Report(&ReportLine { format, path }));
                 report = Some((reports, format));
                 reports += 1;
                 suite.clear();
             }
             Some("S") => {
-                suite = unescape(fields.next().unwrap_or_default());
+                suite = unescape(fields.next().unwrap_or_default()).into_owned();
             }
             Some("T") => {
                 let (index, format) = report.ok_or_else(|| malformed(number, "a test before any report"))?;

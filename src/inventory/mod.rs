@@ -67,7 +67,11 @@ impl Inventory {
 
     /// Compare with the baseline at `source`; `waiver` names the waiver that
     /// covers a vanished test (suite, name), if any.
-    pub fn compare(&self, source: &BaselineSource, waiver: &dyn Fn(&str, &str) -> Option<String>) -> BaselineStatus {
+    pub fn compare(
+        &mut self,
+        source: &BaselineSource,
+        waiver: &dyn Fn(&str, &str) -> Option<String>,
+    ) -> BaselineStatus {
         let path = match source {
             BaselineSource::File { path, .. } => path,
             BaselineSource::Absent { origin, reason, first_run } => {
@@ -86,7 +90,8 @@ impl Inventory {
                 return BaselineStatus::Unusable { path: shown, reason: format!("this run's inventory: {err}") };
             }
         };
-        let head = compare::Head { keys: self.keys.clone(), inventory: &bytes };
+        // The keys are needed once: the comparison sorts them in place.
+        let head = compare::Head { keys: std::mem::take(&mut self.keys), inventory: &bytes };
         match compare::compare(&shown, || std::fs::File::open(path), head, waiver) {
             Ok(comparison) => {
                 let theirs = &comparison.baseline_formats;
