@@ -372,12 +372,17 @@ pub async fn fetch_with(
         .map_err(BaselineFetchError::from_api)?;
     std::fs::create_dir_all(dest_dir).map_err(BaselineFetchError::io(dest_dir))?;
     let zip_path = dest_dir.join("baseline-artifact.zip");
-    download(&location, &query.api_url, &zip_path, &query.limits, &query.http).await?;
     let path = dest_dir.join(INVENTORY_MEMBER);
-    let unpacked = unpack(&zip_path, &path, &query.limits);
-    // The zip is not needed any more, whatever the outcome.
+    let result = match download(&location, &query.api_url, &zip_path, &query.limits, &query.http).await {
+        Ok(()) => unpack(&zip_path, &path, &query.limits),
+        Err(error) => Err(error),
+    };
+    // The zip is not needed any more, whatever the outcome; a partial inventory is no inventory.
     let _ = std::fs::remove_file(&zip_path);
-    unpacked?;
+    if result.is_err() {
+        let _ = std::fs::remove_file(&path);
+    }
+    result?;
     Ok(FetchedBaseline { path, run_id: run.id, run_url, head_sha: run.head_sha.unwrap_or_default() })
 }
 
