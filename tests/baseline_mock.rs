@@ -657,3 +657,89 @@ async fn only_gets_are_sent_and_the_healthy_path_repeats() {
     assert_eq!(all.len(), 8);
     assert!(all.iter().all(|r| r.method.as_str() == "GET"), "{:?}", lines(&all));
 }
+
+/// The binary, in the environment the action's step has, against the fake.
+async fn binary(args: Vec<String>, api_url: String, dir: std::path::PathBuf) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        let event = dir.join("event.json");
+        let payload = json!({
+            "action": "synchronize",
+            "number": 12,
+            "pull_request": {
+                "number": 12,
+                "head": {"sha": BEFORE, "ref": "feature", "repo": {"full_name": "forker/r", "fork": true}},
+                "base": {"sha": BASE_SHA, "ref": "main", "repo": {"full_name": "o/r"}}
+            }
+        });
+        std::fs::write(&event, payload.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        std::process::Command::new(env!("CARGO_BIN_EXE_truegreen"))
+            .args(&args)
+            .env_clear()
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_API_URL", &api_url)
+            .env("GITHUB_REPOSITORY", "o/r")
+            .env("GITHUB_RUN_ID", RUN_ID.to_string())
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", &event)
+            .env("GITHUB_REF_NAME", "12/merge")
+            .env("GITHUB_REF_TYPE", "branch")
+            .env("RUNNER_TEMP", &dir)
+            .env("TRUEGREEN_GITHUB_TOKEN", TOKEN)
+            .output()
+            .unwrap_or_else(|e| panic!("truegreen: {e}"))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("join: {e}"))
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// End to end, as the action runs it on a fork's pull request: the binary
+/// names the artifact, then fetches it with the read-only token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_fetches_the_baseline_from_the_actions_environment() {
+    let fake = Fake::new().await;
+    fake.healthy().await;
+    let dir = fake.dir.path().to_path_buf();
+    let name_args = ["baseline", "artifact-name", "--check-name", "truegreen", "--shard", r#"{"os":"ubuntu-latest"}"#];
+    let named = binary(name_args.map(str::to_owned).to_vec(), fake.api.uri(), dir.clone()).await;
+    let name = String::from_utf8_lossy(&named.stdout).trim().to_owned();
+    assert_eq!(name, artifact(), "{}", text(&named));
+
+    let out = dir.join("base.tginv");
+    let fetch_args = vec![
+        "baseline".into(),
+        "fetch".into(),
+        "--artifact".into(),
+        name,
+        "--output".into(),
+        out.display().to_string(),
+    ];
+    let fetched = binary(fetch_args.clone(), fake.api.uri(), dir.clone()).await;
+    assert_eq!(fetched.status.code(), Some(0), "{}", text(&fetched));
+    assert_eq!(std::fs::read(&out).ok().as_deref(), Some(INVENTORY));
+    assert!(text(&fetched).contains(&format!("https://github.com/o/r/actions/runs/{BASE_RUN}")), "{}", text(&fetched));
+    assert!(!text(&fetched).contains(TOKEN) && !text(&fetched).contains(SIGNATURE), "{}", text(&fetched));
+    let leftovers = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("truegreen-baseline.")).count())
+        .unwrap_or(usize::MAX);
+    assert_eq!(leftovers, 0, "the temporary directory is removed");
+    let api = fake.api_requests().await;
+    assert!(api.iter().all(|r| r.method.as_str() == "GET"), "a read-only token is enough");
+    assert_eq!(query_of(&api[1], "branch").as_deref(), Some("main"), "the pull request's base branch");
+
+    // No baseline yet: exit 1 and a message; an unusable one: exit 3.
+    let first = Fake::new().await;
+    first.runs(runs_page(0, vec![])).await;
+    let none = binary(fetch_args.clone(), first.api.uri(), first.dir.path().to_path_buf()).await;
+    assert_eq!(none.status.code(), Some(1), "{}", text(&none));
+    assert!(text(&none).contains("no baseline"), "{}", text(&none));
+    let broken = Fake::new().await;
+    broken.runs(runs_page(1, vec![good_base_run()])).await;
+    broken.artifacts(artifacts_page(1, vec![artifact_json(ARTIFACT_ID, &artifact(), false, 200)])).await;
+    broken.download(b"not a zip".to_vec()).await;
+    let unusable = binary(fetch_args, broken.api.uri(), broken.dir.path().to_path_buf()).await;
+    assert_eq!(unusable.status.code(), Some(3), "{}", text(&unusable));
+}
