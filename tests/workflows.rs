@@ -483,3 +483,21 @@ fn the_documented_matrix_workflow_uses_real_inputs_and_a_readable_matrix() {
     let cells = matrix.expand().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cells.cells.len(), 6, "3 systems × 2 node versions");
 }
+
+/// The documented `baseline: auto` workflow grants what the fetch needs
+/// (`actions: read`), runs on push to the branch pull requests compare with,
+/// and uses real inputs.
+#[test]
+fn the_documented_baseline_workflow_can_find_its_baseline() {
+    let yaml = doc_yaml("docs/action.md", "action-baseline-example");
+    let workflow: Value = yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("the example is not YAML: {e}"));
+    assert_eq!(workflow["permissions"]["actions"], "read", "the fetch lists runs and downloads an artifact");
+    assert!(workflow["on"]["push"].is_object() && workflow["on"].get("pull_request").is_some(), "{}", workflow["on"]);
+    let inputs = load(&root().join("action.yml"))["inputs"].as_object().cloned().unwrap_or_default();
+    let steps = action_steps(&workflow);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["with"]["baseline"], "auto");
+    for key in steps[0]["with"].as_object().into_iter().flat_map(|w| w.keys()) {
+        assert!(inputs.contains_key(key), "`{key}` is not an input of action.yml");
+    }
+}
