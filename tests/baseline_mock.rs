@@ -143,6 +143,18 @@ impl Fake {
         Mock::given(method("GET")).and(path(at)).respond_with(response).mount(&self.api).await;
     }
 
+    /// Answer GETs of `at` with one body per `page` query parameter, from 1.
+    async fn pages<const N: usize>(&self, at: &str, bodies: [Value; N]) {
+        for (i, body) in bodies.into_iter().enumerate() {
+            Mock::given(method("GET"))
+                .and(path(at))
+                .and(query_param("page", (i + 1).to_string()))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body))
+                .mount(&self.api)
+                .await;
+        }
+    }
+
     async fn runs(&self, page: Value) {
         self.get(
             &format!("/repos/o/r/actions/workflows/{WORKFLOW_ID}/runs"),
@@ -334,14 +346,7 @@ async fn the_run_on_page_two_is_found() {
     );
     let page2 = runs_page(3, vec![good_base_run()]);
     let at = format!("/repos/o/r/actions/workflows/{WORKFLOW_ID}/runs");
-    for (page, body) in [("1", page1), ("2", page2)] {
-        Mock::given(method("GET"))
-            .and(path(at.as_str()))
-            .and(query_param("page", page))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
-            .mount(&fake.api)
-            .await;
-    }
+    fake.pages(&at, [page1, page2]).await;
     fake.artifacts(artifacts_page(1, vec![artifact_json(ARTIFACT_ID, &artifact(), false, 200)])).await;
     fake.download(inventory_zip()).await;
     let mut query = fake.query(on_main());
@@ -360,14 +365,7 @@ async fn the_artifact_on_page_two_is_found_and_the_search_is_bounded() {
     let at = format!("/repos/o/r/actions/runs/{BASE_RUN}/artifacts");
     let page1 = artifacts_page(3, vec![artifact_json(1, "coverage", false, 10), artifact_json(2, "logs", false, 10)]);
     let page2 = artifacts_page(3, vec![artifact_json(ARTIFACT_ID, &artifact(), false, 200)]);
-    for (page, body) in [("1", page1), ("2", page2)] {
-        Mock::given(method("GET"))
-            .and(path(at.as_str()))
-            .and(query_param("page", page))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
-            .mount(&fake.api)
-            .await;
-    }
+    fake.pages(&at, [page1, page2]).await;
     fake.download(inventory_zip()).await;
     let mut query = fake.query(on_main());
     query.limits.per_page = 2;

@@ -37,11 +37,12 @@ impl FetchOutcome {
     /// One line for the log: where the baseline comes from, or why there is none.
     pub fn message(&self) -> String {
         match self {
-            Self::Fetched { baseline, .. } => format!(
+            // Both come from the API's answer: shown as text, never trusted to be ASCII.
+            Self::Fetched { baseline, .. } => terminal_safe(&format!(
                 "baseline: the inventory of {} (commit {})",
                 baseline.run_url,
-                &baseline.head_sha[..baseline.head_sha.len().min(12)]
-            ),
+                baseline.head_sha.chars().take(12).collect::<String>()
+            )),
             Self::Failed { message, .. } => message.clone(),
         }
     }

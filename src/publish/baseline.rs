@@ -95,7 +95,8 @@ impl std::fmt::Display for BaselineRun {
         match self {
             Self::LatestOnBranch { branch } => write!(f, "on branch {}", one_line(branch)),
             Self::Commit { branch, sha } => {
-                write!(f, "for commit {} on branch {}", &sha[..sha.len().min(12)], one_line(branch))
+                let short: String = sha.chars().take(12).collect();
+                write!(f, "for commit {} on branch {}", one_line(&short), one_line(branch))
             }
         }
     }
