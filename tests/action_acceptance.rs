@@ -254,3 +254,86 @@ async fn hostile_test_names_cannot_issue_workflow_commands() {
     assert!(!rendered.contains("<img") && !rendered.contains("](http") && !rendered.contains("@org"), "{summary}");
     assert!(!Path::new(&run.sandbox.workspace.join("pwned")).exists());
 }
+
+/// The launcher with `baseline:` set, running a stand-in binary that records
+/// its `check` arguments and writes the inventory where it is told, and hands
+/// `baseline artifact-name` to the real binary (the lead's `check --inventory
+/// --baseline` flags are exercised by their own tests; here, the wiring).
+fn launch_with_baseline(inputs: &[(&str, &str)]) -> (Sandbox, Output) {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.workspace.join("reports")).unwrap_or_else(|e| panic!("{e}"));
+    let args_log = sb.runner_temp.join("check-args");
+    let stand_in = sb.root.path().join("stand-in");
+    let script = format!(
+        r#"#!/bin/sh
+if [ "$1" = baseline ]; then exec '{real}' "$@"; fi
+printf '%s\n' "$@" > '{log}'
+while [ $# -gt 0 ]; do
+  if [ "$1" = --inventory ]; then printf 'truegreen-inventory 1\n' > "$2"; fi
+  shift
+done
+"#,
+        real = env!("CARGO_BIN_EXE_truegreen"),
+        log = args_log.display()
+    );
+    std::fs::write(&stand_in, script).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = sb.command(&[]);
+    cmd.env("STUB_BUILT_BINARY", &stand_in)
+        .env("INPUT_BUILD_FROM_SOURCE", "always")
+        .env("INPUT_PATHS", "reports/\n")
+        .env("GITHUB_OUTPUT", sb.runner_temp.join("github_output"));
+    for (k, v) in inputs {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().unwrap_or_else(|e| panic!("bash: {e}"));
+    (sb, output)
+}
+
+fn recorded_args(sb: &Sandbox) -> Vec<String> {
+    let text = std::fs::read_to_string(sb.runner_temp.join("check-args")).unwrap_or_default();
+    text.lines().map(str::to_owned).collect()
+}
+
+fn after<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+#[test]
+fn baseline_auto_writes_the_inventory_for_the_upload_under_the_binarys_name() {
+    let shard = r#"{"os":"ubuntu-latest","node":20}"#;
+    let (sb, output) =
+        launch_with_baseline(&[("INPUT_BASELINE", "auto"), ("INPUT_CHECK_NAME", "unit tests"), ("INPUT_SHARD", shard)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let args = recorded_args(&sb);
+    let expected_name = truegreen::publish::baseline::artifact_name("unit tests", Some(shard));
+    let inventory = sb.runner_temp.join("truegreen").join(truegreen::publish::baseline::INVENTORY_MEMBER);
+    assert_eq!(after(&args, "--baseline"), Some("auto"), "{args:?}");
+    assert_eq!(after(&args, "--baseline-artifact"), Some(expected_name.as_str()));
+    assert_eq!(after(&args, "--inventory").map(Path::new), Some(inventory.as_path()));
+    assert!(inventory.is_file(), "the check wrote the inventory where the upload looks");
+    // What action.yml's upload step reads.
+    let outputs = std::fs::read_to_string(sb.runner_temp.join("github_output")).unwrap_or_default();
+    assert!(outputs.contains(&format!("baseline-artifact={expected_name}\n")), "{outputs}");
+    assert!(outputs.contains(&format!("inventory={}\n", inventory.display())), "{outputs}");
+}
+
+#[test]
+fn a_baseline_path_is_compared_with_and_nothing_is_uploaded() {
+    let (sb, output) = launch_with_baseline(&[("INPUT_BASELINE", "ci/base.tginv")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let args = recorded_args(&sb);
+    assert_eq!(after(&args, "--baseline"), Some("ci/base.tginv"), "{args:?}");
+    assert!(!args.iter().any(|a| a == "--inventory" || a == "--baseline-artifact"), "{args:?}");
+    let outputs = std::fs::read_to_string(sb.runner_temp.join("github_output")).unwrap_or_default();
+    assert!(!outputs.contains("baseline-artifact"), "no upload: {outputs}");
+
+    // Without baseline, none of it.
+    let (sb, _) = launch_with_baseline(&[]);
+    let args = recorded_args(&sb);
+    assert!(!args.iter().any(|a| a.starts_with("--baseline") || a == "--inventory"), "{args:?}");
+
+    // The gate compares cell by cell through its cells' own checks.
+    let (_, output) = launch_with_baseline(&[("INPUT_MODE", "gate"), ("INPUT_BASELINE", "auto")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("baseline is a check input"), "{}", stderr(&output));
+}

@@ -277,7 +277,10 @@ fn every_action_input_reaches_the_launcher_through_env() {
     let action = load(&root().join("action.yml"));
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().cloned().unwrap_or_default();
-    assert_eq!(steps.last().map(|s| &s["id"]), Some(&Value::from("truegreen")), "the launcher's run comes last");
+    // The launcher's run is the last shell step; only the baseline's upload follows it.
+    let launcher_at = steps.iter().position(|s| s["id"] == "truegreen").unwrap_or_else(|| panic!("no truegreen step"));
+    let after: Vec<&str> = steps[launcher_at + 1..].iter().map(|s| s["uses"].as_str().unwrap_or("a run")).collect();
+    assert!(after.len() == 1 && after[0].starts_with("actions/upload-artifact@"), "{after:?}");
     // Every shell step runs the launcher, and reads inputs only through env:.
     for step in steps.iter().filter(|s| s.get("run").is_some()) {
         let run = step["run"].as_str().unwrap_or_default();
@@ -331,6 +334,7 @@ fn every_action_input_reaches_the_launcher_through_env() {
         "commit-status",
         "max-annotations",
         "comment",
+        "baseline",
     ] {
         assert!(declared.contains(required), "input {required} is missing");
     }
@@ -342,6 +346,29 @@ fn every_action_input_reaches_the_launcher_through_env() {
     assert_eq!(inputs["max-annotations"]["default"], truegreen::render::github::DEFAULT_MAX_ANNOTATIONS.to_string());
     assert_eq!(inputs["comment"]["default"], "auto");
     assert_eq!(inputs["build-cache"]["default"], "true");
+    assert_eq!(inputs["baseline"]["default"], "", "no comparison unless asked for");
+}
+
+/// `baseline: auto` uploads the inventory the launcher had the binary write,
+/// under the name the binary gave it, whatever the verdict, once per check
+/// name and cell (a re-run replaces its earlier attempt's).
+#[test]
+fn baseline_auto_uploads_the_inventory_under_the_name_the_binary_gives() {
+    let action = load(&root().join("action.yml"));
+    let steps = action["runs"]["steps"].as_array().cloned().unwrap_or_default();
+    let upload = steps.last().cloned().unwrap_or_default();
+    assert!(upload["uses"].as_str().unwrap_or_default().starts_with("actions/upload-artifact@"), "{upload}");
+    assert_eq!(upload["if"], "always() && steps.truegreen.outputs.baseline-artifact != ''");
+    assert_eq!(upload["with"]["name"], "${{ steps.truegreen.outputs.baseline-artifact }}");
+    assert_eq!(upload["with"]["path"], "${{ steps.truegreen.outputs.inventory }}");
+    assert_eq!(upload["with"]["overwrite"], true);
+    assert_eq!(upload["with"]["if-no-files-found"], "warn");
+    let launcher = std::fs::read_to_string(root().join("dist/launcher.sh")).unwrap_or_default();
+    // The file the upload zips is the one member the fetch accepts.
+    let member = truegreen::publish::baseline::INVENTORY_MEMBER;
+    assert!(launcher.contains(&format!("inventory=\"$inventory_dir/{member}\"")), "launcher.sh names another file");
+    assert!(launcher.contains("baseline artifact-name"), "the binary names the artifact");
+    assert!(launcher.contains("printf 'baseline-artifact=%s\\ninventory=%s\\n'"), "the step outputs the upload reads");
 }
 
 /// A source build is restored before the launcher resolves the binary and
@@ -355,12 +382,13 @@ fn the_action_caches_a_source_build_between_resolving_and_the_verdict() {
         .as_array()
         .map(|steps| steps.iter().map(|s| s["id"].as_str().or(s["uses"].as_str()).unwrap_or("").to_owned()).collect())
         .unwrap_or_default();
-    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert_eq!(ids.len(), 6, "{ids:?}");
     assert_eq!(ids[0], "plan");
     assert_eq!(ids[1], "restore-build");
     assert_eq!(ids[2], "resolve");
     assert!(ids[3].starts_with("actions/cache/save@"), "{ids:?}");
     assert_eq!(ids[4], "truegreen");
+    assert!(ids[5].starts_with("actions/upload-artifact@"), "{ids:?}");
     assert!(action_step(&action, "plan")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" plan"));
     assert!(action_step(&action, "resolve")["run"].as_str().unwrap_or_default().ends_with("launcher.sh\" resolve"));
     let restore = action_step(&action, "restore-build");
@@ -454,4 +482,22 @@ fn the_documented_matrix_workflow_uses_real_inputs_and_a_readable_matrix() {
     let matrix = truegreen::gate::workflow::read_matrix(&path, "test").unwrap_or_else(|e| panic!("{e}"));
     let cells = matrix.expand().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cells.cells.len(), 6, "3 systems × 2 node versions");
+}
+
+/// The documented `baseline: auto` workflow grants what the fetch needs
+/// (`actions: read`), runs on push to the branch pull requests compare with,
+/// and uses real inputs.
+#[test]
+fn the_documented_baseline_workflow_can_find_its_baseline() {
+    let yaml = doc_yaml("docs/action.md", "action-baseline-example");
+    let workflow: Value = yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("the example is not YAML: {e}"));
+    assert_eq!(workflow["permissions"]["actions"], "read", "the fetch lists runs and downloads an artifact");
+    assert!(workflow["on"]["push"].is_object() && workflow["on"].get("pull_request").is_some(), "{}", workflow["on"]);
+    let inputs = load(&root().join("action.yml"))["inputs"].as_object().cloned().unwrap_or_default();
+    let steps = action_steps(&workflow);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["with"]["baseline"], "auto");
+    for key in steps[0]["with"].as_object().into_iter().flat_map(|w| w.keys()) {
+        assert!(inputs.contains_key(key), "`{key}` is not an input of action.yml");
+    }
 }

@@ -1,6 +1,7 @@
 //! Command-line interface. Errors here carry context for a human (anyhow);
 //! the library's own errors are typed.
 
+mod baseline;
 mod check;
 mod gate;
 mod options;
@@ -51,6 +52,8 @@ enum Command {
     Gate(gate::GateArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// The baseline artifact of `--baseline auto`: its name, or a fetch to look at it.
+    Baseline(baseline::BaselineArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -61,6 +64,7 @@ pub fn run() -> anyhow::Result<i32> {
         Command::Run(args) => run::run(args),
         Command::Gate(args) => gate::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Baseline(args) => baseline::run(args),
     }
 }
 

@@ -1,7 +1,10 @@
 //! Flags shared by `check` and `run` (flattened into both), and how they resolve
 //! against the configuration and the environment.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// `--baseline auto`.
+const AUTO: &str = "auto";
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -108,8 +111,15 @@ pub struct CheckOptions {
     /// Compare the run's tests with the inventory an earlier run wrote (`--inventory`): a test
     /// that ran there and is absent now is a discrepancy (TG601), and so is one that passed
     /// there and is skipped now (TG602). Overrides `baseline.inventory` in the configuration.
-    #[arg(long, value_name = "FILE")]
+    /// `auto`: fetch it from the last successful run of this workflow through the GitHub
+    /// Actions API (the artifact --baseline-artifact names; the action's `baseline: auto`).
+    #[arg(long, value_name = "FILE|auto")]
     pub baseline: Option<PathBuf>,
+
+    /// With --baseline auto: the name of the artifact the baseline's run uploaded its
+    /// inventory as (`truegreen baseline artifact-name` computes it).
+    #[arg(long, value_name = "NAME", requires = "baseline")]
+    pub baseline_artifact: Option<String>,
 
     /// A --baseline file that does not exist means a first run: a warning (TG604), not a
     /// discrepancy.
@@ -237,8 +247,18 @@ impl CheckOptions {
         let baseline = self.baseline.clone().or_else(|| baseline_config?.inventory.as_ref().map(PathBuf::from));
         request.inventory = InventoryRequest {
             write: self.inventory.clone(),
-            baseline: baseline.map(|path| BaselineSource::File { path, missing_ok: self.baseline_missing_ok }),
+            // `auto` is fetched by `check`, which keeps the download alive while it reads it.
+            baseline: baseline
+                .filter(|path| !self.baseline_is_auto() || path != Path::new(AUTO))
+                .map(|path| BaselineSource::File { path, missing_ok: self.baseline_missing_ok }),
         };
+        if self.baseline_is_auto() {
+            request.inventory.baseline = Some(BaselineSource::Absent {
+                origin: "--baseline auto".to_owned(),
+                reason: "not fetched yet".to_owned(),
+                first_run: false,
+            });
+        }
         request.read.inventory = request.inventory.wanted();
         request.config = config;
         request
@@ -249,13 +269,51 @@ impl CheckOptions {
         self.output.report(verdict, "truegreen")
     }
 
-    /// Check, and write the run's inventory when asked (`--inventory`).
+    fn baseline_is_auto(&self) -> bool {
+        self.baseline.as_deref() == Some(Path::new(AUTO))
+    }
+
+    /// Check, and write the run's inventory when asked (`--inventory`). With
+    /// `--baseline auto` the baseline is fetched first; the download lives
+    /// until the check is done.
     pub fn check(&self, request: &CheckRequest) -> anyhow::Result<Verdict> {
-        let checked = truegreen::engine::check_keeping_inventory(request);
+        let mut request = std::borrow::Cow::Borrowed(request);
+        let fetched = self.baseline_is_auto().then(|| self.fetch_baseline());
+        if let Some((source, _download)) = &fetched {
+            request.to_mut().inventory.baseline = Some(source.clone());
+        }
+        let checked = truegreen::engine::check_keeping_inventory(&request);
         if let (Some(path), Some(inventory)) = (&request.inventory.write, &checked.inventory) {
             inventory.write(path).with_context(|| format!("writing the test inventory {}", path.display()))?;
         }
         Ok(checked.verdict)
+    }
+
+    /// `--baseline auto`: the inventory from the Actions API, or what its
+    /// absence means for the verdict (see `cli::baseline`).
+    fn fetch_baseline(&self) -> (BaselineSource, Option<super::baseline::FetchOutcome>) {
+        use truegreen::publish::baseline::FetchClass;
+        let Some(artifact) = self.baseline_artifact.as_deref() else {
+            let reason = "--baseline auto needs --baseline-artifact NAME".to_owned();
+            return (BaselineSource::Absent { origin: "--baseline auto".to_owned(), reason, first_run: false }, None);
+        };
+        let outcome = super::baseline::fetch_auto(artifact);
+        eprintln!("truegreen: {}", outcome.message());
+        let origin = format!("artifact {artifact}");
+        let source = match &outcome {
+            super::baseline::FetchOutcome::Fetched { baseline, .. } => {
+                BaselineSource::File { path: baseline.path.clone(), missing_ok: false }
+            }
+            super::baseline::FetchOutcome::Failed { class, message } => match class {
+                // No earlier run, or GitHub cannot be asked: the verdict must not
+                // depend on GitHub, so neither fails the check.
+                FetchClass::NoBaseline | FetchClass::Unavailable => {
+                    BaselineSource::Absent { origin, reason: message.clone(), first_run: true }
+                }
+                FetchClass::Unusable => BaselineSource::Unusable { origin, reason: message.clone() },
+            },
+        };
+        (source, Some(outcome))
     }
 }
 

@@ -136,9 +136,7 @@ impl Group {
 
     /// What the tests are, for a message: `report r.xml`, `suite s` or the tests.
     pub fn scope(&self) -> String {
-        if self.whole_report {
-            format!("report {}", self.report)
-        } else if self.suite.is_empty() {
+        if self.whole_report || self.suite.is_empty() {
             format!("report {}", self.report)
         } else {
             format!("suite {}", self.suite)

@@ -77,6 +77,9 @@ impl Inventory {
             BaselineSource::Absent { origin, reason, first_run } => {
                 return BaselineStatus::Missing { path: origin.clone(), reason: reason.clone(), expected: *first_run };
             }
+            BaselineSource::Unusable { origin, reason } => {
+                return BaselineStatus::Unusable { path: origin.clone(), reason: reason.clone() };
+            }
         };
         let shown = path.display().to_string();
         if !path.is_file() {
@@ -122,6 +125,8 @@ pub enum BaselineSource {
     /// None could be had, and why: the Actions API found no earlier run
     /// (`first_run`), or could not be asked.
     Absent { origin: String, reason: String, first_run: bool },
+    /// One was found and cannot be used (a corrupt or oversized artifact).
+    Unusable { origin: String, reason: String },
 }
 
 /// What became of the baseline: recorded in the verdict document.

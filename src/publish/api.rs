@@ -84,6 +84,10 @@ impl Response {
         (200..300).contains(&self.status)
     }
 
+    pub fn is_redirect(&self) -> bool {
+        matches!(self.status, 301 | 302 | 303 | 307 | 308)
+    }
+
     pub fn json(&self) -> Option<Value> {
         serde_json::from_str(&self.body).ok()
     }
@@ -178,19 +182,42 @@ impl<'c> Api<'c> {
     }
 
     pub async fn get(&mut self, path: &str) -> Result<Response, ApiError> {
-        self.send(Method::Get, path.to_owned(), None).await
+        self.send(Method::Get, path.to_owned(), None, false).await
+    }
+
+    /// GET an endpoint that answers with a redirect (an artifact's download),
+    /// retried like [`Api::get`]: the redirect's target, never followed here,
+    /// so that the token is never sent where it points.
+    pub async fn get_redirect(&mut self, path: &str) -> Result<String, ApiError> {
+        let response = self.send(Method::Get, path.to_owned(), None, true).await?;
+        match response.header("location") {
+            Some(location) if response.is_redirect() => Ok(location.to_owned()),
+            _ => Err(ApiError::Status {
+                method: Method::Get.as_str(),
+                path: path.to_owned(),
+                status: response.status,
+                message: "expected a redirect to the download, got no Location".to_owned(),
+            }),
+        }
     }
 
     /// Sent once, never retried: a retried POST can create a duplicate.
     pub async fn post(&mut self, path: &str, body: Value) -> Result<Response, ApiError> {
-        self.send(Method::Post, path.to_owned(), Some(body)).await
+        self.send(Method::Post, path.to_owned(), Some(body), false).await
     }
 
     pub async fn patch(&mut self, path: &str, body: Value) -> Result<Response, ApiError> {
-        self.send(Method::Patch, path.to_owned(), Some(body)).await
+        self.send(Method::Patch, path.to_owned(), Some(body), false).await
     }
 
-    async fn send(&mut self, method: Method, path: String, body: Option<Value>) -> Result<Response, ApiError> {
+    /// Send with retries. A redirect is an answer only when `redirect_expected`.
+    async fn send(
+        &mut self,
+        method: Method,
+        path: String,
+        body: Option<Value>,
+        redirect_expected: bool,
+    ) -> Result<Response, ApiError> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -210,7 +237,9 @@ impl<'c> Api<'c> {
             self.requests += 1;
             let result = self.send_once(method, &path, body.as_ref()).await;
             let (error, delay) = match result {
-                Ok(response) if response.is_success() => return Ok(response),
+                Ok(response) if response.is_success() || (redirect_expected && response.is_redirect()) => {
+                    return Ok(response);
+                }
                 Ok(response) => {
                     let delay = self.retry_delay(method, &response, attempt);
                     let error = ApiError::Status {

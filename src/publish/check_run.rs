@@ -71,6 +71,12 @@ impl CheckRunError {
 /// A stable id for the check name and shard, so that a re-run finds the check
 /// run it created instead of adding a second one.
 pub fn external_id(check_name: &str, shard: Option<&Value>) -> String {
+    format!("truegreen-{}", cell_digest(check_name, shard))
+}
+
+/// 24 hex digits naming one check name and matrix cell: the check run's
+/// external id and the baseline artifact's name both end in it.
+pub(super) fn cell_digest(check_name: &str, shard: Option<&Value>) -> String {
     let mut hasher = Sha256::new();
     hasher.update(check_name.as_bytes());
     hasher.update([0u8]);
@@ -79,8 +85,7 @@ pub fn external_id(check_name: &str, shard: Option<&Value>) -> String {
         hasher.update(shard.to_string().as_bytes());
     }
     let digest = hasher.finalize();
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("truegreen-{hex}")
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Deserialize)]

@@ -177,7 +177,7 @@ fn payload_head_sha(payload: &Value, event: Option<&str>) -> Option<String> {
 }
 
 /// Events whose payload carries the pull request itself.
-const PULL_REQUEST_EVENTS: &[&str] =
+pub(super) const PULL_REQUEST_EVENTS: &[&str] =
     &["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"];
 
 fn pull_request_ref(payload: &Value, event: Option<&str>) -> Option<PullRequestRef> {
@@ -227,7 +227,7 @@ fn is_fork_pull_request(payload: &Value) -> bool {
     }
 }
 
-fn is_sha(s: &str) -> bool {
+pub(super) fn is_sha(s: &str) -> bool {
     (7..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_hexdigit())
 }
 

@@ -8,6 +8,7 @@
 //! module only delivers it.
 
 mod api;
+pub mod baseline;
 mod check_run;
 mod clock;
 mod comment;
