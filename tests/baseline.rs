@@ -164,6 +164,7 @@ fn git_explains_a_deleted_or_renamed_test_and_not_a_skipped_one() -> TestResult 
     let vanished = findings(&doc, "TG601");
     assert_eq!(vanished.len(), 1, "{doc}");
     assert!(vanished[0]["message"].as_str().unwrap_or("").contains("test_slow"), "{doc}");
+    assert_eq!(vanished[0]["source"]["file"], "tests/test_api.py", "annotated on the test's file");
     let explained: Vec<String> =
         findings(&doc, "TG603").iter().map(|f| f["message"].as_str().unwrap_or("").to_owned()).collect();
     assert!(explained.iter().any(|m| m.contains("tests/test_db.py was deleted")), "{explained:?}");

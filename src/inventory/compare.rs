@@ -116,6 +116,10 @@ pub struct Group {
     /// The one test added in the same suite, when one test went: a rename.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_to: Option<String>,
+    /// The source file the tests live (or lived) in, when git could tell: where
+    /// their annotations go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Group {
@@ -380,6 +384,7 @@ impl Groups {
             names: Vec::new(),
             explained: excuse,
             renamed_to: None,
+            file: None,
         });
         group.count += 1;
         if group.names.len() < NAMES_PER_GROUP {
@@ -436,5 +441,81 @@ impl Groups {
         }
         out.sort_by(|a, b| (a.change, &a.report, &a.suite).cmp(&(b.change, &b.report, &b.suite)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::inventory::{Header, ReportLog, file};
+
+    /// (suite, name) → outcome, as one report.
+    type Run = BTreeMap<(u8, u8), CaseOutcome>;
+
+    fn inventory(run: &Run, report: &str) -> (Vec<Key>, Vec<u8>) {
+        let mut log = ReportLog::new(Format::Junit, report, None);
+        for ((suite, name), outcome) in run {
+            log.record(Some(&format!("suite{suite}")), &format!("test_{name}"), *outcome, None, 4096);
+        }
+        let finished = log.finish();
+        let mut bytes = file::header_member(&Header::default()).unwrap_or_default();
+        bytes.extend_from_slice(&finished.member);
+        (finished.keys, bytes)
+    }
+
+    fn outcome() -> impl Strategy<Value = CaseOutcome> {
+        prop_oneof![
+            Just(CaseOutcome::Passed),
+            Just(CaseOutcome::Failed),
+            Just(CaseOutcome::Errored),
+            Just(CaseOutcome::Skipped),
+            Just(CaseOutcome::Flaky),
+            Just(CaseOutcome::Incomplete),
+        ]
+    }
+
+    fn run() -> impl Strategy<Value = Run> {
+        proptest::collection::btree_map((0u8..4, 0u8..30), outcome(), 0..60)
+    }
+
+    proptest! {
+        /// Every executed test that is gone is counted vanished, every test that
+        /// passed and is now skipped newly skipped, every new one added; nothing else.
+        #[test]
+        fn the_comparison_counts_exactly_what_changed(base in run(), head in run()) {
+            let (_, base_bytes) = inventory(&base, "base.xml");
+            let (keys, head_bytes) = inventory(&head, "head.xml");
+            let no_waiver = |_: &str, _: &str| None;
+            let c = compare("base", || Ok(&base_bytes[..]), Head { keys, inventory: &head_bytes }, &no_waiver)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let vanished = base.iter().filter(|(k, o)| o.executed() && !head.contains_key(k)).count() as u64;
+            let skipped = base
+                .iter()
+                .filter(|(k, o)| {
+                    matches!(o, CaseOutcome::Passed | CaseOutcome::Flaky) && head.get(k) == Some(&CaseOutcome::Skipped)
+                })
+                .count() as u64;
+            let added = head.keys().filter(|k| !base.contains_key(k)).count() as u64;
+            prop_assert_eq!(c.counts.vanished, vanished);
+            prop_assert_eq!(c.counts.newly_skipped, skipped);
+            prop_assert_eq!(c.counts.added, added);
+            let listed: u64 = c.groups_of(Change::Vanished).map(|g| g.count).sum();
+            prop_assert_eq!(listed, vanished, "every vanished test is in a group");
+        }
+    }
+
+    #[test]
+    fn a_run_compared_with_itself_has_no_change() {
+        let run: Run = (0..50).map(|i| ((i % 3, i), CaseOutcome::Passed)).collect();
+        let (keys, bytes) = inventory(&run, "r.xml");
+        let none = |_: &str, _: &str| None;
+        let c = compare("base", || Ok(&bytes[..]), Head { keys, inventory: &bytes }, &none);
+        let c = c.unwrap_or_default();
+        assert!(c.groups.is_empty(), "{:?}", c.groups);
+        assert_eq!((c.counts.baseline_tests, c.counts.tests), (50, 50));
     }
 }

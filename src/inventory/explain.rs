@@ -109,12 +109,14 @@ pub fn explain(comparison: &mut Comparison, git: &Git) {
             continue;
         }
         let files = candidates(&group.suite, &group.names, &changed);
-        if files.is_empty() {
+        let Some(first) = files.first() else {
             out.push(group);
             continue;
-        }
+        };
+        let group = Group { file: Some(first.new.clone()), ..group };
         if let Some(deleted) = files.iter().find(|c| c.status == 'D') {
-            out.push(Group { explained: Some(format!("{} was deleted", deleted.old)), ..group });
+            let explained = Some(format!("{} was deleted", deleted.old));
+            out.push(Group { explained, file: Some(deleted.old.clone()), ..group });
             continue;
         }
         let sources: Vec<(String, Option<String>)> =

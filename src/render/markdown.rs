@@ -88,15 +88,10 @@ pub(crate) fn baseline_section(doc: &mut Bounded, verdict: &Verdict) {
     doc.section(&format!("### Compared with the baseline\n\n{}\n\n", markdown_inline(&line)));
     let groups = super::baseline_groups(verdict).into_iter().map(|g| {
         let scope = if g.suite.is_empty() { &g.report } else { &g.suite };
-        let why = g.explained.as_deref().map(|e| format!(" ({})", markdown_inline(e))).unwrap_or_default();
+        let why = super::group_note(g).map(|e| format!(" ({})", markdown_inline(&e))).unwrap_or_default();
         let names: Vec<String> = g.names.iter().map(|n| markdown_code_span(n)).collect();
         let more = if g.unlisted() > 0 { format!(" and {} more", g.unlisted()) } else { String::new() };
-        format!(
-            "- **{}** in {}{why}: {}{more}\n",
-            crate::inventory::compare::change_name(g.change),
-            markdown_code_span(scope),
-            names.join(", ")
-        )
+        format!("- **{}** in {}{why}: {}{more}\n", super::group_label(g), markdown_code_span(scope), names.join(", "))
     });
     doc.entries(groups, "baseline groups");
 }

@@ -41,6 +41,27 @@ pub fn baseline_line(verdict: &Verdict) -> Option<String> {
     })
 }
 
+/// How a group is labelled: `vanished`, `vanished (whole suite)`, `added`, ...
+pub fn group_label(g: &crate::inventory::Group) -> String {
+    let change = crate::inventory::compare::change_name(g.change);
+    if g.whole_report {
+        format!("{change} (whole report)")
+    } else if g.whole_suite {
+        format!("{change} (whole suite)")
+    } else {
+        change.to_owned()
+    }
+}
+
+/// What accounts for a vanished group, and the rename it was, if any.
+pub fn group_note(g: &crate::inventory::Group) -> Option<String> {
+    let why = g.explained.as_deref()?;
+    Some(match (&g.renamed_to, g.names.first()) {
+        (Some(to), Some(from)) => format!("{why}: {from} renamed to {to}"),
+        _ => why.to_owned(),
+    })
+}
+
 /// The groups to list under the baseline line, in the order shown: vanished,
 /// newly skipped, newly failing, added.
 pub fn baseline_groups(verdict: &Verdict) -> Vec<&crate::inventory::Group> {

@@ -158,15 +158,9 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
         let _ = writeln!(out, "\nbaseline: {}", one_line(&line));
         for g in super::baseline_groups(verdict) {
             let scope = if g.suite.is_empty() { g.report.as_str() } else { g.suite.as_str() };
-            let why = g.explained.as_deref().map(|e| format!(" [{e}]")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {:<14} {}: {}{}",
-                crate::inventory::compare::change_name(g.change),
-                one_line(scope),
-                one_line(&g.listing()),
-                one_line(&why)
-            );
+            let why = super::group_note(g).map(|e| format!(" [{}]", one_line(&e))).unwrap_or_default();
+            let _ =
+                writeln!(out, "  {:<14} {}: {}{why}", super::group_label(g), one_line(scope), one_line(&g.listing()),);
         }
     }
     if !verdict.slowest.is_empty() {

@@ -256,3 +256,61 @@ fn a_cut_inside_a_collapsed_group_still_closes_it() {
         assert_eq!(cut.matches("<details>").count(), cut.matches("</details>").count(), "{cut}");
     }
 }
+
+/// The sample, compared with a baseline: one group of each change, names
+/// that try to inject, and the slowest tests.
+fn with_baseline() -> Verdict {
+    use crate::inventory::{BaselineStatus, Change, Comparison, Counts, Group, Header, Timed};
+    let group = |change, suite: &str, names: &[&str], count| Group {
+        change,
+        report: "reports/junit.xml".into(),
+        format: Format::Junit,
+        suite: suite.into(),
+        whole_suite: false,
+        whole_report: false,
+        count,
+        names: names.iter().map(|n| (*n).to_owned()).collect(),
+        explained: None,
+        renamed_to: None,
+        file: None,
+    };
+    let mut verdict = sample();
+    let mut gone = group(Change::Vanished, "tests.test_db", &["test_insert", "test_delete"], 2);
+    gone.whole_suite = true;
+    let mut renamed = group(Change::Vanished, "tests.test_api", &["test_logout"], 1);
+    renamed.explained = Some("tests/test_api.py changed and no longer names the test".into());
+    renamed.renamed_to = Some("test_sign_out".into());
+    verdict.baseline = Some(BaselineStatus::Compared(Box::new(Comparison {
+        baseline: "base.tginv".into(),
+        header: Header { truegreen: "0.1.0".into(), commit: Some("1a2b3c4d5e6f7a8b9c0d".into()), ..Header::default() },
+        counts: Counts {
+            baseline_tests: 40,
+            tests: 39,
+            vanished: 3,
+            newly_skipped: 1,
+            added: 25,
+            newly_failing: 0,
+            still_failing: 1,
+        },
+        groups: vec![
+            gone,
+            renamed,
+            group(Change::NewlySkipped, "tests.test_api", &["test_slow"], 1),
+            group(Change::Added, "tests.test_api", &["test_sign_out", "test_[x](http://evil) <img> @octocat"], 25),
+        ],
+        unlisted_groups: Default::default(),
+        baseline_formats: vec![Format::Junit],
+    })));
+    verdict.slowest = vec![Timed { millis: 1500, name: "tests.test_api::test_slow`".into(), report: "r.xml".into() }];
+    verdict
+}
+
+#[test]
+fn terminal_with_baseline() {
+    insta::assert_snapshot!(super::terminal::render(&with_baseline(), false));
+}
+
+#[test]
+fn markdown_with_baseline() {
+    insta::assert_snapshot!(super::markdown::render(&with_baseline()));
+}

@@ -92,6 +92,14 @@ impl Finding {
         self.position(&claim.position).side_by_side(claim.claimed_text(), claim.derived_text())
     }
 
+    /// Annotate the finding on a file of the code under test, when one is known.
+    pub fn source_file(mut self, file: Option<&str>) -> Self {
+        if let Some(file) = file {
+            self.source = Some(SourceLocation { file: file.to_owned(), line: None });
+        }
+        self
+    }
+
     pub fn replay(mut self, command: Option<&str>) -> Self {
         self.replay = command.filter(|c| !c.trim().is_empty()).map(str::to_owned);
         self

@@ -64,6 +64,7 @@ impl Rule for TestVanished {
             out.push(
                 META.finding(describe(group))
                     .artifact(&group.report)
+                    .source_file(group.file.as_deref())
                     .side_by_side(format!("{} in the baseline", group.count), "absent now"),
             );
         }

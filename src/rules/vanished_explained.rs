@@ -48,7 +48,8 @@ impl Rule for VanishedExplained {
             };
             out.push(
                 META.finding(format!("{} ({why}){rename}", super::test_vanished::describe(group)))
-                    .artifact(&group.report),
+                    .artifact(&group.report)
+                    .source_file(group.file.as_deref()),
             );
         }
     }
