@@ -17,6 +17,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The problems found with one pair, one line each (empty when it behaves).
+type Problems = Result<Vec<String>, Box<dyn std::error::Error>>;
+
 const VANISHED: &str = "TG601";
 const NEWLY_SKIPPED: &str = "TG602";
 
@@ -221,7 +224,7 @@ fn judge(pair: &Pair, outcome: &Outcome, head_alone: Option<i32>) -> Vec<String>
 }
 
 /// Base then head, in a git repository holding both commits.
-fn compare_with_history(pair: &Pair) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+fn compare_with_history(pair: &Pair) -> Problems {
     let scratch = tempfile::tempdir()?;
     let inventory = scratch.path().join("base.tginv");
     let inventory = inventory.to_str().ok_or("scratch path is not UTF-8")?;
@@ -246,7 +249,7 @@ fn compare_with_history(pair: &Pair) -> Result<Vec<String>, Box<dyn std::error::
 }
 
 /// Base then head with no git repository anywhere: nothing can explain a vanished test.
-fn compare_without_history(pair: &Pair) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+fn compare_without_history(pair: &Pair) -> Problems {
     let scratch = tempfile::tempdir()?;
     let inventory = scratch.path().join("base.tginv");
     let inventory = inventory.to_str().ok_or("scratch path is not UTF-8")?;
@@ -267,7 +270,7 @@ fn compare_without_history(pair: &Pair) -> Result<Vec<String>, Box<dyn std::erro
 }
 
 /// Run `compare` over the pairs of one kind and fail once, listing every pair that went wrong.
-fn all_pairs(kind: Kind, compare: fn(&Pair) -> Result<Vec<String>, Box<dyn std::error::Error>>) -> TestResult {
+fn all_pairs(kind: Kind, compare: fn(&Pair) -> Problems) -> TestResult {
     let manifest = manifest()?;
     let pairs: Vec<&Pair> = manifest.pairs.iter().filter(|p| p.kind == kind).collect();
     assert!(!pairs.is_empty(), "pairs.json lists no {kind:?} pair");
