@@ -57,6 +57,8 @@ struct Side {
     tool_exit: i32,
     /// The exit code of `truegreen check REPORTS` on this side alone.
     verdict: i32,
+    /// The directory the tool ran in: absolute paths in the reports start with it.
+    ran_in: String,
 }
 
 impl Side {
@@ -108,16 +110,21 @@ fn file_name(path: &Path) -> &std::ffi::OsStr {
 }
 
 /// Put this side's reports at `dir/reports/<file name>`, replacing the other side's:
-/// both runs write their reports to the same path, as a CI job does.
+/// both runs write their reports to the same path, as a CI job does. The tool ran in
+/// `side.ran_in`; here `dir` is the checkout, so the absolute paths the tool wrote
+/// (jest's file names, pytest's skip locations) are moved to `dir`, where they would
+/// point had the tool run in this checkout, as it does on a CI runner.
 fn place_reports(dir: &Path, side: &Side) -> std::io::Result<Vec<PathBuf>> {
     let reports = dir.join("reports");
     if reports.exists() {
         std::fs::remove_dir_all(&reports)?;
     }
     std::fs::create_dir_all(&reports)?;
+    let checkout = dir.to_str().ok_or_else(|| std::io::Error::other("scratch path is not UTF-8"))?;
     let paths = side.report_paths();
     for path in &paths {
-        std::fs::copy(path, reports.join(file_name(path)))?;
+        let text = std::fs::read_to_string(path)?;
+        std::fs::write(reports.join(file_name(path)), text.replace(side.ran_in.as_str(), checkout))?;
     }
     Ok(paths)
 }
