@@ -134,7 +134,10 @@ impl State<'_> {
         let tests_len = tests.len();
         let file_name = file.as_deref().unwrap_or(&path);
         match status {
-            Some("passed") => {
+            // Jest 30 writes `focused` for a file with no failing test and some
+            // pending ones (a `.skip`, or the rest of a file with a `.only`), and
+            // counts it in numPassedTestSuites like `passed`.
+            Some(claimed @ ("passed" | "focused")) => {
                 // Jest writes `passed` for a file whose tests were all skipped,
                 // and counts it in numPendingTestSuites.
                 if ran_tests == 0 && tests_len > 0 {
@@ -147,7 +150,7 @@ impl State<'_> {
                         Claim::status(
                             format!("{path} {file_name}"),
                             "status",
-                            "passed",
+                            claimed,
                             Status::Pass,
                             Status::Fail,
                             format!("{failing_tests} of its tests failed"),

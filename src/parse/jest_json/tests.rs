@@ -118,6 +118,32 @@ fn a_load_failure_dropped_from_the_list_is_a_count_mismatch() {
     assert!(codes.contains(&"TG103".to_owned()), "{codes:?}");
 }
 
+/// Jest 30's file status `focused` (no failing test, some pending): real output of a
+/// committed `test.only`, from the baseline pairs.
+fn focused_report() -> String {
+    let path = format!("{}/tests/fixtures/baseline-pairs/jest-test-only/head/report.json", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_focused_file_is_a_file_whose_tests_passed_or_were_skipped() {
+    let ev = read(Format::JestJson, &focused_report());
+    assert!(broken_claims(&ev).is_empty(), "{:?}", broken_claims(&ev));
+    assert_eq!((ev.tally.passed, ev.tally.skipped, ev.tally.errored), (3, 2, 0));
+    assert_eq!(judge(ev, Some(0)).0, 0);
+}
+
+#[test]
+fn a_focused_file_over_a_failing_test_is_a_discrepancy() {
+    let mut doc: Value = serde_json::from_str(&focused_report()).unwrap_or_default();
+    let file = &mut doc["testResults"][0];
+    assert_eq!(file["status"], "focused");
+    file["assertionResults"][1]["status"] = "failed".into();
+    let ev = read(Format::JestJson, &doc.to_string());
+    assert!(broken_claims(&ev).iter().any(|c| c.contains("status")), "{:?}", broken_claims(&ev));
+    assert_eq!(judge(ev, Some(0)).0, 3);
+}
+
 #[test]
 fn an_unknown_status_is_never_a_pass() {
     let ev =
