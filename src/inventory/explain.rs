@@ -98,59 +98,149 @@ fn parse_name_status(out: &[u8]) -> Vec<Changed> {
 /// its tests is explained only if its file was deleted (the unlisted names
 /// cannot be looked for).
 pub fn explain(comparison: &mut Comparison, git: &Git) {
-    let Git::Diff { head, changed, dir, .. } = git else { return };
+    let Git::Diff { base, head, changed, dir } = git else { return };
     let changed: Vec<Changed> =
         changed.iter().map(|(s, o, n)| Changed { status: *s, old: o.clone(), new: n.clone() }).collect();
-    let mut out: Vec<Group> = Vec::with_capacity(comparison.groups.len());
     let added: Vec<Group> = comparison.groups_of(Change::Added).cloned().collect();
+    let added_names: std::collections::HashSet<&str> =
+        added.iter().flat_map(|g| g.names.iter().map(String::as_str)).collect();
+    let mut texts = Sources { dir, base, head, read: std::collections::HashMap::new() };
+    let mut out: Vec<Group> = Vec::with_capacity(comparison.groups.len());
     for group in std::mem::take(&mut comparison.groups) {
         if group.change != Change::Vanished || group.explained.is_some() {
             out.push(group);
             continue;
         }
         let files = candidates(&group.suite, &group.names, &changed);
-        let Some(first) = files.first() else {
-            out.push(group);
-            continue;
-        };
-        let group = Group { file: Some(first.new.clone()), ..group };
+        let group = Group { file: files.first().map(|c| c.new.clone()), ..group };
         if let Some(deleted) = files.iter().find(|c| c.status == 'D') {
             let explained = Some(format!("{} was deleted", deleted.old));
             out.push(Group { explained, file: Some(deleted.old.clone()), ..group });
             continue;
         }
-        let sources: Vec<(String, Option<String>)> =
-            files.iter().map(|c| (c.new.clone(), read_at(dir, head, &c.new))).collect();
-        let (gone, kept): (Vec<String>, Vec<String>) = group.names.iter().cloned().partition(|name| {
-            let tokens = name_tokens(name);
-            !tokens.is_empty()
-                && sources
-                    .iter()
-                    .all(|(_, text)| text.as_deref().is_some_and(|t| tokens.iter().all(|k| !t.contains(k.as_str()))))
-        });
+        // Each listed name: why it is gone, if the sources say so.
+        let mut reasons: Vec<(String, Option<Reason>)> = Vec::new();
+        for name in &group.names {
+            let why = if files.is_empty() {
+                texts.no_longer_named_anywhere(name, &changed)
+            } else {
+                texts.no_longer_named_in(name, &files, &added_names)
+            };
+            reasons.push((name.clone(), why));
+        }
         let unlisted = group.unlisted();
-        if gone.is_empty() {
+        let mut kept = Vec::new();
+        let mut explained: Vec<Group> = Vec::new();
+        for (name, why) in reasons {
+            let Some((reason, file)) = why else {
+                kept.push(name);
+                continue;
+            };
+            match explained.iter_mut().find(|g| g.explained.as_deref() == Some(reason.as_str())) {
+                Some(g) => {
+                    g.count += 1;
+                    g.names.push(name);
+                }
+                None => explained.push(Group {
+                    count: 1,
+                    names: vec![name],
+                    explained: Some(reason),
+                    file: file.or_else(|| group.file.clone()),
+                    whole_suite: false,
+                    whole_report: false,
+                    ..group.clone()
+                }),
+            }
+        }
+        if explained.is_empty() {
             out.push(group);
             continue;
         }
-        let files_named: Vec<&str> = sources.iter().map(|(p, _)| p.as_str()).collect();
-        let reason = format!("{} changed and no longer names the test", files_named.join(", "));
-        let rename = single_rename(&group, &gone, &added);
-        let explained = Group {
-            count: gone.len() as u64,
-            names: gone,
-            explained: Some(reason),
-            renamed_to: rename,
-            whole_suite: false,
-            whole_report: false,
-            ..group.clone()
-        };
-        out.push(explained);
+        for g in &mut explained {
+            g.renamed_to = single_rename(&group, &g.names, &added);
+        }
+        out.extend(explained);
         if !kept.is_empty() || unlisted > 0 {
             out.push(Group { count: kept.len() as u64 + unlisted, names: kept, ..group });
         }
     }
     comparison.groups = out;
+}
+
+/// Why a test is gone, and the file that shows it when it is not the suite's.
+type Reason = (String, Option<String>);
+
+/// Source files as git has them at the two commits, each read once.
+struct Sources<'g> {
+    dir: &'g Path,
+    base: &'g str,
+    head: &'g str,
+    read: std::collections::HashMap<(bool, String), Option<String>>,
+}
+
+/// Changed files looked through for a test whose suite names no file.
+const MAX_FILES_SEARCHED: usize = 200;
+
+impl Sources<'_> {
+    fn text(&mut self, at_head: bool, path: &str) -> Option<&str> {
+        let commit = if at_head { self.head } else { self.base };
+        let (dir, key) = (self.dir, (at_head, path.to_owned()));
+        self.read.entry(key).or_insert_with(|| read_at(dir, commit, path)).as_deref()
+    }
+
+    fn names(&mut self, at_head: bool, path: &str, name: &str) -> Option<bool> {
+        let tokens = name_tokens(name);
+        if tokens.is_empty() {
+            return None;
+        }
+        let text = self.text(at_head, path)?;
+        Some(tokens.iter().any(|k| names_test(path, text, k)))
+    }
+
+    /// The suite's files: a renamed file explains a test only when the same
+    /// test was added under another suite (it moved with its file; a file
+    /// the runner no longer collects keeps its tests and loses them from the
+    /// run); a changed file when it no longer names the test.
+    fn no_longer_named_in(
+        &mut self,
+        name: &str,
+        files: &[&Changed],
+        added: &std::collections::HashSet<&str>,
+    ) -> Option<Reason> {
+        if let Some(moved) = files.iter().find(|c| c.status == 'R')
+            && added.contains(name)
+        {
+            return Some((format!("it moved with its file, {} to {}", moved.old, moved.new), Some(moved.new.clone())));
+        }
+        let modified: Vec<&&Changed> = files.iter().filter(|c| c.status == 'M').collect();
+        if modified.is_empty() || files.iter().any(|c| c.status == 'R') {
+            return None;
+        }
+        for c in &modified {
+            if self.names(true, &c.new, name) != Some(false) {
+                return None;
+            }
+        }
+        let paths: Vec<&str> = modified.iter().map(|c| c.new.as_str()).collect();
+        Some((format!("{} changed and no longer names the test", paths.join(", ")), None))
+    }
+
+    /// No file to go by (TAP, bats): a changed file that named the test at
+    /// the baseline's commit and does not now.
+    fn no_longer_named_anywhere(&mut self, name: &str, changed: &[Changed]) -> Option<Reason> {
+        let modified = changed.iter().filter(|c| c.status == 'M').take(MAX_FILES_SEARCHED);
+        let mut found = None;
+        for c in modified {
+            if self.names(false, &c.old, name) == Some(true) {
+                if self.names(true, &c.new, name) != Some(false) {
+                    return None;
+                }
+                found.get_or_insert_with(|| c.new.clone());
+            }
+        }
+        let file = found?;
+        Some((format!("{file} changed and no longer names the test"), Some(file)))
+    }
 }
 
 /// One test removed from its file and one added in the same suite: a rename.
@@ -169,6 +259,31 @@ fn read_at(dir: &Path, commit: &str, path: &str) -> Option<String> {
     (out.len() <= MAX_SOURCE_BYTES).then(|| String::from_utf8_lossy(&out).into_owned())
 }
 
+/// Whether `source` (the file at `path`) still names a test by `token`: as a
+/// whole word (`test_total` is not named by `test_total_of_two_items`), and in
+/// Rust as a function (`fn total`), since a Rust test sits beside the code it
+/// tests, which may well use the same word.
+fn names_test(path: &str, source: &str, token: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let rust = path.ends_with(".rs") && token.chars().all(is_word);
+    let mut from = 0;
+    while let Some(at) = source[from..].find(token) {
+        let start = from + at;
+        let end = start + token.len();
+        let before = source[..start].chars().next_back();
+        let after = source[end..].chars().next();
+        let joined_before = token.starts_with(is_word) && before.is_some_and(is_word);
+        let joined_after = token.ends_with(is_word) && after.is_some_and(is_word);
+        let whole = !joined_before && !joined_after;
+        let defined = !rust || source[..start].trim_end().ends_with("fn");
+        if whole && defined {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
 /// The words of a test's name that its source must contain while the test
 /// exists: the name without parameters, and its last segment.
 fn name_tokens(name: &str) -> Vec<String> {
@@ -179,6 +294,16 @@ fn name_tokens(name: &str) -> Vec<String> {
         // Too short to say anything: any file would contain it.
         if token.chars().count() >= 3 && !tokens.iter().any(|t: &String| t == token) {
             tokens.push(token.to_owned());
+        }
+    }
+    // Jest and Mocha join the describe blocks and the title with spaces: the
+    // title's last words are what the file spells.
+    let words: Vec<&str> = bare.split_whitespace().collect();
+    for k in (2..words.len()).rev() {
+        let suffix = words[words.len() - k..].join(" ");
+        let starts_with_a_word = words[words.len() - k].chars().any(char::is_alphanumeric);
+        if starts_with_a_word && !tokens.contains(&suffix) {
+            tokens.push(suffix);
         }
     }
     // Go writes a subtest's spaces as underscores.
@@ -203,6 +328,12 @@ fn candidates<'c>(suite: &str, names: &[String], changed: &'c [Changed]) -> Vec<
         }
         !found.is_empty()
     };
+    // cargo's test binaries: `unittests src/lib.rs (target/…)`, `tests/cart.rs (target/…)`.
+    if let Some(file) = cargo_source(suite)
+        && take(&|c| c.old == file)
+    {
+        return found;
+    }
     // A suite that is a path (Jest, Vitest, Playwright, RSpec, CTRF files).
     if suite.contains('/')
         && suite.contains('.')
@@ -237,6 +368,13 @@ fn candidates<'c>(suite: &str, names: &[String], changed: &'c [Changed]) -> Vec<
         }
     }
     found
+}
+
+/// The source file of a cargo test binary's label, as cargo prints it.
+fn cargo_source(suite: &str) -> Option<&str> {
+    let label = suite.strip_prefix("unittests ").unwrap_or(suite);
+    let (file, _) = label.split_once(" (")?;
+    file.ends_with(".rs").then_some(file)
 }
 
 fn stem(path: &str) -> &str {
@@ -283,6 +421,18 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_found_as_a_whole_word_and_in_rust_as_a_function() {
+        assert!(names_test("t.py", "def test_total(): pass", "test_total"));
+        assert!(!names_test("t.py", "def test_total_of_two(): pass", "test_total"));
+        assert!(!names_test("t.go", "func TestTotalOfTwo(t *testing.T)", "TestTotal"));
+        assert!(names_test("a.test.js", "test('adds numbers', () => {})", "adds numbers"));
+        assert!(names_test("lib.rs", "    #[test]\n    fn total() {}", "total"));
+        assert!(!names_test("lib.rs", "pub fn sum() -> u32 { total }\nfn total_of_two() {}", "total"));
+        assert_eq!(cargo_source("unittests src/lib.rs (target/debug/deps/shop)"), Some("src/lib.rs"));
+        assert_eq!(cargo_source("tests/cart.rs (target/debug/deps/cart)"), Some("tests/cart.rs"));
+    }
+
+    #[test]
     fn a_name_is_looked_for_by_its_words() {
         assert_eq!(name_tokens("test_foo[param-1]"), ["test_foo"]);
         assert_eq!(
@@ -291,5 +441,6 @@ mod tests {
         );
         assert_eq!(name_tokens("math › adds"), ["math › adds", "adds"]);
         assert_eq!(name_tokens("a"), Vec::<String>::new());
+        assert_eq!(name_tokens("price adds tax"), ["price adds tax", "adds tax"]);
     }
 }
