@@ -41,7 +41,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 }
 
 /// Read an NUnit 2 or 3 results document.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::new(cx);
     let result = xml_stream::drive(input, ev, &mut state);
     if result.is_err() {
@@ -166,6 +166,8 @@ struct State<'w> {
     stack: Vec<Ctx>,
     levels: Vec<Level>,
     case: Option<OpenCase>,
+    /// The last case's buffers, for the next one.
+    spare_case: OpenCase,
     target: Option<Target>,
     /// The NUnit 3 console's NUnit 2 driver: suites typed `Namespace` or
     /// `ParameterizedTest` (NUnit 2's names) inside a `<test-run>`.
@@ -185,6 +187,7 @@ impl<'w> State<'w> {
             stack: Vec::with_capacity(32),
             levels: Vec::with_capacity(16),
             case: None,
+            spare_case: OpenCase::default(),
             target: None,
             v2_driver: false,
             unity: false,
@@ -377,24 +380,35 @@ impl<'w> State<'w> {
     fn open_case(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), String> {
         let [name, full, class, result, label, executed, success] =
             attributes(e, ["name", "fullname", "classname", "result", "label", "executed", "success"])?;
-        let owned = |v: Option<Cow<'_, str>>| v.map(Cow::into_owned);
-        self.case = Some(OpenCase {
-            name: name.map(Cow::into_owned).unwrap_or_default(),
-            class: class.map(Cow::into_owned).unwrap_or_default(),
-            full_name: full.map(Cow::into_owned).unwrap_or_default(),
-            result: owned(result),
-            label: owned(label),
-            executed: owned(executed),
-            success: owned(success),
-            offset,
-            ..OpenCase::default()
-        });
+        // Millions of cases: each reuses the last one's buffers.
+        let mut case = std::mem::take(&mut self.spare_case);
+        let text = |buf: &mut String, value: Option<Cow<'_, str>>| {
+            buf.clear();
+            buf.push_str(value.as_deref().unwrap_or(""));
+        };
+        text(&mut case.name, name);
+        text(&mut case.class, class);
+        text(&mut case.full_name, full);
+        xml_stream::assign(&mut case.result, result.as_deref());
+        xml_stream::assign(&mut case.label, label.as_deref());
+        xml_stream::assign(&mut case.executed, executed.as_deref());
+        xml_stream::assign(&mut case.success, success.as_deref());
+        case.offset = offset;
+        case.message.clear();
+        case.stack.clear();
+        case.reason.clear();
+        self.case = Some(case);
         self.stack.push(Ctx::Case);
         Ok(())
     }
 
     fn close_case(&mut self, ev: &mut Evidence) {
         let Some(case) = self.case.take() else { return };
+        self.record_case(&case, ev);
+        self.spare_case = case;
+    }
+
+    fn record_case(&mut self, case: &OpenCase, ev: &mut Evidence) {
         let (outcome, note) = match self.version {
             Version::Three => outcome_v3(case.result.as_deref(), case.label.as_deref()),
             Version::Two => outcome_v2(case.result.as_deref(), case.executed.as_deref(), case.success.as_deref()),
@@ -439,7 +453,7 @@ impl<'w> State<'w> {
             ev.add_case(record);
             return;
         }
-        let message = compose(&case, note.as_deref());
+        let message = compose(case, note.as_deref());
         record.message = Some(&message);
         record.source = super::location::first_workspace_frame(&case.stack.text, self.workspace)
             .or_else(|| super::location::first_workspace_frame(&case.message.text, self.workspace));

@@ -28,7 +28,7 @@ use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
-use super::xml_stream::{self, Handler, push_capped, short};
+use super::xml_stream::{self, Handler, attributes, push_capped, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, caps};
 
@@ -54,6 +54,11 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     let tag = &rest[..memchr::memchr(b'>', rest)?];
     memchr::memmem::find(tag, NAMESPACE.as_bytes()).map(|_| Format::Trx)
 }
+
+/// Tests defined or listed after the results are checked against them this
+/// many at a time: each lookup is a cache miss in a large run, and a batch's
+/// misses overlap ([`ResultIds::prefetch`]).
+const LISTED_BATCH: usize = 32;
 
 /// A result's `outcome`: vstest's and mstest's `TestOutcome` enum, plus the
 /// two ways a file can fail to say one.
@@ -255,13 +260,47 @@ struct DefinitionNames {
     method: Option<String>,
 }
 
-/// The definition being read.
+/// The definition being read; its buffers are reused from one to the next.
 #[derive(Default)]
 struct OpenDefinition {
     id: String,
     name: String,
+    /// Set by its `TestMethod`, if it has one.
     names: DefinitionNames,
+    has_names: bool,
     position: u64,
+}
+
+impl OpenDefinition {
+    fn names(&self) -> Option<&DefinitionNames> {
+        self.has_names.then_some(&self.names)
+    }
+}
+
+/// Tests defined or listed once the results are all read, waiting to be
+/// checked as a batch ([`LISTED_BATCH`]). Each keeps what naming it takes,
+/// in one buffer for the batch: all but those with no result are dropped
+/// unread.
+#[derive(Default)]
+struct ListedBatch {
+    items: Vec<Listed>,
+    text: String,
+}
+
+struct Listed {
+    hash: u64,
+    offset: u64,
+    /// Where its strings start in [`ListedBatch::text`].
+    start: usize,
+    kind: ListedKind,
+}
+
+/// Where each string of a listed test ends in [`ListedBatch::text`].
+enum ListedKind {
+    /// A `TestEntry`: its test id.
+    Entry { id: usize },
+    /// A definition: its id, its name, and its method's class and name if it has them.
+    Definition { id: usize, name: usize, class: Option<usize>, method: Option<usize> },
 }
 
 /// A run-level `RunInfo` being read, or kept.
@@ -279,14 +318,15 @@ struct State<'w> {
     frames: Vec<ResultFrame>,
     open_frames: usize,
     counts: Counts,
-    /// The test id of every result, hashed; sorted once `<Results>` closes.
-    result_ids: Vec<u64>,
+    /// The test id of every result, hashed; indexed once `<Results>` closes.
+    result_ids: ResultIds,
     results_seen: bool,
     results_closed: bool,
     /// Definitions and entries read before the results, checked at the end.
     early_ids: Vec<u64>,
     /// Tests already reported as having no result.
     reported_missing: HashSet<u64>,
+    listed: ListedBatch,
     pending: Vec<PendingFailure>,
     /// Test ids of pending failures, once the results are all read.
     wanted: HashSet<u64>,
@@ -301,16 +341,33 @@ struct State<'w> {
 }
 
 fn id_hash(id: &str) -> u64 {
-    // The ids are GUIDs written in either case (xUnit v3 writes upper-case testType).
-    foldhash::fast::FixedState::default().hash_one(id.trim().to_ascii_lowercase())
+    // The ids are GUIDs written in either case (xUnit v3 writes upper-case testType),
+    // lower-cased on the stack: there are millions of them.
+    let hasher = foldhash::fast::FixedState::default();
+    let id = id.trim();
+    let mut lower = [0u8; 64];
+    if let Some(copy) = lower.get_mut(..id.len()) {
+        copy.copy_from_slice(id.as_bytes());
+        copy.make_ascii_lowercase();
+        // ASCII lower-casing keeps UTF-8 valid.
+        if let Ok(lower) = std::str::from_utf8(copy) {
+            return hasher.hash_one(lower);
+        }
+    }
+    hasher.hash_one(id.to_ascii_lowercase().as_str())
 }
 
 /// Read a TRX file.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+///
+/// Generic over the input so that quick-xml's many small reads from it are
+/// inlined, not dynamic calls.
+pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::new(ev.limits().max_message_bytes, cx.workspace);
     let result = xml_stream::drive(input, ev, &mut state);
     if result.is_err() {
-        // Failures read before the error are kept, named as far as known.
+        // Tests read before the error with no result are reported, and the
+        // failures read are kept, named as far as known.
+        state.check_listed(ev);
         state.flush_failures(ev);
     }
     result
@@ -343,11 +400,12 @@ impl<'w> State<'w> {
             frames: Vec::new(),
             open_frames: 0,
             counts: Counts::default(),
-            result_ids: Vec::new(),
+            result_ids: ResultIds::default(),
             results_seen: false,
             results_closed: false,
             early_ids: Vec::new(),
             reported_missing: HashSet::new(),
+            listed: ListedBatch::default(),
             pending: Vec::new(),
             wanted: HashSet::new(),
             names: HashMap::new(),
@@ -375,12 +433,15 @@ impl<'w> State<'w> {
         }
     }
 
+    /// An element opens. Every attribute of every element is checked, before
+    /// anything else is said about the element; only those used are read.
     fn start(&mut self, e: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
         let qname = e.name();
         let tag: &str = qname.as_ref();
-        let attrs = Attrs::read(e)?;
+        let check = || attributes(e, []).map(|_| ());
         let ctx = match depth {
             0 => {
+                check()?;
                 if tag != "TestRun" {
                     return Err(format!("the root element is <{}>, not <TestRun>: not a TRX file", short(tag)));
                 }
@@ -390,85 +451,99 @@ impl<'w> State<'w> {
                 let top = self.stack.last().copied().unwrap_or(Ctx::Other);
                 match (top, tag) {
                     (Ctx::Root, "Times") => {
+                        let [finish, creation] = attributes(e, ["finish", "creation"])?;
                         // The finish time is the closest to when the file was written.
-                        if let Some(at) = attrs.get("finish").or_else(|| attrs.get("creation")) {
-                            let field = if attrs.get("finish").is_some() { "Times.finish" } else { "Times.creation" };
-                            ev.add_provenance(ProvenanceKind::GeneratedAt, field, at);
+                        match (finish, creation) {
+                            (Some(at), _) => ev.add_provenance(ProvenanceKind::GeneratedAt, "Times.finish", &at),
+                            (None, Some(at)) => ev.add_provenance(ProvenanceKind::GeneratedAt, "Times.creation", &at),
+                            (None, None) => {}
                         }
                         Ctx::Other
                     }
                     (Ctx::Root, "Results") => {
+                        check()?;
                         if self.results_seen {
                             return Err("a second <Results> element".to_owned());
                         }
                         self.results_seen = true;
                         Ctx::Results
                     }
-                    (Ctx::Root, "TestDefinitions") => Ctx::Definitions,
-                    (Ctx::Root | Ctx::Entry, "TestEntries") => Ctx::Entries,
                     (Ctx::Root, "ResultSummary") => {
+                        let [outcome] = attributes(e, ["outcome"])?;
                         if self.summary_seen {
                             return Err("a second <ResultSummary> element".to_owned());
                         }
                         self.summary_seen = true;
-                        self.summary_outcome = attrs.get("outcome").map(|o| (o.to_owned(), offset));
+                        self.summary_outcome = outcome.map(|o| (o.into_owned(), offset));
                         Ctx::Summary
                     }
                     // Every element directly in <Results> or <InnerResults> is a
                     // result: UnitTestResult, TestResultAggregation, and the
                     // other kinds mstest writes with the same attributes.
                     (Ctx::Results | Ctx::InnerResults, _) => {
-                        self.open_result(&attrs, offset)?;
+                        let [id, name, outcome] = attributes(e, ["testId", "testName", "outcome"])?;
+                        self.open_result(id.as_deref(), name.as_deref(), outcome.as_deref(), offset)?;
                         Ctx::Result
                     }
-                    (Ctx::Result, "InnerResults") => Ctx::InnerResults,
-                    (Ctx::Result, "Output") => Ctx::ResultOutput,
                     (Ctx::Result, "Counters") => {
-                        let declared = read_counters(&attrs, offset)?;
+                        let declared = read_counters(e, offset)?;
                         if let Some(frame) = self.frames.get_mut(self.open_frames.wrapping_sub(1)) {
                             frame.declared = Some(declared);
                         }
                         Ctx::Other
                     }
-                    (Ctx::ResultOutput, "ErrorInfo") => Ctx::ErrorInfo,
-                    (Ctx::ErrorInfo, "Message") => Ctx::Message,
-                    (Ctx::ErrorInfo, "StackTrace") => Ctx::StackTrace,
                     (Ctx::Definitions, _) => {
-                        self.definition = OpenDefinition {
-                            id: attrs.get("id").unwrap_or("").to_owned(),
-                            name: attrs.get("name").unwrap_or("").to_owned(),
-                            names: DefinitionNames::default(),
-                            position: offset,
-                        };
+                        let [id, name] = attributes(e, ["id", "name"])?;
+                        let def = &mut self.definition;
+                        def.id.clear();
+                        def.id.push_str(id.as_deref().unwrap_or(""));
+                        def.name.clear();
+                        def.name.push_str(name.as_deref().unwrap_or(""));
+                        def.has_names = false;
+                        def.position = offset;
                         Ctx::Definition
                     }
                     (Ctx::Definition, "TestMethod") => {
-                        self.definition.names = DefinitionNames {
-                            class: attrs.get("className").map(str::to_owned),
-                            method: attrs.get("name").map(str::to_owned),
-                        };
+                        let [class, method] = attributes(e, ["className", "name"])?;
+                        let def = &mut self.definition;
+                        xml_stream::assign(&mut def.names.class, class.as_deref());
+                        xml_stream::assign(&mut def.names.method, method.as_deref());
+                        def.has_names = true;
                         Ctx::Other
                     }
                     (Ctx::Entries, "TestEntry") => {
-                        let id = attrs.get("testId").unwrap_or("");
-                        self.listed_test(id, None, offset, ev);
+                        let [id] = attributes(e, ["testId"])?;
+                        self.listed_entry(id.as_deref().unwrap_or(""), offset, ev);
                         Ctx::Entry
                     }
                     (Ctx::Summary, "Counters") => {
-                        self.summary_counters = Some(read_counters(&attrs, offset)?);
+                        self.summary_counters = Some(read_counters(e, offset)?);
                         Ctx::Other
                     }
-                    (Ctx::Summary, "RunInfos") => Ctx::RunInfos,
                     (Ctx::RunInfos, "RunInfo") => {
+                        let [outcome] = attributes(e, ["outcome"])?;
                         self.run_info = RunInfo {
-                            outcome: attrs.get("outcome").unwrap_or("").to_owned(),
+                            outcome: outcome.map(Cow::into_owned).unwrap_or_default(),
                             text: String::new(),
                             position: offset,
                         };
                         Ctx::RunInfo
                     }
-                    (Ctx::RunInfo, "Text") => Ctx::RunInfoText,
-                    _ => Ctx::Other,
+                    (top, tag) => {
+                        check()?;
+                        match (top, tag) {
+                            (Ctx::Root, "TestDefinitions") => Ctx::Definitions,
+                            (Ctx::Root | Ctx::Entry, "TestEntries") => Ctx::Entries,
+                            (Ctx::Result, "InnerResults") => Ctx::InnerResults,
+                            (Ctx::Result, "Output") => Ctx::ResultOutput,
+                            (Ctx::ResultOutput, "ErrorInfo") => Ctx::ErrorInfo,
+                            (Ctx::ErrorInfo, "Message") => Ctx::Message,
+                            (Ctx::ErrorInfo, "StackTrace") => Ctx::StackTrace,
+                            (Ctx::Summary, "RunInfos") => Ctx::RunInfos,
+                            (Ctx::RunInfo, "Text") => Ctx::RunInfoText,
+                            _ => Ctx::Other,
+                        }
+                    }
                 }
             }
         };
@@ -476,7 +551,13 @@ impl<'w> State<'w> {
         Ok(())
     }
 
-    fn open_result(&mut self, attrs: &Attrs<'_>, offset: u64) -> Result<(), String> {
+    fn open_result(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        outcome: Option<&str>,
+        offset: u64,
+    ) -> Result<(), String> {
         if self.open_frames >= MAX_RESULT_DEPTH {
             return Err(format!("results nested more than {MAX_RESULT_DEPTH} levels deep"));
         }
@@ -486,10 +567,10 @@ impl<'w> State<'w> {
         let frame = &mut self.frames[self.open_frames];
         self.open_frames += 1;
         frame.test_id.clear();
-        frame.test_id.push_str(attrs.get("testId").unwrap_or(""));
+        frame.test_id.push_str(id.unwrap_or(""));
         frame.test_name.clear();
-        frame.test_name.push_str(attrs.get("testName").unwrap_or(""));
-        frame.outcome = Some(TrxOutcome::parse(attrs.get("outcome")));
+        frame.test_name.push_str(name.unwrap_or(""));
+        frame.outcome = Some(TrxOutcome::parse(outcome));
         frame.position = offset;
         frame.message.clear();
         frame.stack_trace.clear();
@@ -528,7 +609,7 @@ impl<'w> State<'w> {
         let frame = &mut self.frames[index];
         let outcome = frame.outcome.unwrap_or(TrxOutcome::Missing);
         self.counts.add(outcome);
-        self.result_ids.push(id_hash(&frame.test_id));
+        self.result_ids.sorted.push(id_hash(&frame.test_id));
         if let Some(declared) = frame.declared.take() {
             let scope = format!("result {}", short(&frame.test_name));
             pair_counters(ev, &scope, &declared, &frame.inner, false);
@@ -576,51 +657,74 @@ impl<'w> State<'w> {
     /// which definitions can name a failure.
     fn close_results(&mut self) {
         self.results_closed = true;
-        self.result_ids.sort_unstable();
-        self.result_ids.dedup();
-        self.result_ids.shrink_to_fit();
+        self.result_ids.index();
         self.wanted = self.pending.iter().map(|p| id_hash(&p.test_id)).collect();
         self.names.retain(|id, _| self.wanted.contains(id));
     }
 
     fn close_definition(&mut self, ev: &mut Evidence) {
-        let def = std::mem::take(&mut self.definition);
+        let def = &self.definition;
         let hash = id_hash(&def.id);
-        if self.results_closed {
-            if self.wanted.contains(&hash) {
-                self.names.insert(hash, def.names.clone());
-            }
-        } else if self.names.len() < MAX_EARLY_DEFINITION_NAMES {
-            self.names.insert(hash, def.names.clone());
+        let keep = if self.results_closed {
+            self.wanted.contains(&hash)
+        } else {
+            self.names.len() < MAX_EARLY_DEFINITION_NAMES
+        };
+        if keep {
+            self.names.insert(hash, def.names().cloned().unwrap_or_default());
         }
-        self.listed_test(&def.id, Some(&def), def.position, ev);
+        if !self.results_closed {
+            self.early_ids.push(hash);
+            return;
+        }
+        let batch = &mut self.listed;
+        let start = batch.text.len();
+        let mut end = |text: &str| {
+            batch.text.push_str(text);
+            batch.text.len()
+        };
+        let (id, name) = (end(&def.id), end(&def.name));
+        let names = def.names();
+        let class = names.and_then(|n| n.class.as_deref()).map(&mut end);
+        let method = names.and_then(|n| n.method.as_deref()).map(&mut end);
+        let kind = ListedKind::Definition { id, name, class, method };
+        batch.items.push(Listed { hash, offset: def.position, start, kind });
+        self.check_listed_if_full(ev);
     }
 
-    /// A test the file defines or lists: it must have a result.
-    /// (Looked up by [`sorted_contains`]: a binary search over a million
-    /// result ids was most of the time on a large run.)
-    fn listed_test(&mut self, id: &str, def: Option<&OpenDefinition>, offset: u64, ev: &mut Evidence) {
+    /// A test the run lists (`TestEntry`): it must have a result.
+    fn listed_entry(&mut self, id: &str, offset: u64, ev: &mut Evidence) {
         let hash = id_hash(id);
         if !self.results_closed {
             self.early_ids.push(hash);
             return;
         }
-        if sorted_contains(&self.result_ids, hash) || !self.reported_missing.insert(hash) {
-            return;
+        let batch = &mut self.listed;
+        let start = batch.text.len();
+        batch.text.push_str(id);
+        batch.items.push(Listed { hash, offset, start, kind: ListedKind::Entry { id: batch.text.len() } });
+        self.check_listed_if_full(ev);
+    }
+
+    fn check_listed_if_full(&mut self, ev: &mut Evidence) {
+        if self.listed.items.len() >= LISTED_BATCH {
+            self.check_listed(ev);
         }
-        let (name, replay) = match def {
-            Some(d) => {
-                let name = if d.name.is_empty() { d.id.as_str() } else { d.name.as_str() };
-                (name.to_owned(), replay_for(&d.names))
+    }
+
+    /// Every test defined or listed (read after the results, waiting in the
+    /// batch) must have a result; those with none are incomplete cases, each
+    /// reported once, in document order.
+    fn check_listed(&mut self, ev: &mut Evidence) {
+        let batch = &mut self.listed;
+        self.result_ids.prefetch(batch.items.iter().map(|l| l.hash));
+        for listed in &batch.items {
+            if !self.result_ids.contains(listed.hash) && self.reported_missing.insert(listed.hash) {
+                report_missing(listed, &batch.text, ev);
             }
-            None => (format!("TestEntry testId={id}"), None),
-        };
-        let mut case = Case::new(&name, CaseOutcome::Incomplete)
-            .suite(id)
-            .message("defined or listed in the run, but the file holds no result for it")
-            .at(Position::offset(offset));
-        case.replay = replay;
-        ev.add_case(case);
+        }
+        batch.items.clear();
+        batch.text.clear();
     }
 
     /// The root closed: everything is known.
@@ -629,6 +733,7 @@ impl<'w> State<'w> {
             // No <Results> at all (a run that found no tests): nothing to wait for.
             self.close_results();
         }
+        self.check_listed(ev);
         self.check_early_ids(offset, ev);
         self.report_run_errors(ev);
         self.flush_failures(ev);
@@ -640,10 +745,9 @@ impl<'w> State<'w> {
         let mut early = std::mem::take(&mut self.early_ids);
         early.sort_unstable();
         early.dedup();
-        let missing = early
-            .iter()
-            .filter(|h| !sorted_contains(&self.result_ids, **h) && !self.reported_missing.contains(h))
-            .count() as u64;
+        let mut missing = Vec::new();
+        missing_from(&early, &self.result_ids.sorted, &mut missing);
+        let missing = missing.iter().filter(|h| !self.reported_missing.contains(h)).count() as u64;
         if missing > 0 {
             let case = Case::new("(tests defined with no result)", CaseOutcome::Incomplete)
                 .message("tests defined or listed in the run, but the file holds no result for them")
@@ -856,60 +960,151 @@ fn outcome_label(outcome: TrxOutcome) -> &'static str {
     }
 }
 
-fn read_counters(attrs: &Attrs<'_>, offset: u64) -> Result<Declared, String> {
-    let mut values = Vec::with_capacity(attrs.list.len());
-    for (key, value) in &attrs.list {
-        let n: u64 =
-            value.trim().parse().map_err(|_| format!("Counters {}=\"{}\" is not a count", short(key), short(value)))?;
-        let n = super::capped_count(n, key, Position::offset(offset)).map_err(|e| e.message)?;
-        values.push(((*key).to_owned(), n));
-    }
-    Ok(Declared { values, position: offset })
-}
-
-/// The attributes of one element, unescaped; quick-xml checks for repeats.
-struct Attrs<'a> {
-    list: Vec<(&'a str, Cow<'a, str>)>,
-}
-
-impl<'a> Attrs<'a> {
-    fn read(e: &'a BytesStart<'_>) -> Result<Self, String> {
-        let mut list = Vec::new();
-        xml_stream::each_attribute(e, |key, value| list.push((key, value)))?;
-        Ok(Self { list })
-    }
-
-    fn get(&self, key: &str) -> Option<&str> {
-        self.list.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_ref())
+fn read_counters(e: &BytesStart<'_>, offset: u64) -> Result<Declared, String> {
+    let mut values = Vec::new();
+    let mut error = None;
+    xml_stream::each_attribute(e, |key, value| {
+        if error.is_some() {
+            return;
+        }
+        let n = match value.trim().parse::<u64>() {
+            Ok(n) => n,
+            Err(_) => {
+                error = Some(format!("Counters {}=\"{}\" is not a count", short(key), short(&value)));
+                return;
+            }
+        };
+        match super::capped_count(n, key, Position::offset(offset)) {
+            Ok(n) => values.push((key.to_owned(), n)),
+            Err(e) => error = Some(e.message),
+        }
+    })?;
+    match error {
+        Some(error) => Err(error),
+        None => Ok(Declared { values, position: offset }),
     }
 }
 
-/// Whether `sorted` holds `x`. The ids' hashes are uniform, so interpolation
-/// lands on the spot in a few probes where a binary search over a million ids
-/// takes twenty cache misses; after eight probes a binary search takes over,
-/// so a skewed (hostile) set of ids costs no more than one.
-fn sorted_contains(sorted: &[u64], x: u64) -> bool {
-    let (mut lo, mut hi) = (0usize, sorted.len());
-    for _ in 0..8 {
-        if lo >= hi {
-            return false;
+/// A test defined or listed with no result: an incomplete case, named by its
+/// definition.
+fn report_missing(listed: &Listed, text: &str, ev: &mut Evidence) {
+    let from = |start: usize, end: usize| text.get(start..end).unwrap_or("");
+    let (id, name, replay) = match listed.kind {
+        ListedKind::Entry { id } => {
+            let id = from(listed.start, id);
+            (id, format!("TestEntry testId={id}"), None)
         }
-        let (first, last) = (sorted[lo], sorted[hi - 1]);
-        if x < first || x > last {
-            return false;
+        ListedKind::Definition { id: id_end, name: name_end, class, method } => {
+            let id = from(listed.start, id_end);
+            let name = from(id_end, name_end);
+            let names = DefinitionNames {
+                class: class.map(|end| from(name_end, end).to_owned()),
+                method: method.map(|end| from(class.unwrap_or(name_end), end).to_owned()),
+            };
+            let name = if name.is_empty() { id } else { name };
+            (id, name.to_owned(), replay_for(&names))
         }
-        if first == last {
-            return x == first;
+    };
+    let mut case = Case::new(&name, CaseOutcome::Incomplete)
+        .suite(id)
+        .message("defined or listed in the run, but the file holds no result for it")
+        .at(Position::offset(listed.offset));
+    case.replay = replay;
+    ev.add_case(case);
+}
+
+/// The hashed test ids of the results, sorted, with an index of where the ids
+/// of each value of their top bits start: a lookup searches the few ids of
+/// one bucket (about 16) instead of all of them. A lookup's cost does not
+/// depend on the ids being spread out: a bucket holding all the ids (ids
+/// chosen to collide) is binary-searched.
+#[derive(Default)]
+struct ResultIds {
+    sorted: Vec<u64>,
+    /// `starts[b]` is the first id whose top bits are `b`; one more at the end.
+    starts: Vec<usize>,
+    /// How far an id is shifted to leave its bucket: 64 for a single bucket.
+    shift: u32,
+}
+
+impl ResultIds {
+    /// Ids per bucket, on average (between 8 and 16): two or three cache lines.
+    const PER_BUCKET: usize = 8;
+
+    /// Sort the ids pushed to `sorted` and index them.
+    fn index(&mut self) {
+        self.sorted.sort_unstable();
+        self.sorted.dedup();
+        self.sorted.shrink_to_fit();
+        let buckets = (self.sorted.len() / Self::PER_BUCKET).max(1).ilog2();
+        self.shift = 64 - buckets;
+        let count = 1usize << buckets;
+        self.starts.clear();
+        self.starts.reserve_exact(count + 1);
+        let mut at = 0;
+        for b in 0..count as u64 {
+            while self.sorted.get(at).is_some_and(|&h| self.bucket(h) < b) {
+                at += 1;
+            }
+            self.starts.push(at);
         }
-        let span = (hi - 1 - lo) as u128;
-        let at = lo + ((u128::from(x - first) * span) / u128::from(last - first)) as usize;
-        match sorted[at].cmp(&x) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Less => lo = at + 1,
-            std::cmp::Ordering::Greater => hi = at,
+        self.starts.push(self.sorted.len());
+    }
+
+    fn bucket(&self, id: u64) -> u64 {
+        id.checked_shr(self.shift).unwrap_or(0)
+    }
+
+    fn candidates(&self, id: u64) -> &[u64] {
+        let b = self.bucket(id) as usize;
+        match (self.starts.get(b), self.starts.get(b + 1)) {
+            (Some(&start), Some(&end)) => &self.sorted[start..end],
+            // Not indexed yet: everything.
+            _ => &self.sorted,
         }
     }
-    sorted[lo..hi].binary_search(&x).is_ok()
+
+    fn contains(&self, id: u64) -> bool {
+        self.candidates(id).binary_search(&id).is_ok()
+    }
+
+    /// Load each lookup's bucket, a cache line at a time, before any lookup
+    /// waits for its own: the loads are independent, so their cache misses
+    /// overlap, and the lookups then find their buckets in the cache.
+    fn prefetch(&self, ids: impl Iterator<Item = u64>) {
+        const IDS_PER_LINE: usize = 64 / std::mem::size_of::<u64>();
+        let mut loaded = 0u64;
+        for id in ids {
+            let bucket = self.candidates(id);
+            // A bucket of ids chosen to collide can be large: its first lines only.
+            for line in bucket.chunks(IDS_PER_LINE).take(4) {
+                loaded ^= line[0];
+            }
+        }
+        std::hint::black_box(loaded);
+    }
+}
+
+/// The values of `needles` that `haystack` does not hold, into `missing`; both
+/// sorted. Each needle gallops forward from the last one's place, so a batch
+/// of needles costs one pass over the part of the haystack it spans.
+fn missing_from(needles: &[u64], haystack: &[u64], missing: &mut Vec<u64>) {
+    missing.clear();
+    let mut rest = haystack;
+    for &needle in needles {
+        // The first place at or past `needle`: probe 1, 2, 4, ... ahead, then
+        // search the last step.
+        let mut step = 1;
+        while step < rest.len() && rest[step - 1] < needle {
+            step *= 2;
+        }
+        let window = &rest[..step.min(rest.len())];
+        let at = window.partition_point(|&h| h < needle);
+        rest = &rest[at..];
+        if rest.first() != Some(&needle) {
+            missing.push(needle);
+        }
+    }
 }
 
 #[cfg(test)]

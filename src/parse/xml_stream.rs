@@ -139,8 +139,7 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
 ) -> Result<(), ParseError> {
     let mut reader = strict_reader(input);
     let mut buf = Vec::with_capacity(BUF_BYTES);
-    // Open elements' names, for the truncation message; bounded by MAX_DEPTH.
-    let mut open: Vec<String> = Vec::new();
+    let mut open = OpenNames::default();
     let mut root_closed = false;
     loop {
         let before = reader.buffer_position();
@@ -165,7 +164,7 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
                 return match open.last() {
                     Some(name) => Err(at(format!(
                         "the document ends inside <{}>: the file is truncated",
-                        crate::text::truncate(name, 60)
+                        crate::text::truncate(&short(name), 60)
                     ))),
                     None if !root_closed => Err(at("no root element: the document is empty".to_owned())),
                     None => Ok(()),
@@ -179,7 +178,7 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
                     return Err(at(format!("elements nested more than {MAX_DEPTH} levels deep")));
                 }
                 handler.open(&e, open.len(), offset, ev).map_err(at)?;
-                open.push(short(e.name().as_ref()));
+                open.push(e.name().as_ref());
             }
             Event::Empty(e) => {
                 if open.len() >= MAX_DEPTH {
@@ -237,6 +236,48 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
     }
 }
 
+/// The names of the open elements, for the message of a truncated document:
+/// one buffer for them all, so that opening an element allocates nothing.
+/// Each name keeps its first [`OpenNames::KEPT_BYTES`], far more than the
+/// message shows.
+#[derive(Default)]
+struct OpenNames {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl OpenNames {
+    const KEPT_BYTES: usize = 4096;
+
+    fn push(&mut self, name: &str) {
+        let mut end = name.len().min(Self::KEPT_BYTES);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&name[..end]);
+        self.ends.push(self.text.len());
+    }
+
+    fn pop(&mut self) {
+        self.ends.pop();
+        self.text.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
+    fn last(&self) -> Option<&str> {
+        let end = *self.ends.last()?;
+        let start = self.ends.len().checked_sub(2).map_or(0, |i| self.ends[i]);
+        Some(&self.text[start..end])
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// The offset of a tag's `<`, from the offset just after it: whitespace the
 /// reader skipped before it (`trim_text_start`) is not part of it.
 fn element_start(event: &Event<'_>, end: u64) -> Option<u64> {
@@ -271,17 +312,36 @@ pub fn reference(r: &BytesRef<'_>) -> Result<char, String> {
 
 /// The values of the attributes named in `keys` (references resolved,
 /// whitespace normalized as XML does), in that order. Every attribute is
-/// checked, as [`each_attribute`] does.
+/// checked, as [`each_attribute`] does; the others are only checked.
+#[inline]
 pub fn attributes<'a, const N: usize>(
     element: &'a BytesStart<'_>,
     keys: [&str; N],
 ) -> Result<[Option<Cow<'a, str>>; N], String> {
     let mut out: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
-    each_attribute(element, |key, value| {
-        if let Some(i) = keys.iter().position(|k| *k == key) {
-            out[i] = Some(value);
+    let mut others = Seen::default();
+    scan(element.attributes_raw(), |key, value, special| {
+        let Some(slot) = keys.iter().position(|k| *k == key).map(|i| &mut out[i]) else {
+            if !others.insert(key) {
+                return Err(format!("invalid attribute: {} is repeated", short(key)));
+            }
+            if special {
+                // Checked exactly as a value that is read: the same errors.
+                normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?;
+            }
+            return Ok(());
+        };
+        if slot.is_some() {
+            return Err(format!("invalid attribute: {} is repeated", short(key)));
         }
-    })?;
+        *slot = Some(if special {
+            normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?
+        } else {
+            Cow::Borrowed(value)
+        });
+        Ok(())
+    })
+    .map_err(|e| format!("in <{}>: {e}", short(element.name().as_ref())))?;
     Ok(out)
 }
 
@@ -441,20 +501,25 @@ fn value_end(bytes: &[u8], from: usize, quote: u8) -> Option<(usize, bool)> {
 }
 
 /// Attribute names seen on one element, without allocating for the usual
-/// handful.
+/// dozen, and without comparing names in the usual case: a name whose
+/// fingerprint bit is not yet set cannot be a repeat.
 #[derive(Default)]
 pub(crate) struct Seen<'a> {
-    fixed: [&'a str; 4],
+    fingerprints: u64,
+    fixed: [&'a str; 16],
     len: usize,
     more: Vec<&'a str>,
 }
 
 impl<'a> Seen<'a> {
     /// False when `key` was already seen.
+    #[inline]
     pub(crate) fn insert(&mut self, key: &'a str) -> bool {
-        if self.fixed[..self.len].contains(&key) || self.more.contains(&key) {
+        let bit = 1u64 << fingerprint(key);
+        if self.fingerprints & bit != 0 && (self.fixed[..self.len].contains(&key) || self.more.contains(&key)) {
             return false;
         }
+        self.fingerprints |= bit;
         if self.len < self.fixed.len() {
             self.fixed[self.len] = key;
             self.len += 1;
@@ -463,6 +528,16 @@ impl<'a> Seen<'a> {
         }
         true
     }
+}
+
+/// One of 64 buckets for an attribute name, from its length and its first
+/// and last bytes: names on one element rarely share all three.
+#[inline]
+fn fingerprint(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let (first, last) = (bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0));
+    let mixed = (bytes.len() as u32) ^ (u32::from(first) << 8) ^ (u32::from(last) << 16);
+    mixed.wrapping_mul(0x9E37_79B1) >> 26
 }
 
 fn is_space(b: u8) -> bool {
@@ -530,6 +605,12 @@ impl Capture {
         self.cut += push_capped(&mut self.text, text, limit);
     }
 
+    /// Empty again, keeping the buffer.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cut = 0;
+    }
+
     /// The text with a marker when some was cut.
     pub fn finished(&self) -> Cow<'_, str> {
         if self.cut == 0 {
@@ -537,6 +618,19 @@ impl Capture {
         } else {
             Cow::Owned(format!("{}… [{} bytes cut]", self.text.trim(), self.cut))
         }
+    }
+}
+
+/// Set an optional value, reusing its buffer: for fields set on each of
+/// millions of elements.
+pub fn assign(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(text), Some(value)) => {
+            text.clear();
+            text.push_str(value);
+        }
+        (None, Some(value)) => *slot = Some(value.to_owned()),
+        (_, None) => *slot = None,
     }
 }
 

@@ -43,7 +43,7 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 }
 
 /// Read an xUnit.net v1 or v2 results document.
-pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
+pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::new(cx);
     let result = xml_stream::drive(input, ev, &mut state);
     if result.is_err()

@@ -246,13 +246,14 @@ fn xunit_fail_lines() {
 
 proptest::proptest! {
     #[test]
-    fn sorted_contains_agrees_with_a_binary_search(mut ids in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..200), probe in proptest::prelude::any::<u64>(), pick in proptest::prelude::any::<proptest::sample::Index>()) {
-        ids.sort_unstable();
-        ids.dedup();
-        proptest::prop_assert_eq!(super::sorted_contains(&ids, probe), ids.binary_search(&probe).is_ok());
-        if !ids.is_empty() {
-            let present = ids[pick.index(ids.len())];
-            proptest::prop_assert!(super::sorted_contains(&ids, present));
-        }
+    fn missing_from_agrees_with_a_binary_search(mut haystack in proptest::collection::vec(0u64..400, 0..200), mut needles in proptest::collection::vec(0u64..400, 0..100)) {
+        haystack.sort_unstable();
+        haystack.dedup();
+        needles.sort_unstable();
+        needles.dedup();
+        let mut missing = vec![7];
+        super::missing_from(&needles, &haystack, &mut missing);
+        let expected: Vec<u64> = needles.iter().copied().filter(|n| haystack.binary_search(n).is_err()).collect();
+        proptest::prop_assert_eq!(missing, expected);
     }
 }
