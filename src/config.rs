@@ -466,26 +466,6 @@ pub fn json_schema() -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_configuration_read_as_a_report_is_not_cut_to_its_first_megabyte() {
-        let mut text = String::from("min-tests: 1\n");
-        while text.len() <= super::MAX_CONFIG_BYTES as usize {
-            text.push_str("# padding that a cut would turn into a shorter, valid file\n");
-        }
-        let info = crate::model::ArtifactInfo {
-            path: ".truegreen.yml".into(),
-            format: None,
-            sha256: None,
-            size: 0,
-            modified: None,
-        };
-        let mut ev = crate::model::Evidence::new(info, crate::model::EvidenceLimits::default());
-        let cx = crate::parse::ReadContext::new(crate::model::Format::TruegreenConfig, None, Default::default());
-        let err =
-            crate::parse::read_format(&mut text.as_bytes(), &mut ev, &cx).err().map(|e| e.message).unwrap_or_default();
-        assert_eq!(err, "larger than 1048576 bytes");
-    }
-
-    #[test]
     fn deeply_nested_flow_collections_are_refused_before_parsing() {
         // 100,000 levels of `{"a":` kept the YAML parser busy for minutes.
         let deep = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));

@@ -5,6 +5,7 @@
 //! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
 //! [`engine`] runs it end to end. [`gate`] aggregates the verdicts of matrix shards.
 
+pub mod catalogue;
 pub mod config;
 pub mod discover;
 pub mod engine;

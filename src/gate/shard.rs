@@ -17,6 +17,7 @@ use crate::discover;
 use crate::model::SourceLocation;
 use crate::parse::ParseError;
 use crate::parse::json::{Fields, sniff_string_field, syntax_error};
+use crate::rules::{HasMeta, NothingRan};
 use crate::verdict::{SCHEMA, Status};
 
 /// A verdict document larger than this is refused: one shard's verdict holds
@@ -380,8 +381,8 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
         verdict.problems.insert(
             0,
             ShardProblem {
-                rule: "TG201".to_owned(),
-                severity: "discrepancy".to_owned(),
+                rule: NothingRan.meta().code.to_owned(),
+                severity: NothingRan.meta().severity.as_str().to_owned(),
                 message: "nothing executed in this cell; the gate requires at least one executed case per cell"
                     .to_owned(),
             },

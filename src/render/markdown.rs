@@ -123,8 +123,8 @@ fn rule_heading(f: &Finding, count: usize) -> String {
         markdown_code_span(&f.name),
         if count == 1 { one } else { many }
     );
-    if let Some(rule) = crate::rules::lookup(&f.rule) {
-        let _ = write!(s, ": {}", markdown_inline(rule.meta().summary));
+    if let Some(meta) = crate::catalogue::lookup(&f.rule) {
+        let _ = write!(s, ": {}", markdown_inline(meta.summary));
     }
     s.push_str("\n\n");
     s

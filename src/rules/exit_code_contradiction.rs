@@ -29,11 +29,9 @@ exit without recorded failures: read the command's log for the crash.
 "#,
 };
 
-impl Rule for ExitCodeContradiction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ExitCodeContradiction);
 
+impl Rule for ExitCodeContradiction {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(code) = cx.policy.exit_code else { return };
         let mut totals = Tally::default();

@@ -41,11 +41,9 @@ dependency on timing, order or shared state. Use `--flaky fail` to hold the line
 "#,
 };
 
-impl Rule for FlakyTest {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(FlakyTest);
 
+impl Rule for FlakyTest {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for f in ev.failures.iter().filter(|f| f.outcome == CaseOutcome::Flaky) {

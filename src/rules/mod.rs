@@ -1,8 +1,25 @@
 //! Rules judge the facts readers recorded. Each rule is one small unit with a
 //! stable code, a kebab-case name, a one-line summary and its own doc, and is
-//! registered once, in [`REGISTRY`].
+//! registered once, in [`REGISTRY`]. The rules of `truegreen gate` have a
+//! registry of their own (`crate::gate::rules::REGISTRY`); `crate::catalogue`
+//! lists both.
 
-mod doc;
+/// Implements [`HasMeta`] for a rule: `rule_meta!(Rule)` returns the module's
+/// `META`, `rule_meta!(Rule, STATIC)` another static of the module.
+macro_rules! rule_meta {
+    ($rule:ident) => {
+        rule_meta!($rule, META);
+    };
+    ($rule:ident, $meta:ident) => {
+        impl $crate::rules::HasMeta for $rule {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &$meta
+            }
+        }
+    };
+}
+pub(crate) use rule_meta;
+
 mod finding;
 mod run_policy;
 
@@ -51,9 +68,9 @@ mod waiver;
 mod waiver_unbacked;
 
 pub use cross_report_conflict::CrossConflicts;
-pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
+pub use nothing_ran::NothingRan;
 pub use run_policy::{
     ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunRequirements, SuitePolicy,
 };
@@ -137,18 +154,17 @@ impl<'a> RuleContext<'a> {
     }
 }
 
-pub trait Rule: Sync {
+/// What every rule, of `check` or of `gate`, has: its identity and docs.
+pub trait HasMeta {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
-
-    /// The rules of `truegreen gate` judge shard verdicts rather than artifacts;
-    /// they return themselves here and check nothing in `check`.
-    fn as_gate_rule(&self) -> Option<&dyn crate::gate::rules::GateRule> {
-        None
-    }
 }
 
-/// Every rule, in code order. The one place a rule is registered.
+/// A rule of `truegreen check`: it judges the artifacts read.
+pub trait Rule: HasMeta + Sync {
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every rule of `check`, in code order. The one place such a rule is registered.
 pub static REGISTRY: &[&dyn Rule] = &[
     &unparseable::Unparseable,
     &empty_artifact::EmptyArtifact,
@@ -177,20 +193,6 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &expected_report_missing::ExpectedReportMissing,
     &test_count_floor::TestCountFloor,
     &suite_below_min_tests::SuiteBelowMinTests,
-    &crate::gate::rules::MissingCell,
-    &crate::gate::rules::DuplicateCell,
-    &crate::gate::rules::UnexpectedCell,
-    &crate::gate::rules::StaleVerdict,
-    &crate::gate::rules::UnreadableVerdict,
-    &crate::gate::rules::CellDiscrepancy,
-    &crate::gate::rules::SelfContradiction,
-    &crate::gate::rules::CellFailed,
-    &crate::gate::rules::JobCancelled,
-    &crate::gate::rules::JobSkipped,
-    &crate::gate::rules::JobFailed,
-    &crate::gate::rules::JobUnknownResult,
-    &crate::gate::rules::JobAllowed,
-    &crate::gate::rules::NothingExpected,
     &stale_report::StaleReport,
     &commit_mismatch::CommitMismatch,
     &run_id_mismatch::RunIdMismatch,
@@ -208,14 +210,6 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &set_aside::SetAside,
 ];
 
-/// Look a rule up by code (`TG101`) or name (`claim-false-green`), case-insensitively.
-pub fn lookup(code_or_name: &str) -> Option<&'static dyn Rule> {
-    REGISTRY.iter().copied().find(|r| {
-        let m = r.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
-    })
-}
-
 /// Run every registered rule.
 pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -231,22 +225,6 @@ pub(crate) mod testing;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn codes_and_names_are_unique_and_well_formed() {
-        let mut codes = HashSet::new();
-        let mut names = HashSet::new();
-        for rule in REGISTRY {
-            let m = rule.meta();
-            assert!(codes.insert(m.code), "duplicate code {}", m.code);
-            assert!(names.insert(m.name), "duplicate name {}", m.name);
-            assert!(m.code.starts_with("TG") && m.code.len() == 5, "bad code {}", m.code);
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "bad name {}", m.name);
-            assert!(!m.summary.contains('\n'), "{} summary must be one line", m.code);
-            assert!(m.doc.contains("## Why"), "{} doc lacks a Why section", m.code);
-        }
-    }
 
     #[test]
     fn registry_is_in_code_order() {
@@ -254,12 +232,5 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         assert_eq!(codes, sorted);
-    }
-
-    #[test]
-    fn lookup_finds_by_code_or_name() {
-        assert_eq!(lookup("tg101").map(|r| r.meta().name), Some("claim-false-green"));
-        assert_eq!(lookup("claim-false-green").map(|r| r.meta().code), Some("TG101"));
-        assert!(lookup("TG999").is_none());
     }
 }

@@ -33,11 +33,9 @@ the number of cases you expect so that a shrinking suite is caught too.
 "#,
 };
 
-impl Rule for NothingRan {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(NothingRan);
 
+impl Rule for NothingRan {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let mut totals = Tally::default();
         for ev in cx.artifacts {
