@@ -30,6 +30,19 @@ pub mod exit_code {
 }
 
 impl Status {
+    /// The one status ladder, for `check`, the gate and a shard's re-derived
+    /// status alike: any discrepancy outranks any failure; a pass has neither.
+    /// Each caller counts what it judges (findings, failed cases, cells).
+    pub fn decide(discrepancies: u64, failures: u64) -> Self {
+        if discrepancies > 0 {
+            Self::Discrepancy
+        } else if failures > 0 {
+            Self::Fail
+        } else {
+            Self::Pass
+        }
+    }
+
     pub fn exit_code(self) -> i32 {
         match self {
             Self::Pass => exit_code::PASS,
@@ -186,15 +199,9 @@ pub fn decide(
     totals.warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count() as u64;
     // Every failing case has a record (one per count for count-only formats), so
     // the cases the waived records stand for can be taken off the count.
-    let failing = totals.derived.failures().saturating_sub(totals.waived) > 0
-        || findings.iter().any(|f| f.severity == Severity::Failure);
-    let status = if totals.discrepancies > 0 {
-        Status::Discrepancy
-    } else if failing {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    let failed_cases = totals.derived.failures().saturating_sub(totals.waived);
+    let failure_findings = findings.iter().filter(|f| f.severity == Severity::Failure).count() as u64;
+    let status = Status::decide(totals.discrepancies, failed_cases.saturating_add(failure_findings));
     Verdict {
         schema: SCHEMA.to_owned(),
         truegreen_version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -497,13 +497,8 @@ fn finish(result: &mut GateResult) {
     // Fail closed: an expected cell that did not pass can never leave the gate
     // green, whatever the findings say.
     let all_expected_passed = result.cells.iter().filter(|r| r.expected).all(|r| r.state == CellState::Pass);
-    result.status = if t.discrepancies > 0 || (!all_expected_passed && t.failures == 0) {
-        Status::Discrepancy
-    } else if t.failures > 0 {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    let unexplained = u64::from(!all_expected_passed && t.failures == 0);
+    result.status = Status::decide(t.discrepancies + unexplained, t.failures);
     result.exit_code = result.status.exit_code();
     result.totals = t;
 }

@@ -326,13 +326,10 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
     // taken off the failures, as long as no more are waived than failed.
     verdict.failed = failed.saturating_sub(verdict.waived);
     let ran_too_little = executed < min_tests;
-    verdict.status = if verdict.discrepancies > 0 || ran_too_little {
-        Status::Discrepancy
-    } else if verdict.failed > 0 || failure_findings > 0 {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    verdict.status = Status::decide(
+        verdict.discrepancies.saturating_add(u64::from(ran_too_little)),
+        verdict.failed.saturating_add(failure_findings),
+    );
     if ran_too_little && verdict.discrepancies == 0 {
         verdict.contradictions.push(format!(
             "{executed} case(s) executed, fewer than its own --min-tests {min_tests}, yet no discrepancy is recorded"
