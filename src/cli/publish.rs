@@ -50,11 +50,10 @@ impl OutputArgs {
             write_output(path, document).with_context(|| format!("writing the JSON document to {}", path.display()))?;
         }
         if let Some(path) = &self.markdown {
+            let max = render::markdown::MAX_JOB_SUMMARY_BYTES;
             let markdown = match subject {
-                Subject::Verdict(v) => render::markdown::render(v),
-                Subject::Gate(g) => {
-                    render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES)
-                }
+                Subject::Verdict(v) => render::markdown::render_bounded(v, max),
+                Subject::Gate(g) => render::gate::markdown::render_bounded(g, max),
             };
             write_output(path, markdown)
                 .with_context(|| format!("writing the markdown report to {}", path.display()))?;

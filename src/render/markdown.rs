@@ -13,6 +13,10 @@ use crate::rules::{Finding, Severity};
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, truncate};
 use crate::verdict::{ArtifactReport, Status, Verdict};
 
+/// GitHub refuses a job summary over 1 MiB per step (and the step's status does
+/// not show it), so `--markdown` output, of `check` and of the gate, stays under it.
+pub const MAX_JOB_SUMMARY_BYTES: usize = 1024 * 1024 - 1024;
+
 /// Render without a size limit.
 pub fn render(verdict: &Verdict) -> String {
     render_bounded(verdict, usize::MAX)
