@@ -9,7 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod discover;
 pub mod engine;
-pub mod error;
+pub mod exit_code;
 pub mod gate;
 pub mod ledger;
 pub mod model;

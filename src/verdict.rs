@@ -5,12 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::exit_code::TruegreenExitCode;
 use crate::model::{ArtifactInfo, Claim, Evidence, FailureRecord, Tally};
 use crate::rules::{Finding, Severity};
 
 pub const SCHEMA: &str = "truegreen.verdict.v1";
 
-/// The process exit codes, documented in the README.
+/// What a run (or the gate) concluded; [`Status::exit_code`] maps it to the
+/// process exit code (`crate::exit_code`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -20,13 +22,6 @@ pub enum Status {
     Fail,
     /// A contradiction, or evidence that is missing, unreadable or empty.
     Discrepancy,
-}
-
-pub mod exit_code {
-    pub const PASS: i32 = 0;
-    pub const FAIL: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const DISCREPANCY: i32 = 3;
 }
 
 impl Status {
@@ -45,9 +40,9 @@ impl Status {
 
     pub fn exit_code(self) -> i32 {
         match self {
-            Self::Pass => exit_code::PASS,
-            Self::Fail => exit_code::FAIL,
-            Self::Discrepancy => exit_code::DISCREPANCY,
+            Self::Pass => TruegreenExitCode::PASS,
+            Self::Fail => TruegreenExitCode::FAIL,
+            Self::Discrepancy => TruegreenExitCode::DISCREPANCY,
         }
     }
 

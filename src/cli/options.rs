@@ -11,8 +11,10 @@ use truegreen::discover::SymlinkPolicy;
 use truegreen::engine::CheckRequest;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::rules::{FlakyPolicy, Policy};
+use truegreen::rules::Policy;
 use truegreen::verdict::{RunContext, Verdict};
+
+use super::values::FlakyPolicyArg;
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
@@ -75,8 +77,8 @@ pub struct CheckOptions {
 
     /// What a test that passed only on a retry does: `pass` reports it as a
     /// warning, `fail` fails the run (exit 1).
-    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
-    pub flaky: FlakyPolicy,
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicyArg::Pass)]
+    pub flaky: FlakyPolicyArg,
 
     /// Failure messages, test names and parse errors longer than this many bytes are cut
     /// (and marked as cut).
@@ -183,7 +185,7 @@ impl CheckOptions {
         policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
         let exit_code = self.exit_code.or(self.outcome.map(StepOutcome::exit_code));
         policy.exit_code = exit_code;
-        policy.flaky = self.flaky;
+        policy.flaky = self.flaky.into();
         policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
         policy.run.since = self.since;
         policy.run.commit = match self.commit.as_deref() {

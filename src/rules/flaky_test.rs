@@ -4,7 +4,7 @@ use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
 use crate::model::CaseOutcome;
 
 /// What a flaky case (passed only on a retry) does to the verdict: `--flaky`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlakyPolicy {
     /// Reported as a warning; the run can pass.
