@@ -200,9 +200,19 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("invalid configuration {path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("invalid configuration {path}: {source}")]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: InvalidConfig,
+    },
 }
+
+/// Why configuration text is not a valid configuration: the message names the
+/// key and the value at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidConfig(String);
 
 /// A configuration as loaded, with what is needed to show it as an artifact.
 #[derive(Clone, Debug)]
@@ -220,17 +230,17 @@ pub struct LoadedConfig {
 const MAX_FLOW_DEPTH: usize = 64;
 
 /// Parse and validate configuration text.
-pub fn parse(text: &str) -> Result<Config, String> {
+pub fn parse(text: &str) -> Result<Config, InvalidConfig> {
     // An empty file (or one holding only comments) is an empty configuration.
     let config: Config = if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         Config::default()
     } else {
         if flow_depth(text) > MAX_FLOW_DEPTH {
-            return Err(format!("collections nested more than {MAX_FLOW_DEPTH} levels deep"));
+            return Err(InvalidConfig(format!("collections nested more than {MAX_FLOW_DEPTH} levels deep")));
         }
-        yaml_serde::from_str(text).map_err(|e| e.to_string())?
+        yaml_serde::from_str(text).map_err(|e| InvalidConfig(e.to_string()))?
     };
-    config.validate()?;
+    config.validate().map_err(InvalidConfig)?;
     Ok(config)
 }
 
@@ -279,11 +289,11 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
     let meta = file.metadata().map_err(io)?;
     let mut bytes = Vec::new();
     file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    let invalid = |message: String| ConfigError::Invalid { path: path.to_owned(), message };
+    let invalid = |source: InvalidConfig| ConfigError::Invalid { path: path.to_owned(), source };
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(invalid(format!("larger than {MAX_CONFIG_BYTES} bytes")));
+        return Err(invalid(InvalidConfig(format!("larger than {MAX_CONFIG_BYTES} bytes"))));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| invalid(format!("not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| invalid(InvalidConfig(format!("not UTF-8: {e}"))))?;
     let config = parse(text).map_err(invalid)?;
     let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     Ok(LoadedConfig {
@@ -469,9 +479,9 @@ mod tests {
     fn deeply_nested_flow_collections_are_refused_before_parsing() {
         // 100,000 levels of `{"a":` kept the YAML parser busy for minutes.
         let deep = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
-        assert_eq!(super::parse(&deep).err().as_deref(), Some("collections nested more than 64 levels deep"));
+        assert_eq!(parse(&deep).err().as_deref(), Some("collections nested more than 64 levels deep"));
         let deep = format!("expect: {}{}", "[".repeat(65), "]".repeat(65));
-        assert!(super::parse(&deep).is_err_and(|e| e.contains("nested more than 64")));
+        assert!(parse(&deep).is_err_and(|e| e.contains("nested more than 64")));
         // Brackets in quoted scalars and comments are text, and a quote inside a
         // plain scalar starts nothing that could hide brackets.
         assert_eq!(super::flow_depth("expect: ['[[[[', \"{{{\"] # [[[[\n"), 1);
@@ -481,6 +491,11 @@ mod tests {
 
     use super::*;
     use crate::model::CaseOutcome;
+
+    /// The parse error's message, for comparing with the expected one.
+    fn parse(text: &str) -> Result<Config, String> {
+        super::parse(text).map_err(|e| e.to_string())
+    }
 
     const FULL: &str = r#"
 min-tests: 10

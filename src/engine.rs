@@ -126,13 +126,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Discover and read every artifact the paths lead to.
-pub fn collect(paths: &[String], options: &ReadOptions) -> Collected {
-    let mut reader = Reader::new(options);
-    let issues = collect_paths(paths, &mut reader, &SymlinkPolicy::default());
-    Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored }
-}
-
 fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolicy) -> Vec<DiscoveryIssue> {
     let found = discover::discover_with(paths, links);
     let mut reports_per_root = vec![0usize; paths.len()];
@@ -402,23 +395,36 @@ fn resolve_floor(floor: &Floor) -> FloorPolicy {
                     let required = (executed as f64 * b.percent / 100.0).ceil() as u64;
                     FloorPolicy::Minimum { executed: required, basis: format!("{basis}, {executed}") }
                 }
-                Err(error) => FloorPolicy::Unverifiable { basis, error },
+                Err(error) => FloorPolicy::Unverifiable { basis, error: error.to_string() },
             }
         }
     }
 }
 
+/// Why a floor's baseline gives no count.
+#[derive(Debug, thiserror::Error)]
+enum BaselineError {
+    #[error("cannot open {}: {source}", path.display())]
+    Open { path: PathBuf, source: std::io::Error },
+    #[error("{} is not JSON: {source}", path.display())]
+    NotJson { path: PathBuf, source: serde_json::Error },
+    #[error("{} is not a truegreen verdict document ({})", path.display(), verdict::SCHEMA)]
+    NotAVerdict { path: PathBuf },
+    #[error("{} has no totals.executed count", path.display())]
+    NoExecutedCount { path: PathBuf },
+}
+
 /// `totals.executed` of a verdict document.
-fn baseline_executed(path: &Path) -> Result<u64, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+fn baseline_executed(path: &Path) -> Result<u64, BaselineError> {
+    let file = std::fs::File::open(path).map_err(|source| BaselineError::Open { path: path.to_owned(), source })?;
     let doc: serde_json::Value = serde_json::from_reader(std::io::BufReader::new(file))
-        .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        .map_err(|source| BaselineError::NotJson { path: path.to_owned(), source })?;
     if doc.get("schema").and_then(|s| s.as_str()) != Some(verdict::SCHEMA) {
-        return Err(format!("{} is not a truegreen verdict document ({})", path.display(), verdict::SCHEMA));
+        return Err(BaselineError::NotAVerdict { path: path.to_owned() });
     }
     doc.pointer("/totals/executed")
         .and_then(serde_json::Value::as_u64)
-        .ok_or_else(|| format!("{} has no totals.executed count", path.display()))
+        .ok_or_else(|| BaselineError::NoExecutedCount { path: path.to_owned() })
 }
 
 /// Check one artifact held in memory, named `name` in findings. Used by
@@ -467,7 +473,10 @@ mod tests {
     }
 
     fn read(path: &Path) -> Vec<Evidence> {
-        collect(&[path.display().to_string()], &ReadOptions::default()).artifacts
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(&options);
+        collect_paths(&[path.display().to_string()], &mut reader, &SymlinkPolicy::default());
+        reader.artifacts
     }
 
     #[test]

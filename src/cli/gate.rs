@@ -68,8 +68,8 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     let jobs = match &args.needs {
         Some(value) => {
             let text = inline_or_file(value).context("reading --needs")?;
-            let allow_failure = needs::job_list(&args.allow_failure).map_err(anyhow::Error::msg)?;
-            let allow_skip = needs::job_list(&args.allow_skip).map_err(anyhow::Error::msg)?;
+            let allow_failure = needs::job_list(&args.allow_failure)?;
+            let allow_skip = needs::job_list(&args.allow_skip)?;
             needs::judge(&text, &allow_failure, &allow_skip)?
         }
         None => Vec::new(),

@@ -137,9 +137,9 @@ pub fn collect(paths: &[String]) -> Collected {
                 out.verdicts.push(verdict);
             }
             Ok(None) => out.ignored.push(shown),
-            Err(detail) => {
+            Err(err) => {
                 per_root[candidate.root] += 1;
-                out.unreadable.push(Unreadable { path: shown, detail });
+                out.unreadable.push(Unreadable { path: shown, detail: err.to_string() });
             }
         }
     }
@@ -152,13 +152,29 @@ pub fn collect(paths: &[String]) -> Collected {
     out
 }
 
+/// Why a file yields no usable verdict document; shown as its [`Unreadable`] detail.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardReadError {
+    #[error("cannot open: {0}")]
+    Open(#[source] std::io::Error),
+    #[error("cannot read: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("larger than {} MiB: not a shard verdict", MAX_DOCUMENT_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("not a JSON document: {0}")]
+    NotJson(ParseError),
+    /// A field is missing, of the wrong type or out of range; the message names it.
+    #[error("{}", .0.message)]
+    Invalid(ParseError),
+}
+
 /// Read one file: `Ok(None)` when it was found by scanning and is not a verdict.
-fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, ShardReadError> {
+    let file = std::fs::File::open(path).map_err(ShardReadError::Open)?;
     let mut bytes = Vec::new();
-    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(ShardReadError::Read)?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(format!("larger than {} MiB: not a shard verdict", MAX_DOCUMENT_BYTES / (1024 * 1024)));
+        return Err(ShardReadError::TooLarge);
     }
     if !explicit {
         let prefix = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
@@ -171,12 +187,9 @@ fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, String
 }
 
 /// Read a verdict document's bytes. The error names what is wrong and where.
-pub fn read_document(bytes: &[u8], path: &str, sha256: String) -> Result<ShardVerdict, String> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let err = syntax_error(e);
-        format!("not a JSON document: {err}")
-    })?;
-    parse(&value, path, sha256).map_err(|e| e.message)
+pub fn read_document(bytes: &[u8], path: &str, sha256: String) -> Result<ShardVerdict, ShardReadError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| ShardReadError::NotJson(syntax_error(e)))?;
+    parse(&value, path, sha256).map_err(ShardReadError::Invalid)
 }
 
 /// What a document says, its fields read and type-checked, before any judging.
@@ -530,7 +543,7 @@ mod tests {
     }
 
     fn read(value: &Value) -> Result<ShardVerdict, String> {
-        read_document(value.to_string().as_bytes(), "v.json", "00".into())
+        read_document(value.to_string().as_bytes(), "v.json", "00".into()).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -681,7 +694,8 @@ mod tests {
         let mut doc = document();
         doc["status"] = json!("green");
         assert!(err(doc).contains("\"green\" is not a status"));
-        let text = read_document(b"{\"schema\": ", "v.json", "00".into()).err().unwrap_or_default();
+        let text =
+            read_document(b"{\"schema\": ", "v.json", "00".into()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(text.starts_with("not a JSON document"), "{text}");
     }
 }

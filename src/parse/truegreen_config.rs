@@ -20,7 +20,7 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -
             Position::offset(MAX_CONFIG_BYTES),
         ));
     }
-    let config = config::parse(&text).map_err(|message| ParseError::new(message, Position::default()))?;
+    let config = config::parse(&text).map_err(|e| ParseError::new(e.to_string(), Position::default()))?;
     config.record_entries(chrono::Utc::now().date_naive(), ev);
     Ok(())
 }
