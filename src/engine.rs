@@ -8,7 +8,7 @@ use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
 use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, ReusedReports, RuleContext, SuitePolicy};
-use crate::verdict::{self, RunContext, Verdict};
+use crate::verdict::{self, Verdict};
 
 /// Everything `check` needs, already resolved from flags, config and environment.
 #[derive(Clone, Debug)]
@@ -16,12 +16,10 @@ pub struct CheckRequest {
     /// Files, directories and globs.
     pub paths: Vec<String>,
     pub read: ReadOptions,
+    /// The knobs and the run's facts (`policy.run`, the one place they are kept).
     pub policy: Policy,
-    pub context: RunContext,
     /// Reports that must exist (`--expect`), beyond those the configuration names.
     pub expect: Vec<String>,
-    /// A suite ledger to judge (`check --ledger`); the reports it lists are read too.
-    pub ledger: Option<PathBuf>,
     /// The configuration: expectations, floor, waivers, replay templates.
     pub config: Option<LoadedConfig>,
     /// Under `truegreen run --suite NAME`, only that suite's expectations apply
@@ -39,14 +37,12 @@ pub struct CheckRequest {
 
 impl CheckRequest {
     /// A request for `paths` with no expectations, ledger or configuration.
-    pub fn new(paths: Vec<String>, read: ReadOptions, policy: Policy, context: RunContext) -> Self {
+    pub fn new(paths: Vec<String>, read: ReadOptions, policy: Policy) -> Self {
         Self {
             paths,
             read,
             policy,
-            context,
             expect: Vec::new(),
-            ledger: None,
             config: None,
             suite: None,
             read_as: Vec::new(),
@@ -149,13 +145,13 @@ fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolic
 /// Judge collected evidence. A case in conflict that only a key stands for
 /// (see [`name_conflicting_cases`]) stays named by its key: the artifacts may
 /// not be files. [`check`] names them.
-pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verdict {
-    judge_with(collected, None, policy, context)
+pub fn judge(collected: Collected, policy: &Policy) -> Verdict {
+    judge_with(collected, None, policy)
 }
 
 /// [`judge`], naming cases in conflict by reading their files again with
 /// `reread` when it is given.
-fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &Policy, context: RunContext) -> Verdict {
+fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &Policy) -> Verdict {
     let cross = rules::CrossConflicts::find(&collected.artifacts);
     name_conflicting_cases(&mut collected.artifacts, &cross, reread);
     let cx = RuleContext {
@@ -165,7 +161,7 @@ fn judge_with(mut collected: Collected, reread: Option<&ReadOptions>, policy: &P
         cross_conflicts: Some(&cross),
     };
     let findings = rules::run_all(&cx);
-    verdict::decide(collected.artifacts, findings, collected.ignored, context)
+    verdict::decide(collected.artifacts, findings, collected.ignored, policy.run.recorded())
 }
 
 /// The most cases in conflict one artifact's second read looks for: each name
@@ -215,9 +211,8 @@ pub fn check(request: &CheckRequest) -> Verdict {
         reader.read_with(path, true, &options);
     }
 
-    if let Some(ledger) = &request.ledger {
-        policy.run.ledger = Some(ledger.display().to_string());
-        read_ledger(ledger, &mut reader, &mut issues, &request.symlinks);
+    if let Some(ledger) = &request.policy.run.ledger {
+        read_ledger(Path::new(ledger), &mut reader, &mut issues, &request.symlinks);
     }
 
     let config = request.config.as_ref().map(|c| &c.config);
@@ -257,7 +252,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
     if let Some(loaded) = &request.config {
         let config = &loaded.config;
         for (name, suite) in config.suites.iter().filter(|(name, _)| in_scope(name)) {
-            let reports = if request.ledger.is_some() {
+            let reports = if request.policy.run.ledger.is_some() {
                 ledger_reports_of(&reader.artifacts, name)
             } else {
                 suite_matches.remove(name).unwrap_or_default()
@@ -292,7 +287,7 @@ pub fn check(request: &CheckRequest) -> Verdict {
     }
 
     let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };
-    judge_with(collected, Some(&request.read), &policy, request.context.clone())
+    judge_with(collected, Some(&request.read), &policy)
 }
 
 /// Read the ledger, then every report its records list. A record's report paths
@@ -429,13 +424,7 @@ fn baseline_executed(path: &Path) -> Result<u64, BaselineError> {
 
 /// Check one artifact held in memory, named `name` in findings. Used by
 /// property tests and fuzz targets, and by callers that capture a stream.
-pub fn check_bytes(
-    name: &str,
-    bytes: &[u8],
-    read: &parse::ReadOptions,
-    policy: &Policy,
-    context: RunContext,
-) -> Verdict {
+pub fn check_bytes(name: &str, bytes: &[u8], read: &parse::ReadOptions, policy: &Policy) -> Verdict {
     let info = crate::model::ArtifactInfo {
         path: name.to_owned(),
         format: None,
@@ -447,7 +436,7 @@ pub fn check_bytes(
         ReadOutcome::Report(ev) => vec![*ev],
         ReadOutcome::Ignored => Vec::new(),
     };
-    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy, context)
+    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy)
 }
 
 #[cfg(test)]

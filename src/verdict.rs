@@ -55,36 +55,8 @@ impl Status {
     }
 }
 
-/// Facts about the run being judged, recorded in the document.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunContext {
-    /// The producing command's exit code (`--exit-code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    pub min_tests: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_attempt: Option<String>,
-    /// The matrix cell this verdict belongs to (`--shard`), as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard: Option<serde_json::Value>,
-    /// Artifacts modified before this instant are stale (`--since`, or the start
-    /// of the command under `truegreen run`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-    /// The correlation id artifacts must carry (`--correlation-id`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub correlation_id: Option<String>,
-    /// The suite ledger judged (`check --ledger`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ledger: Option<String>,
-    /// The configuration file applied (`--config` or `.truegreen.yml`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub config: Option<String>,
-}
+/// The run's facts; the document records its identity as `context`.
+pub use crate::rules::RunContext;
 
 /// One artifact as the document records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

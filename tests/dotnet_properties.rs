@@ -11,7 +11,6 @@ use proptest::prelude::*;
 use truegreen::engine::check_bytes;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 /// The failing fixtures: (file under tests/fixtures, the tag of a test, the
 /// attribute text that makes one fail).
@@ -41,7 +40,7 @@ fn load(file: &str) -> String {
 
 fn exit_code(name: &str, bytes: &[u8]) -> i32 {
     let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    check_bytes(name, bytes, &ReadOptions::default(), &policy, RunContext::default()).exit_code
+    check_bytes(name, bytes, &ReadOptions::default(), &policy).exit_code
 }
 
 /// Byte ranges of the failing test elements' start tags.

@@ -12,13 +12,12 @@ use serde_json::Value;
 use truegreen::engine::check_bytes;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::{FlakyPolicy, Policy};
-use truegreen::verdict::RunContext;
 
 fn exit_code(doc: &Value) -> i32 {
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
     policy.flaky = FlakyPolicy::Fail;
     let bytes = doc.to_string();
-    check_bytes("report.json", bytes.as_bytes(), &ReadOptions::default(), &policy, RunContext::default()).exit_code
+    check_bytes("report.json", bytes.as_bytes(), &ReadOptions::default(), &policy).exit_code
 }
 
 fn fixture(path: &str) -> Value {

@@ -9,7 +9,7 @@ use truegreen::engine::{self, Collected};
 use truegreen::model::{ArtifactInfo, Evidence, EvidenceLimits, Observation};
 use truegreen::parse::{self, Sniff};
 use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Status};
+use truegreen::verdict::Status;
 
 /// The evidence `parse::read_file` records for a file named explicitly that holds `bytes`.
 fn read_prefix(bytes: &[u8]) -> Evidence {
@@ -41,7 +41,7 @@ fn passing_cuts(bytes: &[u8], cuts: impl Iterator<Item = usize>) -> Vec<usize> {
     for cut in cuts {
         let collected =
             Collected { artifacts: vec![read_prefix(&bytes[..cut])], issues: Vec::new(), ignored: Vec::new() };
-        if engine::judge(collected, &policy, RunContext::default()).status == Status::Pass {
+        if engine::judge(collected, &policy).status == Status::Pass {
             passed.push(cut);
         }
     }

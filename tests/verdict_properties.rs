@@ -21,7 +21,7 @@ use truegreen::engine::{Collected, judge};
 use truegreen::model::{ArtifactInfo, EvidenceLimits, Format};
 use truegreen::parse::{ReadOptions, ReadOutcome, read_stream};
 use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Status, Verdict};
+use truegreen::verdict::{Status, Verdict};
 
 const CASES: u32 = 10_000;
 
@@ -55,7 +55,7 @@ fn verdict(
         ReadOutcome::Report(ev) => vec![*ev],
         ReadOutcome::Ignored => Vec::new(),
     };
-    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, &policy, RunContext::default())
+    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, &policy)
 }
 
 fn outcome() -> impl Strategy<Value = Outcome> {

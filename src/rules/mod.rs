@@ -71,9 +71,7 @@ pub use cross_report_conflict::CrossConflicts;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
 pub use nothing_ran::NothingRan;
-pub use run_policy::{
-    ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunRequirements, SuitePolicy,
-};
+pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunContext, SuitePolicy};
 
 use chrono::NaiveDate;
 
@@ -102,13 +100,10 @@ impl RuleMeta {
     }
 }
 
-/// Policy knobs rules consult. Everything here has a documented CLI flag.
+/// What rules judge against: the knobs (each has a documented CLI flag) and
+/// the run's facts.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    /// At least this many cases must have executed across all artifacts.
-    pub min_tests: u64,
-    /// The producing command's exit code, when known.
-    pub exit_code: Option<i32>,
     /// "Today", for waiver expiry. Injected so tests are deterministic.
     pub today: NaiveDate,
     /// Waivers longer than this (in days) are a discrepancy unless the
@@ -116,8 +111,8 @@ pub struct Policy {
     pub max_waiver_days: i64,
     /// A waiver expiring within this many days is a warning.
     pub waiver_warn_days: i64,
-    /// Freshness and completeness: what must exist, and the run's identity.
-    pub run: RunRequirements,
+    /// The run's facts: identity, exit code, minimum, ledger, expectations.
+    pub run: RunContext,
     /// Whether a case that passed only on a retry fails the run (`--flaky`).
     pub flaky: FlakyPolicy,
 }
@@ -125,12 +120,10 @@ pub struct Policy {
 impl Policy {
     pub fn new(today: NaiveDate) -> Self {
         Self {
-            min_tests: 1,
-            exit_code: None,
             today,
             max_waiver_days: 30,
             waiver_warn_days: 3,
-            run: RunRequirements::default(),
+            run: RunContext { min_tests: 1, ..RunContext::default() },
             flaky: FlakyPolicy::Pass,
         }
     }

@@ -124,7 +124,6 @@ pub fn check_in_process(report: &Path) -> truegreen::verdict::Verdict {
         vec![report.display().to_string()],
         truegreen::parse::ReadOptions::default(),
         truegreen::rules::Policy::new(today),
-        truegreen::verdict::RunContext::default(),
     ))
 }
 
