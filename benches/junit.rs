@@ -21,6 +21,9 @@
 //! grows by at most 16 bytes per testcase beyond. A missed target exits 1.
 //! Generated files are deleted unless `--keep` is given.
 
+// A bench may panic: a failed step should stop it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};

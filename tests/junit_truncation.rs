@@ -3,6 +3,9 @@
 //! and judged in-process: detection and the reader on the prefix, as
 //! `parse::read_file` runs them on a file named explicitly, then every rule.
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use truegreen::engine::{self, Collected};
