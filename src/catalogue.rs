@@ -47,6 +47,7 @@ pub fn reference_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::HasMeta;
     use std::collections::HashSet;
 
     #[test]
@@ -60,6 +61,17 @@ mod tests {
             assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "bad name {}", m.name);
             assert!(!m.summary.contains('\n'), "{} summary must be one line", m.code);
             assert!(m.doc.contains("## Why"), "{} doc lacks a Why section", m.code);
+        }
+    }
+
+    #[test]
+    fn each_registry_is_in_code_order() {
+        let check: Vec<_> = crate::rules::REGISTRY.iter().map(|r| r.meta().code).collect();
+        let gate: Vec<_> = crate::gate::rules::REGISTRY.iter().map(|r| r.meta().code).collect();
+        for codes in [check, gate] {
+            let mut sorted = codes.clone();
+            sorted.sort_unstable();
+            assert_eq!(codes, sorted);
         }
     }
 

@@ -214,16 +214,3 @@ pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
 
 #[cfg(test)]
 pub(crate) mod testing;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_is_in_code_order() {
-        let codes: Vec<_> = REGISTRY.iter().map(|r| r.meta().code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        assert_eq!(codes, sorted);
-    }
-}

@@ -101,16 +101,3 @@ impl GateFinding {
 pub(crate) fn cell_name(label: &str) -> String {
     format!("cell {}", crate::text::truncate(label, 200))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_is_in_code_order() {
-        let codes: Vec<_> = REGISTRY.iter().map(|r| r.meta().code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        assert_eq!(codes, sorted);
-    }
-}
