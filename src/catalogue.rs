@@ -47,7 +47,6 @@ pub fn reference_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::HasMeta;
     use std::collections::HashSet;
 
     #[test]
