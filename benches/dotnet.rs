@@ -20,6 +20,9 @@
 //! the baseline's throughput, and a peak RSS under 48 MiB at N = 1,000,000.
 //! A missed target exits 1. Generated files are deleted unless `--keep`.
 
+// A bench may panic: a failed step should stop it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};

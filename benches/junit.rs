@@ -27,6 +27,9 @@
 //! same report (the comparison of two N-test inventories: targets < 1 s more
 //! than a plain check, < 64 MiB peak RSS).
 
+// A bench may panic: a failed step should stop it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};

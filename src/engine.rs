@@ -17,12 +17,10 @@ pub struct CheckRequest {
     /// Files, directories and globs.
     pub paths: Vec<String>,
     pub read: ReadOptions,
+    /// The knobs and the run's facts (`policy.run`, the one place they are kept).
     pub policy: Policy,
-    pub context: RunContext,
     /// Reports that must exist (`--expect`), beyond those the configuration names.
     pub expect: Vec<String>,
-    /// A suite ledger to judge (`check --ledger`); the reports it lists are read too.
-    pub ledger: Option<PathBuf>,
     /// The configuration: expectations, floor, waivers, replay templates.
     pub config: Option<LoadedConfig>,
     /// Under `truegreen run --suite NAME`, only that suite's expectations apply
@@ -64,14 +62,12 @@ pub struct Checked {
 
 impl CheckRequest {
     /// A request for `paths` with no expectations, ledger or configuration.
-    pub fn new(paths: Vec<String>, read: ReadOptions, policy: Policy, context: RunContext) -> Self {
+    pub fn new(paths: Vec<String>, read: ReadOptions, policy: Policy) -> Self {
         Self {
             paths,
             read,
             policy,
-            context,
             expect: Vec::new(),
-            ledger: None,
             config: None,
             suite: None,
             read_as: Vec::new(),
@@ -152,13 +148,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Discover and read every artifact the paths lead to.
-pub fn collect(paths: &[String], options: &ReadOptions) -> Collected {
-    let mut reader = Reader::new(options);
-    let issues = collect_paths(paths, &mut reader, &SymlinkPolicy::default());
-    Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored }
-}
-
 fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolicy) -> Vec<DiscoveryIssue> {
     let found = discover::discover_with(paths, links);
     let mut reports_per_root = vec![0usize; paths.len()];
@@ -182,8 +171,8 @@ fn collect_paths(paths: &[String], reader: &mut Reader<'_>, links: &SymlinkPolic
 /// Judge collected evidence. A case in conflict that only a key stands for
 /// (see [`name_conflicting_cases`]) stays named by its key: the artifacts may
 /// not be files. [`check`] names them.
-pub fn judge(collected: Collected, policy: &Policy, context: RunContext) -> Verdict {
-    judge_with(collected, None, policy, context, None)
+pub fn judge(collected: Collected, policy: &Policy) -> Verdict {
+    judge_with(collected, None, policy, None)
 }
 
 /// [`judge`], naming cases in conflict by reading their files again with
@@ -192,7 +181,6 @@ fn judge_with(
     mut collected: Collected,
     reread: Option<&ReadOptions>,
     policy: &Policy,
-    context: RunContext,
     baseline: Option<BaselineStatus>,
 ) -> Verdict {
     let cross = rules::CrossConflicts::find(&collected.artifacts);
@@ -205,7 +193,7 @@ fn judge_with(
         baseline: baseline.as_ref(),
     };
     let findings = rules::run_all(&cx);
-    let mut verdict = verdict::decide(collected.artifacts, findings, collected.ignored, context);
+    let mut verdict = verdict::decide(collected.artifacts, findings, collected.ignored, policy.run.recorded());
     verdict.baseline = baseline;
     verdict
 }
@@ -263,9 +251,8 @@ pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
         reader.read_with(path, true, &options);
     }
 
-    if let Some(ledger) = &request.ledger {
-        policy.run.ledger = Some(ledger.display().to_string());
-        read_ledger(ledger, &mut reader, &mut issues, &request.symlinks);
+    if let Some(ledger) = &request.policy.run.ledger {
+        read_ledger(Path::new(ledger), &mut reader, &mut issues, &request.symlinks);
     }
 
     let config = request.config.as_ref().map(|c| &c.config);
@@ -305,7 +292,7 @@ pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
     if let Some(loaded) = &request.config {
         let config = &loaded.config;
         for (name, suite) in config.suites.iter().filter(|(name, _)| in_scope(name)) {
-            let reports = if request.ledger.is_some() {
+            let reports = if request.policy.run.ledger.is_some() {
                 ledger_reports_of(&reader.artifacts, name)
             } else {
                 suite_matches.remove(name).unwrap_or_default()
@@ -339,13 +326,13 @@ pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
         policy.run.reused.push(ReusedReports { pattern, origin: origin.to_owned(), reason, matched });
     }
 
-    let mut inventory = request.read.inventory.then(|| take_inventory(&mut reader.artifacts, &request.context));
+    let mut inventory = request.read.inventory.then(|| take_inventory(&mut reader.artifacts, &policy.run));
     let baseline = match (&mut inventory, &request.inventory.baseline) {
-        (Some(inventory), Some(source)) => Some(compare_with_baseline(inventory, source, request, policy.today)),
+        (Some(inventory), Some(source)) => Some(compare_with_baseline(inventory, source, request, &policy)),
         _ => None,
     };
     let collected = Collected { artifacts: reader.artifacts, issues, ignored: reader.ignored };
-    let mut verdict = judge_with(collected, Some(&request.read), &policy, request.context.clone(), baseline);
+    let mut verdict = judge_with(collected, Some(&request.read), &policy, baseline);
     if let Some(inventory) = &inventory {
         verdict.slowest = inventory.slowest();
     }
@@ -353,11 +340,11 @@ pub fn check_keeping_inventory(request: &CheckRequest) -> Checked {
 }
 
 /// Gather every artifact's case log into the run's inventory.
-fn take_inventory(artifacts: &mut [Evidence], context: &RunContext) -> Inventory {
+fn take_inventory(artifacts: &mut [Evidence], run: &RunContext) -> Inventory {
     let header = Header {
         truegreen: env!("CARGO_PKG_VERSION").to_owned(),
-        commit: context.commit.clone(),
-        run_id: context.run_id.clone(),
+        commit: run.commit.clone(),
+        run_id: run.run_id.clone(),
         created: Some(chrono::Utc::now()),
     };
     let mut inventory = Inventory::new(header);
@@ -377,8 +364,9 @@ fn compare_with_baseline(
     inventory: &mut Inventory,
     source: &BaselineSource,
     request: &CheckRequest,
-    today: chrono::NaiveDate,
+    policy: &Policy,
 ) -> BaselineStatus {
+    let today = policy.today;
     let config = request.config.as_ref().map(|c| &c.config);
     let waiver = |suite: &str, name: &str| {
         let suite = Some(suite).filter(|s| !s.is_empty());
@@ -392,7 +380,7 @@ fn compare_with_baseline(
         let git = crate::inventory::explain::Git::diff(
             &here,
             comparison.header.commit.as_deref(),
-            request.context.commit.as_deref(),
+            policy.run.commit.as_deref(),
         );
         crate::inventory::explain::explain(comparison, &git);
     }
@@ -499,34 +487,41 @@ fn resolve_floor(floor: &Floor) -> FloorPolicy {
                     let required = (executed as f64 * b.percent / 100.0).ceil() as u64;
                     FloorPolicy::Minimum { executed: required, basis: format!("{basis}, {executed}") }
                 }
-                Err(error) => FloorPolicy::Unverifiable { basis, error },
+                Err(error) => FloorPolicy::Unverifiable { basis, error: error.to_string() },
             }
         }
     }
 }
 
+/// Why a floor's baseline gives no count.
+#[derive(Debug, thiserror::Error)]
+enum BaselineError {
+    #[error("cannot open {}: {source}", path.display())]
+    Open { path: PathBuf, source: std::io::Error },
+    #[error("{} is not JSON: {source}", path.display())]
+    NotJson { path: PathBuf, source: serde_json::Error },
+    #[error("{} is not a truegreen verdict document ({})", path.display(), verdict::SCHEMA)]
+    NotAVerdict { path: PathBuf },
+    #[error("{} has no totals.executed count", path.display())]
+    NoExecutedCount { path: PathBuf },
+}
+
 /// `totals.executed` of a verdict document.
-fn baseline_executed(path: &Path) -> Result<u64, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+fn baseline_executed(path: &Path) -> Result<u64, BaselineError> {
+    let file = std::fs::File::open(path).map_err(|source| BaselineError::Open { path: path.to_owned(), source })?;
     let doc: serde_json::Value = serde_json::from_reader(std::io::BufReader::new(file))
-        .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        .map_err(|source| BaselineError::NotJson { path: path.to_owned(), source })?;
     if doc.get("schema").and_then(|s| s.as_str()) != Some(verdict::SCHEMA) {
-        return Err(format!("{} is not a truegreen verdict document ({})", path.display(), verdict::SCHEMA));
+        return Err(BaselineError::NotAVerdict { path: path.to_owned() });
     }
     doc.pointer("/totals/executed")
         .and_then(serde_json::Value::as_u64)
-        .ok_or_else(|| format!("{} has no totals.executed count", path.display()))
+        .ok_or_else(|| BaselineError::NoExecutedCount { path: path.to_owned() })
 }
 
 /// Check one artifact held in memory, named `name` in findings. Used by
 /// property tests and fuzz targets, and by callers that capture a stream.
-pub fn check_bytes(
-    name: &str,
-    bytes: &[u8],
-    read: &parse::ReadOptions,
-    policy: &Policy,
-    context: RunContext,
-) -> Verdict {
+pub fn check_bytes(name: &str, bytes: &[u8], read: &parse::ReadOptions, policy: &Policy) -> Verdict {
     let info = crate::model::ArtifactInfo {
         path: name.to_owned(),
         format: None,
@@ -538,7 +533,7 @@ pub fn check_bytes(
         ReadOutcome::Report(ev) => vec![*ev],
         ReadOutcome::Ignored => Vec::new(),
     };
-    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy, context)
+    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, policy)
 }
 
 #[cfg(test)]
@@ -564,7 +559,10 @@ mod tests {
     }
 
     fn read(path: &Path) -> Vec<Evidence> {
-        collect(&[path.display().to_string()], &ReadOptions::default()).artifacts
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(&options);
+        collect_paths(&[path.display().to_string()], &mut reader, &SymlinkPolicy::default());
+        reader.artifacts
     }
 
     #[test]

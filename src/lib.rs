@@ -5,10 +5,11 @@
 //! [`discover`] → [`parse`] → [`model`] → [`rules`] → [`verdict`] → [`render`].
 //! [`engine`] runs it end to end. [`gate`] aggregates the verdicts of matrix shards.
 
+pub mod catalogue;
 pub mod config;
 pub mod discover;
 pub mod engine;
-pub mod error;
+pub mod exit_code;
 pub mod gate;
 pub mod inventory;
 pub mod ledger;

@@ -124,8 +124,9 @@ pub fn shell_quote(arg: &str) -> String {
     if plain { arg.to_owned() } else { format!("'{}'", arg.replace('\'', r"'\''")) }
 }
 
-/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub fn cut_at_char_boundary(s: &str, max: usize) -> &str {
+/// The longest prefix of `s` of at most `max` bytes that ends on a char
+/// boundary: the one place untrusted text is cut.
+pub fn prefix_within(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
@@ -141,11 +142,16 @@ pub fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_owned();
     }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while !s.is_char_boundary(end) {
-        end -= 1;
+    format!("{}…", prefix_within(s, max.saturating_sub('…'.len_utf8())))
+}
+
+/// Cut to at most `max` bytes on a char boundary, saying how many bytes were cut.
+pub fn cap_message(message: &str, max: usize) -> String {
+    let kept = prefix_within(message, max);
+    if kept.len() == message.len() {
+        return message.to_owned();
     }
-    format!("{}…", &s[..end])
+    format!("{kept}… [{} bytes cut]", message.len() - kept.len())
 }
 
 #[cfg(test)]
@@ -187,5 +193,8 @@ mod tests {
     fn truncate_respects_char_boundaries() {
         assert_eq!(truncate("héllo", 4), "h…");
         assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(prefix_within("héllo", 2), "h");
+        assert_eq!(prefix_within("héllo", 3), "hé");
+        assert_eq!(cap_message("héllo", 2), "h… [5 bytes cut]");
     }
 }

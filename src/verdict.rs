@@ -5,12 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::exit_code::TruegreenExitCode;
 use crate::model::{ArtifactInfo, Claim, Evidence, FailureRecord, Tally};
 use crate::rules::{Finding, Severity};
 
 pub const SCHEMA: &str = "truegreen.verdict.v1";
 
-/// The process exit codes, documented in the README.
+/// What a run (or the gate) concluded; [`Status::exit_code`] maps it to the
+/// process exit code (`crate::exit_code`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -22,19 +24,25 @@ pub enum Status {
     Discrepancy,
 }
 
-pub mod exit_code {
-    pub const PASS: i32 = 0;
-    pub const FAIL: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const DISCREPANCY: i32 = 3;
-}
-
 impl Status {
+    /// The one status ladder, for `check`, the gate and a shard's re-derived
+    /// status alike: any discrepancy outranks any failure; a pass has neither.
+    /// Each caller counts what it judges (findings, failed cases, cells).
+    pub fn decide(discrepancies: u64, failures: u64) -> Self {
+        if discrepancies > 0 {
+            Self::Discrepancy
+        } else if failures > 0 {
+            Self::Fail
+        } else {
+            Self::Pass
+        }
+    }
+
     pub fn exit_code(self) -> i32 {
         match self {
-            Self::Pass => exit_code::PASS,
-            Self::Fail => exit_code::FAIL,
-            Self::Discrepancy => exit_code::DISCREPANCY,
+            Self::Pass => TruegreenExitCode::PASS,
+            Self::Fail => TruegreenExitCode::FAIL,
+            Self::Discrepancy => TruegreenExitCode::DISCREPANCY,
         }
     }
 
@@ -47,36 +55,8 @@ impl Status {
     }
 }
 
-/// Facts about the run being judged, recorded in the document.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunContext {
-    /// The producing command's exit code (`--exit-code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    pub min_tests: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_attempt: Option<String>,
-    /// The matrix cell this verdict belongs to (`--shard`), as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard: Option<serde_json::Value>,
-    /// Artifacts modified before this instant are stale (`--since`, or the start
-    /// of the command under `truegreen run`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-    /// The correlation id artifacts must carry (`--correlation-id`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub correlation_id: Option<String>,
-    /// The suite ledger judged (`check --ledger`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ledger: Option<String>,
-    /// The configuration file applied (`--config` or `.truegreen.yml`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub config: Option<String>,
-}
+/// The run's facts; the document records its identity as `context`.
+pub use crate::rules::RunContext;
 
 /// One artifact as the document records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,15 +172,9 @@ pub fn decide(
     totals.warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count() as u64;
     // Every failing case has a record (one per count for count-only formats), so
     // the cases the waived records stand for can be taken off the count.
-    let failing = totals.derived.failures().saturating_sub(totals.waived) > 0
-        || findings.iter().any(|f| f.severity == Severity::Failure);
-    let status = if totals.discrepancies > 0 {
-        Status::Discrepancy
-    } else if failing {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    let failed_cases = totals.derived.failures().saturating_sub(totals.waived);
+    let failure_findings = findings.iter().filter(|f| f.severity == Severity::Failure).count() as u64;
+    let status = Status::decide(totals.discrepancies, failed_cases.saturating_add(failure_findings));
     Verdict {
         schema: SCHEMA.to_owned(),
         truegreen_version: env!("CARGO_PKG_VERSION").to_owned(),

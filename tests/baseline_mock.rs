@@ -5,6 +5,9 @@
 //! baseline, GitHub unavailable, or an unusable artifact. Waits use a virtual
 //! clock, so no test sleeps for real.
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{Cursor, Write};
 use std::path::Path;
 

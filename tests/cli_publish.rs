@@ -1,6 +1,9 @@
 //! The publishing flags of `truegreen check`, end to end through the binary
 //! (no network: these modes make no API call).
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use assert_cmd::Command;

@@ -109,9 +109,9 @@ fn an_unknown_key_is_a_usage_error_naming_it_and_config_overrides_the_default() 
     std::fs::write(dir.path().join("ci.yml"), "min-tests: 1\n")?;
     let out = truegreen(dir.path()).args(["check", "--config", "ci.yml", "cart.ndjson"]).output()?;
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    // A named configuration must exist.
+    // A named configuration must exist; failing to read it is an I/O error (4).
     let out = truegreen(dir.path()).args(["check", "--config", "missing.yml", "cart.ndjson"]).output()?;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.yml"));
     // `run` still runs the command with a broken configuration, then reports it.
     let out = truegreen(dir.path()).args(["run", "cart.ndjson", "--", "sh", "-c", "echo ran > ran"]).output()?;

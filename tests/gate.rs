@@ -2,6 +2,9 @@
 //! documents written by the real `truegreen check --shard ... --json ...` on
 //! kane streams, and the documented examples run as written.
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

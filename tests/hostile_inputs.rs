@@ -3,6 +3,9 @@
 //! docs/RELIABILITY.md lists each input with its outcome, and the by-hand runs
 //! too slow for `cargo test` (a real 2 GB file through the binary).
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::io::Read;
@@ -610,5 +613,75 @@ fn huge_counts_in_every_fixture_neither_overflow_nor_loop() -> TestResult {
         }
     }
     assert!(checked > 100, "only {checked} fixture variants: are the shared fixtures there?");
+    Ok(())
+}
+
+/// A shard verdict document is untrusted too: a real one from `check --shard`,
+/// then edited to hold 8 MiB strings wherever the gate quotes one, and
+/// thousands of findings whose severity contradicts the format. The gate
+/// calls it a discrepancy, and no output grows with the document.
+#[test]
+fn a_hostile_shard_verdict_is_a_discrepancy_with_bounded_output() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let env = [("GITHUB_SHA", "abc1234def"), ("GITHUB_RUN_ID", "42"), ("GITHUB_RUN_ATTEMPT", "1")];
+    let mut report = String::new();
+    for event in [
+        serde_json::json!({"type": "test_md_step_start", "step_index": 1, "heading": "open the cart"}),
+        serde_json::json!({"type": "test_md_step_end", "step_index": 1, "status": "failed", "error": "no cart"}),
+        serde_json::json!({"type": "test_md_summary", "overall_status": "failed",
+                           "steps": {"total": 1, "passed": 0, "failed": 1, "skipped": 0}}),
+        serde_json::json!({"type": "test_md_done", "overall_status": "failed"}),
+    ] {
+        report.push_str(&format!("{event}\n"));
+    }
+    std::fs::write(dir.path().join("run.ndjson"), report)?;
+    let verdict_path = dir.path().join("verdict.json");
+    let mut check = common::truegreen(dir.path());
+    check.envs(env).args(["check", "--shard", r#"{"os": "linux"}"#, "--json"]).arg(&verdict_path).arg("run.ndjson");
+    assert_eq!(check.output()?.status.code(), Some(1));
+
+    let huge = "A".repeat(8 << 20);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&verdict_path)?)?;
+    doc["status"] = "pass".into();
+    doc["exit_code"] = 0.into();
+    doc["context"]["run_url"] = huge.as_str().into();
+    let failure = &mut doc["artifacts"][0]["failures"][0];
+    failure["name"] = huge.as_str().into();
+    failure["message"] = huge.as_str().into();
+    let mut findings =
+        vec![serde_json::json!({"rule": huge, "name": "x", "severity": "failure", "message": huge, "replay": huge})];
+    findings
+        .extend((0..5_000).map(
+            |i| serde_json::json!({"rule": "TG101", "name": "x", "severity": format!("sev-{i}"), "message": "m"}),
+        ));
+    doc["findings"] = findings.into();
+    std::fs::write(&verdict_path, doc.to_string())?;
+
+    let mut gate = common::truegreen(dir.path());
+    gate.envs(env).args(["gate", "--color", "never", "--expect-matrix", r#"{"os": ["linux"]}"#]).args([
+        "--json",
+        "gate.json",
+        "--markdown",
+        "gate.md",
+        "verdict.json",
+    ]);
+    let output = gate.timeout(HANG_GUARD).output()?;
+    assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
+    let json = std::fs::read_to_string(dir.path().join("gate.json"))?;
+    let markdown = std::fs::read_to_string(dir.path().join("gate.md"))?;
+    let gate_doc: Value = serde_json::from_str(&json)?;
+    assert_eq!(gate_doc["cells"][0]["state"], "discrepancy");
+    let rules = common::distinct_rule_codes(&gate_doc);
+    assert!(rules.contains(&"TG235".to_owned()) && rules.contains(&"TG236".to_owned()), "{rules:?}");
+    let contradictions = gate_doc["cells"][0]["verdicts"][0]["contradictions"].as_array().map_or(0, Vec::len);
+    assert!((2..=25).contains(&contradictions), "{contradictions} contradictions kept");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let run_of_a = "A".repeat(2_001);
+    for (what, text, max) in
+        [("terminal", &*stdout, 64 * 1024), ("json", &*json, 512 * 1024), ("markdown", &*markdown, 512 * 1024)]
+    {
+        assert!(text.len() < max, "{what}: {} bytes", text.len());
+        assert!(!text.contains(&run_of_a), "{what} quotes more than 2,000 bytes of one string");
+    }
     Ok(())
 }

@@ -19,7 +19,7 @@ use truegreen::parse::ReadOptions;
 use truegreen::render::github::{self, RepoPaths};
 use truegreen::render::{comment, markdown, terminal};
 use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Verdict};
+use truegreen::verdict::Verdict;
 
 fn policy() -> Policy {
     Policy::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default())
@@ -31,7 +31,7 @@ fn read_verdicts() -> Vec<(String, Verdict)> {
     hostile::reports(NAMES)
         .into_iter()
         .map(|(file, report)| {
-            let v = check_bytes(file, report.as_bytes(), &read, &policy(), RunContext::default());
+            let v = check_bytes(file, report.as_bytes(), &read, &policy());
             assert!(!v.artifacts.is_empty() && v.artifacts[0].info.format.is_some(), "{file} not read: {v:?}");
             assert!(v.totals.derived.failures() as usize >= NAMES.len() / 2, "{file}: the names were read as failures");
             (file.to_owned(), v)
@@ -70,11 +70,9 @@ fn built_verdict() -> Verdict {
     }
     let issues = NAMES.iter().map(|n| DiscoveryIssue { path: (*n).to_owned(), detail: (*n).to_owned() }).collect();
     let ignored = NAMES.iter().map(|n| (*n).to_owned()).collect();
-    judge(
-        Collected { artifacts, issues, ignored },
-        &policy(),
-        RunContext { exit_code: Some(0), ..RunContext::default() },
-    )
+    let mut policy = policy();
+    policy.run.exit_code = Some(0);
+    judge(Collected { artifacts, issues, ignored }, &policy)
 }
 
 fn all_verdicts() -> Vec<(String, Verdict)> {

@@ -17,7 +17,7 @@ use truegreen::engine::check_bytes;
 use truegreen::model::EvidenceLimits;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Status, Verdict};
+use truegreen::verdict::{Status, Verdict};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit")
@@ -55,7 +55,7 @@ fn read_failing_reports() -> Vec<(String, String)> {
 fn judge(text: &str) -> Verdict {
     let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default());
     let read = ReadOptions { limits: EvidenceLimits::default(), forced: None, workspace: None, inventory: false };
-    check_bytes("report.xml", text.as_bytes(), &read, &policy, RunContext::default())
+    check_bytes("report.xml", text.as_bytes(), &read, &policy)
 }
 
 /// Byte ranges of every `name="value"` attribute with one of `names`.

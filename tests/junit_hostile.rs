@@ -2,6 +2,9 @@
 //! and test names built to run commands produce replay commands that, pasted
 //! into a shell, run the test tool with the name as one literal argument.
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::Output;
 

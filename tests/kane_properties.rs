@@ -7,13 +7,12 @@ use proptest::prelude::*;
 use truegreen::engine::check_bytes;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 fn exit_code_for(stream: &str, tool_exit: Option<i32>) -> i32 {
     let options = ReadOptions::default();
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    policy.exit_code = tool_exit;
-    check_bytes("run.ndjson", stream.as_bytes(), &options, &policy, RunContext::default()).exit_code
+    policy.run.exit_code = tool_exit;
+    check_bytes("run.ndjson", stream.as_bytes(), &options, &policy).exit_code
 }
 
 #[derive(Debug, Clone)]

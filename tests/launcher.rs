@@ -1,6 +1,9 @@
 //! `dist/launcher.sh`, run as action.yml runs it, in a sandbox with stub curl
 //! and cargo: verified downloads, the cache, the checksum-mismatch stop, the
 //! build-from-source fallback, and how the inputs become flags.
+
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]
 
 mod common;

@@ -9,7 +9,6 @@ use truegreen::engine;
 use truegreen::model::{ArtifactInfo, Evidence, EvidenceLimits, Format};
 use truegreen::parse::{ReadContext, ReadOptions, read_format};
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 #[derive(Clone, Debug)]
 struct Gate {
@@ -177,8 +176,7 @@ fn artifact(lane: u8, gates: &[Gate], c: &Claims) -> (String, Value) {
 fn exit_code(file_name: &str, doc: &Value) -> i32 {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
     let read = ReadOptions::default();
-    engine::check_bytes(file_name, doc.to_string().as_bytes(), &read, &Policy::new(today), RunContext::default())
-        .exit_code
+    engine::check_bytes(file_name, doc.to_string().as_bytes(), &read, &Policy::new(today)).exit_code
 }
 
 proptest! {

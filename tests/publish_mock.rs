@@ -4,6 +4,9 @@
 //! produce a second check run. Every request body is validated against
 //! GitHub's own schemas. Waits use a virtual clock, so no test sleeps for real.
 
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::Path;
@@ -15,8 +18,9 @@ use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::{FakeGitHub, SHA, Schemas, TOKEN, count, kane_stream, patch_annotation_counts, request_lines};
+use truegreen::exit_code::FailOn;
 use truegreen::publish::{
-    FailOn, GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
+    GitHubContext, HttpPolicy, PublishMode, PublishOptions, PublishReport, Repository, Token, VirtualClock,
     publish_with,
 };
 use truegreen::verdict::{Status, Verdict};
@@ -143,7 +147,7 @@ impl Scenario {
 /// What every scenario must keep: the verdict the engine decided, and its exit code.
 fn assert_verdict_unchanged(setup: &Setup, expected: Status, exit: i32) {
     assert_eq!(setup.verdict.status, expected);
-    assert_eq!(FailOn::Failure.exit_code(&setup.verdict), exit);
+    assert_eq!(FailOn::Failure.exit_code(setup.verdict.status), exit);
 }
 
 fn assert_fallback(report: &PublishReport, setup: &Setup) {
@@ -518,7 +522,7 @@ async fn fail_on_discrepancy_makes_an_honest_failure_neutral() {
     scenario.publish(&PublishOptions { fail_on: FailOn::Discrepancy, ..options() }).await;
     let Scenario { setup, fake, .. } = &scenario;
     assert_eq!(fake.check_runs()[0]["conclusion"], "neutral");
-    assert_eq!(FailOn::Discrepancy.exit_code(&setup.verdict), 0);
+    assert_eq!(FailOn::Discrepancy.exit_code(setup.verdict.status), 0);
     assert!(setup.outputs().contains("exit-code<<"), "the output keeps the verdict's own code");
     let outputs = setup.outputs();
     let exit_output = outputs.split("exit-code<<").nth(1).and_then(|rest| rest.lines().nth(1));
@@ -617,7 +621,7 @@ async fn the_gate_publishes_one_combined_check_run() {
     assert!(report.check_run.as_ref().is_some_and(|d| d.annotations_sent >= 1), "the missing cell is annotated");
     assert!(setup.summary().contains("os=windows"), "{}", setup.summary());
     assert!(setup.outputs().contains("missing-cells<<"), "{}", setup.outputs());
-    assert_eq!(FailOn::Failure.exit_code(&result), 3, "publishing leaves the gate's exit code");
+    assert_eq!(FailOn::Failure.exit_code(result.status), 3, "publishing leaves the gate's exit code");
 }
 
 /// The pull request comment: one per check name, found by its marker and
@@ -856,7 +860,7 @@ mod pull_request_comment {
             assert!(body.contains(&format!("| ` {cell} ` |")), "a row per cell: {cell} in {body}");
         }
         Schemas::load().assert_comment_requests_valid(&requests(&scenario.server).await);
-        assert_eq!(FailOn::Failure.exit_code(&gate), 3);
+        assert_eq!(FailOn::Failure.exit_code(gate.status), 3);
     }
 
     #[tokio::test]

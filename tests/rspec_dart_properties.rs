@@ -13,12 +13,11 @@ use serde_json::json;
 use truegreen::engine::check_bytes;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 fn exit_code_for(name: &str, text: &str, tool_exit: Option<i32>) -> i32 {
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    policy.exit_code = tool_exit;
-    check_bytes(name, text.as_bytes(), &ReadOptions::default(), &policy, RunContext::default()).exit_code
+    policy.run.exit_code = tool_exit;
+    check_bytes(name, text.as_bytes(), &ReadOptions::default(), &policy).exit_code
 }
 
 #[derive(Debug, Clone)]

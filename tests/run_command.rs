@@ -1,4 +1,7 @@
 //! `truegreen run`: the command's exit status, signals and start time reach the check.
+
+// A test may panic: a failed step should fail it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)] // the commands under test are shell scripts
 
 mod common;
@@ -155,8 +158,8 @@ fn stdout_file_keeps_the_capture_and_lists_it_in_the_ledger() -> TestResult {
         .args(["run", "--stdout-format", "kane", "--stdout-file", "out/kane.ndjson"])
         .args(["--ledger", "ledger.jsonl", "--suite", "e2e", "--", "sh", "-c", "cat capture.ndjson"])
         .output();
-    // The directory does not exist: the capture cannot be written, a usage error.
-    assert_eq!(out?.status.code(), Some(2));
+    // The directory does not exist: the capture cannot be written, an I/O error.
+    assert_eq!(out?.status.code(), Some(4));
     std::fs::create_dir(dir.path().join("out"))?;
     let out = truegreen(dir.path())
         .args(["run", "--stdout-format", "kane", "--stdout-file", "out/kane.ndjson"])
@@ -169,12 +172,12 @@ fn stdout_file_keeps_the_capture_and_lists_it_in_the_ledger() -> TestResult {
 }
 
 #[test]
-fn a_command_that_cannot_start_is_a_usage_error_naming_it() -> TestResult {
+fn a_command_that_cannot_start_is_an_environment_error_naming_it() -> TestResult {
     let dir = tempfile::tempdir()?;
     let out = truegreen(dir.path())
         .args(["run", "--ledger", "ledger.jsonl", "--suite", "vm", "unit.results", "--", "./no-such-tool", "--flag"])
         .output()?;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot start `./no-such-tool --flag`"), "{stderr}");
     // The ledger remembers the attempt, so the suite check fails it.

@@ -9,7 +9,6 @@ use proptest::prelude::*;
 use truegreen::engine::check_bytes;
 use truegreen::parse::ReadOptions;
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 const XUNIT: &str = include_str!("fixtures/trx/public/liquid-xunit-net8.trx");
 
@@ -35,7 +34,7 @@ const SUMMARIES: &[&str] = &["Failed", "Completed", "Passed", "Warning", "Error"
 
 fn exit_code_for(text: &str) -> i32 {
     let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    check_bytes("results.trx", text.as_bytes(), &ReadOptions::default(), &policy, RunContext::default()).exit_code
+    check_bytes("results.trx", text.as_bytes(), &ReadOptions::default(), &policy).exit_code
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,8 @@
 //! What both benchmarks share: running `truegreen check` as a child and
 //! reading its wall time, CPU time and peak RSS from `wait4`.
 
+// A bench may panic: a failed step should stop it loudly (the lints guard input paths).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)] // each benchmark reads a subset of the measures
 
 use std::path::Path;

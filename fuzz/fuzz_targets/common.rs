@@ -15,7 +15,7 @@ use truegreen::parse::ReadOptions;
 use truegreen::render;
 use truegreen::render::github::{self, RepoPaths};
 use truegreen::rules::Policy;
-use truegreen::verdict::{RunContext, Status, Verdict};
+use truegreen::verdict::{Status, Verdict};
 
 /// A format by its `--format` id, so a target is one line and a new format one
 /// new target file.
@@ -36,7 +36,7 @@ pub fn check(data: &[u8], forced: Option<Format>, name: &str) {
     let policy = Policy::new(today);
     let limits = EvidenceLimits { max_message_bytes: 256, ..EvidenceLimits::default() };
     let read = ReadOptions { limits, forced, workspace: None };
-    let verdict = check_bytes(name, data, &read, &policy, RunContext::default());
+    let verdict = check_bytes(name, data, &read, &policy);
     verdict_is_backed(&verdict);
     outputs_are_inert(&verdict);
 }

@@ -13,7 +13,6 @@ use truegreen::model::{
     ArtifactInfo, Case, CaseOutcome, Claim, Evidence, EvidenceLimits, Format, Position, SourceLocation, Status,
 };
 use truegreen::rules::Policy;
-use truegreen::verdict::RunContext;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let fields: Vec<String> = data.split(|b| *b == 0xff).map(|f| String::from_utf8_lossy(f).into_owned()).collect();
@@ -39,8 +38,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         issues: vec![DiscoveryIssue { path: other.to_owned(), detail: message.to_owned() }],
         ignored: vec![path.to_owned(), other.to_owned()],
     };
-    let policy = Policy::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    let verdict = judge(collected, &policy, RunContext { exit_code: Some(0), ..RunContext::default() });
+    let mut policy = Policy::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+    policy.run.exit_code = Some(0);
+    let verdict = judge(collected, &policy);
     common::verdict_is_backed(&verdict);
     common::outputs_are_inert(&verdict);
 });

@@ -30,8 +30,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
         );
     }
     let mut request = args.options.request(args.paths, config);
-    request.ledger = args.ledger;
-    request.context.ledger = request.ledger.as_ref().map(|l| l.display().to_string());
+    request.policy.run.ledger = args.ledger.as_ref().map(|l| l.display().to_string());
     let verdict = args.options.check(&request)?;
     args.options.report(&verdict)
 }

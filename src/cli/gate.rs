@@ -67,9 +67,9 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     let expectation = expectation(&args)?;
     let jobs = match &args.needs {
         Some(value) => {
-            let text = inline_or_file(value).map_err(anyhow::Error::msg).context("reading --needs")?;
-            let allow_failure = needs::job_list(&args.allow_failure).map_err(anyhow::Error::msg)?;
-            let allow_skip = needs::job_list(&args.allow_skip).map_err(anyhow::Error::msg)?;
+            let text = inline_or_file(value).context("reading --needs")?;
+            let allow_failure = needs::job_list(&args.allow_failure)?;
+            let allow_skip = needs::job_list(&args.allow_skip)?;
             needs::judge(&text, &allow_failure, &allow_skip)?
         }
         None => Vec::new(),
@@ -112,7 +112,7 @@ fn provenance(commit: Option<String>, run_id: Option<String>) -> Provenance {
 
 fn expectation(args: &GateArgs) -> anyhow::Result<Expectation> {
     if let Some(value) = &args.expect_matrix {
-        let text = inline_or_file(value).map_err(anyhow::Error::msg).context("reading --expect-matrix")?;
+        let text = inline_or_file(value).context("reading --expect-matrix")?;
         let node = Ordered::from_json(&text).context("--expect-matrix is not JSON")?;
         let expansion = MatrixDef::parse(node, "--expect-matrix").and_then(|d| d.expand())?;
         return Ok(Expectation::cells(ExpectedSource::Matrix, expansion));

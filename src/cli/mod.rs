@@ -9,6 +9,7 @@ mod publish;
 mod rules;
 mod run;
 mod shard;
+mod values;
 
 use clap::{Parser, Subcommand};
 
@@ -16,7 +17,8 @@ use clap::{Parser, Subcommand};
 ///
 /// Exit codes: 0 pass, 1 honest failure, 2 usage or configuration error,
 /// 3 discrepancy (a claim contradicts the evidence, or evidence is missing,
-/// unreadable, empty, or nothing ran).
+/// unreadable, empty, or nothing ran), 4 an I/O or environment error (a file
+/// truegreen had to read or write could not be; no verdict was decided).
 #[derive(Debug, Parser)]
 #[command(name = "truegreen", version, about, long_about)]
 struct Cli {
@@ -34,7 +36,7 @@ enum Command {
     /// with stdin and stderr inherited; stdout is shown and, with --stdout-format,
     /// audited too; SIGINT and SIGTERM are forwarded to it. Then the reports are
     /// checked with --exit-code and --since set from the run. The exit code is
-    /// check's: 0 pass, 1 failure, 2 usage error, 3 discrepancy.
+    /// check's: 0 pass, 1 failure, 2 usage error, 3 discrepancy, 4 I/O error.
     // `run` sets these two from the command it runs.
     #[command(mut_arg("exit_code", |a| a.hide(true)), mut_arg("since", |a| a.hide(true)))]
     Run(run::RunArgs),
@@ -48,7 +50,8 @@ enum Command {
     /// Exit codes: 0 every expected cell passed (and every needed job succeeded); 1 a cell's
     /// tests or a needed job honestly failed; 2 usage or configuration error; 3 a discrepancy:
     /// a cell missing, duplicated, unexpected, from another commit or run, unreadable or
-    /// discrepant itself, or a needed job cancelled, skipped or of unknown result.
+    /// discrepant itself, or a needed job cancelled, skipped or of unknown result; 4 an I/O
+    /// or environment error.
     Gate(gate::GateArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
@@ -82,10 +85,13 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// A flag value given inline or as `@FILE`.
-pub(crate) fn inline_or_file(value: &str) -> Result<String, String> {
+/// A flag value given inline or as `@FILE`. An unreadable file is an I/O error
+/// (exit 4 when it reaches `main`).
+pub(crate) fn inline_or_file(value: &str) -> std::io::Result<String> {
     match value.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {path}: {e}")))
+        }
         None => Ok(value.to_owned()),
     }
 }

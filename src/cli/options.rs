@@ -16,8 +16,10 @@ use truegreen::engine::{CheckRequest, InventoryRequest};
 use truegreen::inventory::BaselineSource;
 use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
-use truegreen::rules::{FlakyPolicy, Policy, Severity};
+use truegreen::rules::{Policy, Severity};
 use truegreen::verdict::{RunContext, Verdict};
+
+use super::values::FlakyPolicyArg;
 
 #[derive(Debug, Args)]
 pub struct CheckOptions {
@@ -80,8 +82,8 @@ pub struct CheckOptions {
 
     /// What a test that passed only on a retry does: `pass` reports it as a
     /// warning, `fail` fails the run (exit 1).
-    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicy::Pass)]
-    pub flaky: FlakyPolicy,
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = FlakyPolicyArg::Pass)]
+    pub flaky: FlakyPolicyArg,
 
     /// Failure messages, test names and parse errors longer than this many bytes are cut
     /// (and marked as cut).
@@ -208,32 +210,25 @@ impl CheckOptions {
         let cfg = config.as_ref().map(|c| &c.config);
         let today = self.today.unwrap_or_else(|| Utc::now().date_naive());
         let mut policy = Policy::new(today);
-        policy.min_tests = self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1);
-        let exit_code = self.exit_code.or(self.outcome.map(StepOutcome::exit_code));
-        policy.exit_code = exit_code;
-        policy.flaky = self.flaky;
+        policy.flaky = self.flaky.into();
         policy.max_waiver_days = self.max_waiver_days.or(cfg.and_then(|c| c.max_waiver_days)).unwrap_or(30);
-        policy.run.since = self.since;
-        policy.run.commit = match self.commit.as_deref() {
-            Some(flag) => flag_or_env(Some(flag), "GITHUB_SHA"),
-            None => flag_or_env(None, "GITHUB_SHA").or_else(git_head),
-        };
-        policy.run.run_id = flag_or_env(self.run_id.as_deref(), "GITHUB_RUN_ID");
-        policy.run.correlation_id = self.correlation_id.clone().filter(|c| !c.trim().is_empty());
-        let mut context = RunContext {
-            exit_code,
-            min_tests: policy.min_tests,
-            commit: policy.run.commit.clone(),
-            run_id: policy.run.run_id.clone(),
+        policy.run = RunContext {
+            exit_code: self.exit_code.or(self.outcome.map(StepOutcome::exit_code)),
+            min_tests: self.min_tests.or(cfg.and_then(|c| c.min_tests)).unwrap_or(1),
+            commit: match self.commit.as_deref() {
+                Some(flag) => flag_or_env(Some(flag), "GITHUB_SHA"),
+                None => flag_or_env(None, "GITHUB_SHA").or_else(git_head),
+            },
+            run_id: flag_or_env(self.run_id.as_deref(), "GITHUB_RUN_ID"),
             since: self.since,
-            correlation_id: policy.run.correlation_id.clone(),
+            correlation_id: self.correlation_id.clone().filter(|c| !c.trim().is_empty()),
             config: config.as_ref().map(|c| c.path.display().to_string()),
             ..RunContext::default()
         };
-        self.shard.apply(&mut context);
+        self.shard.apply(&mut policy.run);
         let limits = EvidenceLimits { max_message_bytes: self.max_message_bytes, max_file_bytes: self.max_file_bytes };
         let read = ReadOptions { limits, forced: self.format, workspace: workspace(), inventory: false };
-        let mut request = CheckRequest::new(paths, read, policy, context);
+        let mut request = CheckRequest::new(paths, read, policy);
         request.symlinks = SymlinkPolicy {
             workspace: super::env_var("GITHUB_WORKSPACE").map(PathBuf::from),
             follow: self.follow_symlinks,

@@ -10,7 +10,10 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use truegreen::publish::{self, CommentMode, FailOn, GitHubContext, PublishMode, PublishOptions, Subject};
+use truegreen::exit_code::FailOn;
+use truegreen::publish::{self, GitHubContext, PublishOptions, Subject};
+
+use super::values::{CommentModeArg, FailOnArg, PublishModeArg};
 use truegreen::render;
 
 /// What every judging subcommand (`check`, `run`, `gate`) writes, prints and
@@ -50,11 +53,10 @@ impl OutputArgs {
             write_output(path, document).with_context(|| format!("writing the JSON document to {}", path.display()))?;
         }
         if let Some(path) = &self.markdown {
+            let max = render::markdown::MAX_JOB_SUMMARY_BYTES;
             let markdown = match subject {
-                Subject::Verdict(v) => render::markdown::render(v),
-                Subject::Gate(g) => {
-                    render::gate::markdown::render_bounded(g, render::gate::markdown::MAX_JOB_SUMMARY_BYTES)
-                }
+                Subject::Verdict(v) => render::markdown::render_bounded(v, max),
+                Subject::Gate(g) => render::gate::markdown::render_bounded(g, max),
             };
             write_output(path, markdown)
                 .with_context(|| format!("writing the markdown report to {}", path.display()))?;
@@ -105,8 +107,8 @@ pub struct PublishArgs {
     /// the job summary and workflow-command annotations; outside, nothing. check-run: a check run with
     /// its annotations plus the job summary. summary: the job summary and workflow-command annotations,
     /// no API call. off: step outputs only. Publishing never changes the verdict or the exit code.
-    #[arg(long, value_enum, default_value_t = PublishMode::Auto, help_heading = "GitHub")]
-    pub publish: PublishMode,
+    #[arg(long, value_enum, default_value_t = PublishModeArg::Auto, help_heading = "GitHub")]
+    pub publish: PublishModeArg,
 
     /// The check run's name [default: `truegreen`, or `truegreen gate` for the gate]; with --shard,
     /// the matrix values are added as GitHub labels jobs.
@@ -115,8 +117,8 @@ pub struct PublishArgs {
 
     /// What fails the step. failure: honest failures (1) and discrepancies (3). discrepancy: only
     /// discrepancies (3); an honest failure exits 0 and its check run is neutral.
-    #[arg(long, value_enum, default_value_t = FailOn::Failure, help_heading = "GitHub")]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Failure, help_heading = "GitHub")]
+    pub fail_on: FailOnArg,
 
     /// Also post a commit status with the verdict and a link to the run (needs `statuses: write`), so the
     /// result shows in the pull request's merge box whichever check suite GitHub files the check run under.
@@ -126,8 +128,8 @@ pub struct PublishArgs {
     /// The pull request comment. auto: on a pull request, when a check run is published, keep one comment
     /// per check name, updated in place on every run (needs `pull-requests: write`); a matrix cell
     /// (--shard) leaves it to `truegreen gate`, which comments for the whole matrix. off: no comment.
-    #[arg(long, value_enum, default_value_t = CommentMode::Auto, help_heading = "GitHub")]
-    pub comment: CommentMode,
+    #[arg(long, value_enum, default_value_t = CommentModeArg::Auto, help_heading = "GitHub")]
+    pub comment: CommentModeArg,
 
     /// Send at most N annotations with the check run, discrepancies first; past it, the last one says
     /// how many more there are. Every one is still in the --json document. 0 sends none.
@@ -150,12 +152,12 @@ impl PublishArgs {
             Subject::Gate(_) => None,
         };
         PublishOptions {
-            mode: self.publish,
+            mode: self.publish.into(),
             check_name: self.check_name.clone().unwrap_or_else(|| default_name.to_owned()),
             shard,
-            fail_on: self.fail_on,
+            fail_on: self.fail_on.into(),
             commit_status: self.commit_status,
-            comment: self.comment,
+            comment: self.comment.into(),
             max_annotations: self.max_annotations,
             json_path: json.map(absolute),
             markdown_path: markdown.map(absolute),
@@ -182,7 +184,7 @@ impl PublishArgs {
         }
         let report = publish::publish(subject, &ctx, &self.options(subject, default_name, json, markdown));
         super::print_report(&report.log);
-        self.fail_on.exit_code(subject)
+        FailOn::from(self.fail_on).exit_code(subject.status())
     }
 }
 

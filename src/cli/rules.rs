@@ -3,7 +3,7 @@ use std::io::Write;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use truegreen::rules::{REGISTRY, lookup};
+use truegreen::catalogue;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
@@ -15,17 +15,15 @@ pub fn run(args: RulesArgs) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     match args.code {
         None => {
-            for rule in REGISTRY {
-                let m = rule.meta();
+            for m in catalogue::all() {
                 writeln!(out, "{}  {:<28} {:<11}  {}", m.code, m.name, m.severity.as_str(), m.summary)
                     .context("writing to stdout")?;
             }
         }
         Some(code) => {
-            let Some(rule) = lookup(&code) else {
+            let Some(m) = catalogue::lookup(&code) else {
                 bail!("no rule {code:?}; `truegreen rules` lists them");
             };
-            let m = rule.meta();
             write!(out, "# {} {}\n\n{}\n\nSeverity: {}.\n\n{}", m.code, m.name, m.summary, m.severity.as_str(), m.doc)
                 .context("writing to stdout")?;
         }

@@ -156,16 +156,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     let paths = found.unwrap_or_else(|| args.paths.clone());
     let mut request = args.options.request(paths, config);
     request.suite = args.suite.clone();
-    request.policy.exit_code = Some(exit.status);
-    request.context.exit_code = Some(exit.status);
+    request.policy.run.exit_code = Some(exit.status);
     request.policy.run.since = Some(exit.started);
-    request.context.since = Some(exit.started);
     if args.suite.is_some() && args.options.min_tests.is_none() {
         // The run-wide minimum is for `check` over every suite; one suite's run
         // needs one case, or none when the suite may be empty.
-        let min = if suite_config.as_ref().is_some_and(|s| s.allow_empty) { 0 } else { 1 };
-        request.policy.min_tests = min;
-        request.context.min_tests = min;
+        request.policy.run.min_tests = if suite_config.as_ref().is_some_and(|s| s.allow_empty) { 0 } else { 1 };
     }
     match (&capture, args.stdout_format) {
         (Some(path), Some(format)) => request.read_as.push((path.clone(), format)),

@@ -34,7 +34,7 @@ impl ShardArgs {
 }
 
 fn parse_shard(value: &str) -> Result<Map<String, Value>, String> {
-    let text = inline_or_file(value)?;
+    let text = inline_or_file(value).map_err(|e| e.to_string())?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(Value::Null) => Err("null is not a matrix cell: toJSON(matrix) is null outside a matrix job".to_owned()),

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Rows say what happened to each cell; rules (`rules/`, registered in
-//! [`crate::rules::REGISTRY`]) turn rows into findings; the result's status
+//! [`rules::REGISTRY`]) turn rows into findings; the result's status
 //! follows from the findings, exactly as `check`'s verdict does.
 
 pub mod cell;
@@ -35,7 +35,7 @@ use needs::{JobOutcome, JobRow};
 use rules::GateFinding;
 use shard::{ShardVerdict, Unreadable};
 
-use crate::rules::Severity;
+use crate::rules::{HasMeta, Severity};
 use crate::verdict::Status;
 
 /// The gate document's schema. Fields are only ever added within a version.
@@ -303,10 +303,8 @@ pub fn evaluate(collected: shard::Collected, request: &GateRequest) -> GateResul
         ignored: collected.ignored,
     };
     let mut findings = Vec::new();
-    for rule in crate::rules::REGISTRY {
-        if let Some(gate_rule) = rule.as_gate_rule() {
-            gate_rule.judge(&result, &mut findings);
-        }
+    for rule in rules::REGISTRY {
+        rule.judge(&result, &mut findings);
     }
     findings.sort_by_key(|f| f.finding.severity);
     result.findings = findings;
@@ -491,7 +489,7 @@ fn finish(result: &mut GateResult) {
             .iter()
             .filter(|f| {
                 f.finding.severity == Severity::Discrepancy
-                    && f.finding.rule != rules::CELL_DISCREPANCY
+                    && f.finding.rule != rules::CellDiscrepancy.meta().code
                     && f.cell.as_ref().is_some_and(|c| c.key() == key)
             })
             .count() as u64;
@@ -499,13 +497,8 @@ fn finish(result: &mut GateResult) {
     // Fail closed: an expected cell that did not pass can never leave the gate
     // green, whatever the findings say.
     let all_expected_passed = result.cells.iter().filter(|r| r.expected).all(|r| r.state == CellState::Pass);
-    result.status = if t.discrepancies > 0 || (!all_expected_passed && t.failures == 0) {
-        Status::Discrepancy
-    } else if t.failures > 0 {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    let unexplained = u64::from(!all_expected_passed && t.failures == 0);
+    result.status = Status::decide(t.discrepancies + unexplained, t.failures);
     result.exit_code = result.status.exit_code();
     result.totals = t;
 }

@@ -18,6 +18,8 @@ pub enum NeedsError {
     Empty,
     #[error("--{flag} names `{job}`, which is not in needs (jobs: {known})")]
     UnknownJob { flag: &'static str, job: String, known: String },
+    #[error("{list:?} is not a JSON list of job names: {message}")]
+    NotAJobList { list: String, message: String },
 }
 
 /// How one needed job ended, as the gate judges it.
@@ -105,13 +107,13 @@ pub fn judge(needs: &str, allow_failure: &[String], allow_skip: &[String]) -> Re
 
 /// Split job lists given as repeated flags, comma-separated, or (as alls-green
 /// takes them) a JSON list of strings.
-pub fn job_list(values: &[String]) -> Result<Vec<String>, String> {
+pub fn job_list(values: &[String]) -> Result<Vec<String>, NeedsError> {
     let mut out = Vec::new();
     for value in values {
         let trimmed = value.trim();
         if trimmed.starts_with('[') {
             let list: Vec<String> = serde_json::from_str(trimmed)
-                .map_err(|e| format!("{trimmed:?} is not a JSON list of job names: {e}"))?;
+                .map_err(|e| NeedsError::NotAJobList { list: trimmed.to_owned(), message: e.to_string() })?;
             out.extend(list);
         } else {
             out.extend(trimmed.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));

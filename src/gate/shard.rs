@@ -17,6 +17,7 @@ use crate::discover;
 use crate::model::SourceLocation;
 use crate::parse::ParseError;
 use crate::parse::json::{Fields, sniff_string_field, syntax_error};
+use crate::rules::{HasMeta, NothingRan};
 use crate::verdict::{SCHEMA, Status};
 
 /// A verdict document larger than this is refused: one shard's verdict holds
@@ -26,6 +27,9 @@ pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_PROBLEMS: usize = 20;
 const MAX_FAILURES: usize = 50;
 const MAX_REPLAY: usize = 20;
+/// The most of any one string of a document that the gate keeps: enough for a
+/// message or a replay command, and far less than a hostile document can hold.
+const MAX_ECHO_BYTES: usize = 2_000;
 
 /// One of the shard's own findings, as its document records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,9 +137,9 @@ pub fn collect(paths: &[String]) -> Collected {
                 out.verdicts.push(verdict);
             }
             Ok(None) => out.ignored.push(shown),
-            Err(detail) => {
+            Err(err) => {
                 per_root[candidate.root] += 1;
-                out.unreadable.push(Unreadable { path: shown, detail });
+                out.unreadable.push(Unreadable { path: shown, detail: err.to_string() });
             }
         }
     }
@@ -148,13 +152,29 @@ pub fn collect(paths: &[String]) -> Collected {
     out
 }
 
+/// Why a file yields no usable verdict document; shown as its [`Unreadable`] detail.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardReadError {
+    #[error("cannot open: {0}")]
+    Open(#[source] std::io::Error),
+    #[error("cannot read: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("larger than {} MiB: not a shard verdict", MAX_DOCUMENT_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("not a JSON document: {0}")]
+    NotJson(ParseError),
+    /// A field is missing, of the wrong type or out of range; the message names it.
+    #[error("{}", .0.message)]
+    Invalid(ParseError),
+}
+
 /// Read one file: `Ok(None)` when it was found by scanning and is not a verdict.
-fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, ShardReadError> {
+    let file = std::fs::File::open(path).map_err(ShardReadError::Open)?;
     let mut bytes = Vec::new();
-    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(ShardReadError::Read)?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(format!("larger than {} MiB: not a shard verdict", MAX_DOCUMENT_BYTES / (1024 * 1024)));
+        return Err(ShardReadError::TooLarge);
     }
     if !explicit {
         let prefix = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
@@ -167,20 +187,54 @@ fn read_file(path: &Path, explicit: bool) -> Result<Option<ShardVerdict>, String
 }
 
 /// Read a verdict document's bytes. The error names what is wrong and where.
-pub fn read_document(bytes: &[u8], path: &str, sha256: String) -> Result<ShardVerdict, String> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let err = syntax_error(e);
-        format!("not a JSON document: {err}")
-    })?;
-    parse(&value, path, sha256).map_err(|e| e.message)
+pub fn read_document(bytes: &[u8], path: &str, sha256: String) -> Result<ShardVerdict, ShardReadError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| ShardReadError::NotJson(syntax_error(e)))?;
+    parse(&value, path, sha256).map_err(ShardReadError::Invalid)
+}
+
+/// What a document says, its fields read and type-checked, before any judging.
+/// Every string kept from it is cut by [`echo`].
+struct ShardDocument {
+    claimed_status: Status,
+    claimed_exit_code: i64,
+    cell: Cell,
+    commit: Option<String>,
+    run_id: Option<String>,
+    run_attempt: Option<u64>,
+    run_url: Option<String>,
+    min_tests: u64,
+    /// `totals.executed`.
+    executed: u64,
+    /// Failed, errored and incomplete cases of `totals.derived`.
+    failed: u64,
+    /// The sum `Tally::executed` makes over `totals.derived`.
+    executed_by_tally: u64,
+    declared_discrepancies: u64,
+    declared_waived: u64,
+    discrepancy_findings: u64,
+    failure_findings: u64,
+    /// The first findings whose severity is unknown (index, severity), and how many there are.
+    unknown_severities: Vec<(usize, String)>,
+    unknown_severity_count: u64,
+    /// Cases the waived failure records stand for.
+    waived: u64,
+    problems: Vec<ShardProblem>,
+    failures: Vec<ShardFailure>,
+    replay: Vec<String>,
+    not_kept: u64,
 }
 
 fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, ParseError> {
+    Ok(judge(read_fields(value)?, path, sha256))
+}
+
+/// Read the fields the gate needs, each with its type checked.
+fn read_fields(value: &Value) -> Result<ShardDocument, ParseError> {
     let root = Fields::of(value, "")?;
     let schema = root.str("schema")?;
     if schema != SCHEMA {
         return Err(ParseError::new(
-            format!("schema is {schema:?}; the gate reads {SCHEMA:?} documents from `truegreen check --json`"),
+            format!("schema is {:?}; the gate reads {SCHEMA:?} documents from `truegreen check --json`", echo(schema)),
             Default::default(),
         ));
     }
@@ -192,7 +246,10 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
         Some(Value::Object(map)) => Cell::from_object(map),
         Some(other) => {
             return Err(ParseError::new(
-                format!("field context.shard: expected the matrix cell as an object, found {other}"),
+                format!(
+                    "field context.shard: expected the matrix cell as an object, found {}",
+                    echo(&other.to_string())
+                ),
                 Default::default(),
             ));
         }
@@ -206,7 +263,10 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
     let run_attempt = match context.opt_str("run_attempt")? {
         None => None,
         Some(s) => Some(s.parse::<u64>().map_err(|_| {
-            ParseError::new(format!("field context.run_attempt: {s:?} is not a run attempt number"), Default::default())
+            ParseError::new(
+                format!("field context.run_attempt: {:?} is not a run attempt number", echo(s)),
+                Default::default(),
+            )
         })?),
     };
     let min_tests = context.opt_u64("min_tests")?.unwrap_or(1);
@@ -226,54 +286,51 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
         })
     };
     let failed = sum(&["failed", "errored", "incomplete"], 0)?;
-    // The same sum `Tally::executed` makes: the document's two counts must agree.
     let executed_by_tally = sum(&["passed", "flaky", "advisory_failed"], failed)?;
-    let declared_discrepancies = totals.u64("discrepancies")?;
 
-    let mut verdict = ShardVerdict {
-        path: path.to_owned(),
-        sha256,
-        cell,
-        commit: context.opt_str("commit")?.map(str::to_owned),
-        run_id: context.opt_str("run_id")?.map(str::to_owned),
-        run_attempt,
-        run_url: context.get("run_url").and_then(Value::as_str).map(str::to_owned),
+    let mut doc = ShardDocument {
         claimed_status,
         claimed_exit_code,
-        status: Status::Pass,
-        contradictions: Vec::new(),
+        cell,
+        commit: context.opt_str("commit")?.map(echo),
+        run_id: context.opt_str("run_id")?.map(echo),
+        run_attempt,
+        run_url: context.get("run_url").and_then(Value::as_str).map(echo),
+        min_tests,
         executed,
         failed,
+        executed_by_tally,
+        declared_discrepancies: totals.u64("discrepancies")?,
+        declared_waived: totals.opt_u64("waived")?.unwrap_or(0),
+        discrepancy_findings: 0,
+        failure_findings: 0,
+        unknown_severities: Vec::new(),
+        unknown_severity_count: 0,
         waived: 0,
-        discrepancies: 0,
         problems: Vec::new(),
         failures: Vec::new(),
         replay: Vec::new(),
         not_kept: 0,
     };
 
-    let mut failure_findings = 0u64;
     for (i, finding) in root.array("findings")?.iter().enumerate() {
         let f = Fields::of(finding, &format!("findings[{i}]"))?;
         let severity = f.str("severity")?;
         match severity {
-            "discrepancy" => verdict.discrepancies += 1,
-            "failure" => failure_findings += 1,
+            "discrepancy" => doc.discrepancy_findings += 1,
+            "failure" => doc.failure_findings += 1,
             "warning" => continue,
             other => {
-                // An unknown severity cannot be shown harmless: count it as a discrepancy.
-                verdict.discrepancies += 1;
-                verdict.contradictions.push(format!("finding {i} has an unknown severity {other:?}"));
+                doc.unknown_severity_count += 1;
+                let mut ignored = 0;
+                keep(&mut doc.unknown_severities, (i, echo(other)), MAX_PROBLEMS, &mut ignored);
             }
         }
-        let problem = ShardProblem {
-            rule: f.str("rule")?.to_owned(),
-            severity: severity.to_owned(),
-            message: f.str("message")?.to_owned(),
-        };
-        keep(&mut verdict.problems, problem, MAX_PROBLEMS, &mut verdict.not_kept);
+        let problem =
+            ShardProblem { rule: echo(f.str("rule")?), severity: echo(severity), message: echo(f.str("message")?) };
+        keep(&mut doc.problems, problem, MAX_PROBLEMS, &mut doc.not_kept);
         if let Some(replay) = f.opt_str("replay")? {
-            add_replay(&mut verdict, replay);
+            add_replay(&mut doc.replay, replay, &mut doc.not_kept);
         }
     }
 
@@ -289,105 +346,141 @@ fn parse(value: &Value, path: &str, sha256: String) -> Result<ShardVerdict, Pars
             }
             if f.opt_str("waived")?.is_some() {
                 // A count-only record stands for `cases` cases, all covered by its waiver.
-                verdict.waived = verdict.waived.saturating_add(f.opt_u64("cases")?.unwrap_or(1));
+                doc.waived = doc.waived.saturating_add(f.opt_u64("cases")?.unwrap_or(1));
                 continue;
             }
-            let name = crate::model::qualified_name(f.opt_str("suite")?, f.str("name")?);
+            let name = echo(&crate::model::qualified_name(f.opt_str("suite")?, f.str("name")?));
             let source = match f.opt_object("source")? {
                 Some(s) => Some(SourceLocation {
-                    file: s.str("file")?.to_owned(),
+                    file: echo(s.str("file")?),
                     line: s.opt_u64("line")?.and_then(|l| u32::try_from(l).ok()),
                 }),
                 None => None,
             };
-            let replay = f.opt_str("replay")?.map(str::to_owned);
-            if let Some(cmd) = &replay {
-                add_replay(&mut verdict, cmd);
+            let replay = f.opt_str("replay")?;
+            if let Some(cmd) = replay {
+                add_replay(&mut doc.replay, cmd, &mut doc.not_kept);
             }
             let failure = ShardFailure {
                 name,
-                outcome: outcome.to_owned(),
-                message: f.opt_str("message")?.map(str::to_owned),
+                outcome: echo(outcome),
+                message: f.opt_str("message")?.map(echo),
                 source,
-                replay,
+                replay: replay.map(echo),
             };
-            keep(&mut verdict.failures, failure, MAX_FAILURES, &mut verdict.not_kept);
+            keep(&mut doc.failures, failure, MAX_FAILURES, &mut doc.not_kept);
         }
         for (j, cmd) in a.opt_array("replay_commands")?.into_iter().flatten().enumerate() {
             let cmd = cmd.as_str().ok_or_else(|| {
                 crate::parse::json::wrong_type(&format!("{}[{j}]", a.path("replay_commands")), "a string", Some(cmd))
             })?;
-            add_replay(&mut verdict, cmd);
+            add_replay(&mut doc.replay, cmd, &mut doc.not_kept);
         }
     }
+    Ok(doc)
+}
 
-    // Re-derive the status the way `truegreen check` decides it: waived cases are
-    // taken off the failures, as long as no more are waived than failed.
-    verdict.failed = failed.saturating_sub(verdict.waived);
+/// Re-derive the status the way `truegreen check` decides it, and list where
+/// the document contradicts itself.
+fn judge(doc: ShardDocument, path: &str, sha256: String) -> ShardVerdict {
+    let ShardDocument { claimed_status, claimed_exit_code, executed, failed, min_tests, .. } = doc;
+    let mut contradictions = Vec::new();
+    for (i, severity) in &doc.unknown_severities {
+        contradictions.push(format!("finding {i} has an unknown severity {severity:?}"));
+    }
+    let unlisted = doc.unknown_severity_count - doc.unknown_severities.len() as u64;
+    if unlisted > 0 {
+        contradictions.push(format!("{unlisted} more finding(s) have an unknown severity"));
+    }
+    // An unknown severity cannot be shown harmless: count it as a discrepancy.
+    let mut discrepancies = doc.discrepancy_findings.saturating_add(doc.unknown_severity_count);
+    // Waived cases are taken off the failures, as long as no more are waived than failed.
+    let blocking_failed = failed.saturating_sub(doc.waived);
     let ran_too_little = executed < min_tests;
-    verdict.status = if verdict.discrepancies > 0 || ran_too_little {
-        Status::Discrepancy
-    } else if verdict.failed > 0 || failure_findings > 0 {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
-    if ran_too_little && verdict.discrepancies == 0 {
-        verdict.contradictions.push(format!(
+    let mut status = Status::decide(
+        discrepancies.saturating_add(u64::from(ran_too_little)),
+        blocking_failed.saturating_add(doc.failure_findings),
+    );
+    if ran_too_little && discrepancies == 0 {
+        contradictions.push(format!(
             "{executed} case(s) executed, fewer than its own --min-tests {min_tests}, yet no discrepancy is recorded"
         ));
     }
-    if verdict.status != claimed_status {
-        verdict.contradictions.push(format!(
+    if status != claimed_status {
+        contradictions.push(format!(
             "status says {}, but its findings and counts say {}",
             claimed_status.as_str(),
-            verdict.status.as_str()
+            status.as_str()
         ));
     }
     if claimed_exit_code != i64::from(claimed_status.exit_code()) {
-        verdict
-            .contradictions
+        contradictions
             .push(format!("exit_code {claimed_exit_code} does not go with status {}", claimed_status.as_str()));
     }
-    if executed_by_tally != executed {
-        verdict
-            .contradictions
-            .push(format!("totals.executed says {executed}, but its derived tally adds up to {executed_by_tally}"));
-    }
-    if declared_discrepancies != verdict.discrepancies {
-        verdict.contradictions.push(format!(
-            "totals.discrepancies says {declared_discrepancies}, but it lists {} discrepancy finding(s)",
-            verdict.discrepancies
+    if doc.executed_by_tally != executed {
+        contradictions.push(format!(
+            "totals.executed says {executed}, but its derived tally adds up to {}",
+            doc.executed_by_tally
         ));
     }
-    let declared_waived = totals.opt_u64("waived")?.unwrap_or(0);
-    if declared_waived != verdict.waived {
-        verdict.contradictions.push(format!(
-            "totals.waived says {declared_waived}, but its waived failure records stand for {} case(s)",
-            verdict.waived
+    if doc.declared_discrepancies != discrepancies {
+        contradictions.push(format!(
+            "totals.discrepancies says {}, but it lists {discrepancies} discrepancy finding(s)",
+            doc.declared_discrepancies
         ));
     }
-    if verdict.waived > failed {
-        verdict
-            .contradictions
-            .push(format!("{} case(s) are waived, but its derived tally has only {failed} failure(s)", verdict.waived));
+    if doc.declared_waived != doc.waived {
+        contradictions.push(format!(
+            "totals.waived says {}, but its waived failure records stand for {} case(s)",
+            doc.declared_waived, doc.waived
+        ));
     }
+    if doc.waived > failed {
+        contradictions
+            .push(format!("{} case(s) are waived, but its derived tally has only {failed} failure(s)", doc.waived));
+    }
+    let mut problems = doc.problems;
     // `check --min-tests 0` may accept an empty run; a matrix cell that ran
     // nothing has not passed, whatever its own threshold.
-    if executed == 0 && verdict.status != Status::Discrepancy {
-        verdict.status = Status::Discrepancy;
-        verdict.discrepancies += 1;
-        verdict.problems.insert(
+    if executed == 0 && status != Status::Discrepancy {
+        discrepancies += 1;
+        status = Status::decide(discrepancies, 0);
+        problems.insert(
             0,
             ShardProblem {
-                rule: "TG201".to_owned(),
-                severity: "discrepancy".to_owned(),
+                rule: NothingRan.meta().code.to_owned(),
+                severity: NothingRan.meta().severity.as_str().to_owned(),
                 message: "nothing executed in this cell; the gate requires at least one executed case per cell"
                     .to_owned(),
             },
         );
     }
-    Ok(verdict)
+    ShardVerdict {
+        path: path.to_owned(),
+        sha256,
+        cell: doc.cell,
+        commit: doc.commit,
+        run_id: doc.run_id,
+        run_attempt: doc.run_attempt,
+        run_url: doc.run_url,
+        claimed_status,
+        claimed_exit_code,
+        status,
+        contradictions,
+        executed,
+        failed: blocking_failed,
+        waived: doc.waived,
+        discrepancies,
+        problems,
+        failures: doc.failures,
+        replay: doc.replay,
+        not_kept: doc.not_kept,
+    }
+}
+
+/// A string from the document, cut to a length any message can quote.
+fn echo(s: &str) -> String {
+    crate::text::truncate(s, MAX_ECHO_BYTES)
 }
 
 fn status(s: &str, field: &str) -> Result<Status, ParseError> {
@@ -410,11 +503,12 @@ fn keep<T>(list: &mut Vec<T>, item: T, max: usize, not_kept: &mut u64) {
     }
 }
 
-fn add_replay(verdict: &mut ShardVerdict, command: &str) {
-    if command.trim().is_empty() || verdict.replay.iter().any(|c| c == command) {
+fn add_replay(replay: &mut Vec<String>, command: &str, not_kept: &mut u64) {
+    let command = echo(command);
+    if command.trim().is_empty() || replay.contains(&command) {
         return;
     }
-    keep(&mut verdict.replay, command.to_owned(), MAX_REPLAY, &mut verdict.not_kept);
+    keep(replay, command, MAX_REPLAY, not_kept);
 }
 
 #[cfg(test)]
@@ -449,7 +543,7 @@ mod tests {
     }
 
     fn read(value: &Value) -> Result<ShardVerdict, String> {
-        read_document(value.to_string().as_bytes(), "v.json", "00".into())
+        read_document(value.to_string().as_bytes(), "v.json", "00".into()).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -600,7 +694,8 @@ mod tests {
         let mut doc = document();
         doc["status"] = json!("green");
         assert!(err(doc).contains("\"green\" is not a status"));
-        let text = read_document(b"{\"schema\": ", "v.json", "00".into()).err().unwrap_or_default();
+        let text =
+            read_document(b"{\"schema\": ", "v.json", "00".into()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(text.starts_with("not a JSON document"), "{text}");
     }
 }

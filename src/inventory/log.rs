@@ -139,15 +139,11 @@ impl ReportLog {
     ) {
         let suite = suite.unwrap_or("");
         if self.suite_given.as_deref() != Some(suite) {
-            normalize_into(
-                crate::text::cut_at_char_boundary(suite, max_name),
-                self.workspace.as_deref(),
-                &mut self.suite,
-            );
+            normalize_into(crate::text::prefix_within(suite, max_name), self.workspace.as_deref(), &mut self.suite);
             self.member.suite(&self.suite);
             self.suite_given = Some(suite.to_owned());
         }
-        normalize_into(crate::text::cut_at_char_boundary(name, max_name), self.workspace.as_deref(), &mut self.name);
+        normalize_into(crate::text::prefix_within(name, max_name), self.workspace.as_deref(), &mut self.name);
         let millis = seconds.map(|s| (s * 1000.0).round() as u64);
         self.member.test(outcome, millis, &self.name);
         self.keys.push(Key::new(test_id(self.format, &self.suite, &self.name), outcome));

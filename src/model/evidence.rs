@@ -623,17 +623,7 @@ fn outcome_from_bits(bits: u64) -> CaseOutcome {
     }
 }
 
-/// Cut a message to at most `max` bytes on a char boundary, marking the cut.
-pub fn cap_message(message: &str, max: usize) -> String {
-    if message.len() <= max {
-        return message.to_owned();
-    }
-    let mut end = max;
-    while !message.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… [{} bytes cut]", &message[..end], message.len() - end)
-}
+pub use crate::text::cap_message;
 
 #[cfg(test)]
 mod tests {

@@ -148,17 +148,14 @@ impl CappedText {
             self.text.push_str(line);
         } else {
             let room = max.saturating_sub(self.text.len() + sep);
-            let mut end = room.min(line.len());
-            while !line.is_char_boundary(end) {
-                end -= 1;
-            }
-            if end > 0 {
+            let kept = crate::text::prefix_within(line, room);
+            if !kept.is_empty() {
                 if sep == 1 {
                     self.text.push('\n');
                 }
-                self.text.push_str(&line[..end]);
+                self.text.push_str(kept);
             }
-            self.dropped += line.len() - end + sep;
+            self.dropped += line.len() - kept.len() + sep;
         }
     }
 

@@ -223,11 +223,15 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
 /// passing or skipped case as an 8-byte key. The bytes must be the ones first
 /// read (`first.sha256`); otherwise the error says why no name can be trusted.
 /// Memory grows with `wanted`, not with the cases read.
-pub fn read_names(first: &ArtifactInfo, options: &ReadOptions, wanted: Vec<u64>) -> Result<Vec<(u64, String)>, String> {
+pub fn read_names(
+    first: &ArtifactInfo,
+    options: &ReadOptions,
+    wanted: Vec<u64>,
+) -> Result<Vec<(u64, String)>, RereadError> {
     let (Some(format), Some(sha256)) = (first.format, first.sha256.as_deref()) else {
-        return Err("the report cannot be read again".to_owned());
+        return Err(RereadError::Unreadable);
     };
-    let file = File::open(&first.path).map_err(|err| format!("the report cannot be read again: {err}"))?;
+    let file = File::open(&first.path).map_err(RereadError::Open)?;
     let capped = CappedReader::new(file, options.limits.max_file_bytes);
     let exceeded = capped.exceeded();
     let mut hashing = HashingReader::new(capped, first.size);
@@ -238,9 +242,21 @@ pub fn read_names(first: &ArtifactInfo, options: &ReadOptions, wanted: Vec<u64>)
     let _ = read_format(&mut hashing, &mut ev, &cx);
     drain(&mut hashing);
     if exceeded.get() || hashing.finish_hex() != sha256 {
-        return Err("the report changed after it was read".to_owned());
+        return Err(RereadError::Changed);
     }
     Ok(ev.found_names())
+}
+
+/// Why [`read_names`] found no name it could trust.
+#[derive(Debug, thiserror::Error)]
+pub enum RereadError {
+    /// Its format or its hash is unknown: the first read did not finish.
+    #[error("the report cannot be read again")]
+    Unreadable,
+    #[error("the report cannot be read again: {0}")]
+    Open(#[source] std::io::Error),
+    #[error("the report changed after it was read")]
+    Changed,
 }
 
 /// Record the input's hash, or, when the stream went past the cap, that it is

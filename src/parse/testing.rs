@@ -34,7 +34,7 @@ pub fn detected(text: &str) -> Option<Format> {
 /// The verdict's exit code and the sorted, deduplicated rule codes it found.
 pub fn judge(ev: Evidence, exit_code: Option<i32>) -> (i32, Vec<String>) {
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    policy.exit_code = exit_code;
+    policy.run.exit_code = exit_code;
     let artifacts = vec![ev];
     let findings = {
         let cx = RuleContext {

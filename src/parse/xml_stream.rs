@@ -643,12 +643,9 @@ pub fn push_capped(target: &mut String, text: &str, limit: usize) -> u64 {
         target.push_str(text);
         return 0;
     }
-    let mut end = room;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    target.push_str(&text[..end]);
-    (text.len() - end) as u64
+    let kept = crate::text::prefix_within(text, room);
+    target.push_str(kept);
+    (text.len() - kept.len()) as u64
 }
 
 /// Normalize a producer's UTC timestamp to RFC 3339. Only times that name

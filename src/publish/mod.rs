@@ -24,11 +24,12 @@ pub use files::random_hex;
 
 use serde_json::{Value, json};
 
+use crate::exit_code::{FailOn, TruegreenExitCode};
 use crate::gate::GateResult;
 use crate::render::comment::{self as comment_render, CommentLinks};
 use crate::render::gate as gate_render;
 use crate::render::github::{self as gh, WORKFLOW_ANNOTATIONS_PER_LEVEL};
-use crate::verdict::{Status, Verdict, exit_code};
+use crate::verdict::{Status, Verdict};
 
 /// What is published: one check's verdict, or the gate over a matrix. The
 /// delivery (check run, retries, fallback, job summary, outputs) is the same.
@@ -128,8 +129,7 @@ impl Subject<'_> {
 }
 
 /// Where the verdict goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PublishMode {
     /// Inside GitHub Actions: a check run when the token can write one, else
     /// the job summary and workflow-command annotations. Outside: nothing.
@@ -145,8 +145,7 @@ pub enum PublishMode {
 }
 
 /// Whether to keep a comment on the pull request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CommentMode {
     /// On a pull request, when a check run is published: one comment per check
     /// name, updated in place. Not from a matrix cell (`--shard`): the gate
@@ -155,40 +154,6 @@ pub enum CommentMode {
     Auto,
     /// No comment.
     Off,
-}
-
-/// What fails the step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "kebab-case")]
-pub enum FailOn {
-    /// Honest failures (exit 1) and discrepancies (exit 3) both fail the step.
-    #[default]
-    Failure,
-    /// Only discrepancies (exit 3) fail the step; honest failures exit 0.
-    Discrepancy,
-}
-
-impl FailOn {
-    /// The process exit code under this policy. The verdict (and the
-    /// `exit-code` output) keep the verdict's own code.
-    pub fn exit_code<'a>(self, subject: impl Into<Subject<'a>>) -> i32 {
-        let subject = subject.into();
-        match self {
-            Self::Failure => subject.exit_code(),
-            Self::Discrepancy if subject.status() == Status::Discrepancy => subject.exit_code(),
-            Self::Discrepancy => exit_code::PASS,
-        }
-    }
-
-    /// The check run's conclusion: `neutral` for an honest failure the policy
-    /// lets through, so a required check does not block on it.
-    pub fn conclusion<'a>(self, subject: impl Into<Subject<'a>>) -> &'static str {
-        match (subject.into().status(), self) {
-            (Status::Pass, _) => "success",
-            (Status::Fail, Self::Discrepancy) => "neutral",
-            _ => "failure",
-        }
-    }
 }
 
 /// Publishing settings, from the CLI.
@@ -421,7 +386,7 @@ impl<'a> Job<'a> {
             head_sha: sha,
             name: &self.name,
             external_id: &external_id,
-            conclusion: self.opts.fail_on.conclusion(self.subject),
+            conclusion: self.opts.fail_on.conclusion(self.subject.status()),
             title: &title,
             summary: &summary,
             text: &text,
@@ -460,8 +425,8 @@ impl<'a> Job<'a> {
     }
 
     async fn commit_status(&mut self, api: &mut api::Api<'_>, repository: &Repository, sha: &str) {
-        let state = match self.opts.fail_on.exit_code(self.subject) {
-            exit_code::PASS => "success",
+        let state = match self.opts.fail_on.exit_code(self.subject.status()) {
+            TruegreenExitCode::PASS => "success",
             _ => "failure",
         };
         let mut body = json!({
@@ -582,27 +547,5 @@ mod tests {
         assert_eq!(route(PublishMode::CheckRun, &ctx(true, true, true)), Route::CheckRun);
         assert_eq!(route(PublishMode::Summary, &ctx(true, false, true)), Route::Summary(None));
         assert_eq!(route(PublishMode::Off, &ctx(true, false, true)), Route::Nothing);
-    }
-
-    fn verdict(status: Status) -> Verdict {
-        let mut v = crate::verdict::decide(Vec::new(), Vec::new(), Vec::new(), Default::default());
-        v.status = status;
-        v.exit_code = status.exit_code();
-        v
-    }
-
-    #[test]
-    fn fail_on_discrepancy_lets_honest_failures_through() {
-        let (pass, fail, disc) = (verdict(Status::Pass), verdict(Status::Fail), verdict(Status::Discrepancy));
-        assert_eq!([pass.exit_code, fail.exit_code, disc.exit_code], [0, 1, 3]);
-        assert_eq!(FailOn::Failure.exit_code(&fail), 1);
-        assert_eq!(FailOn::Failure.exit_code(&disc), 3);
-        assert_eq!(FailOn::Discrepancy.exit_code(&fail), 0);
-        assert_eq!(FailOn::Discrepancy.exit_code(&disc), 3);
-        assert_eq!(FailOn::Discrepancy.exit_code(&pass), 0);
-        assert_eq!(FailOn::Failure.conclusion(&fail), "failure");
-        assert_eq!(FailOn::Discrepancy.conclusion(&fail), "neutral");
-        assert_eq!(FailOn::Discrepancy.conclusion(&disc), "failure");
-        assert_eq!(FailOn::Failure.conclusion(&pass), "success");
     }
 }

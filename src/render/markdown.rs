@@ -13,6 +13,10 @@ use crate::rules::{Finding, Severity};
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, truncate};
 use crate::verdict::{ArtifactReport, Status, Verdict};
 
+/// GitHub refuses a job summary over 1 MiB per step (and the step's status does
+/// not show it), so `--markdown` output, of `check` and of the gate, stays under it.
+pub const MAX_JOB_SUMMARY_BYTES: usize = 1024 * 1024 - 1024;
+
 /// Render without a size limit.
 pub fn render(verdict: &Verdict) -> String {
     render_bounded(verdict, usize::MAX)
@@ -149,8 +153,8 @@ fn rule_heading(f: &Finding, count: usize) -> String {
         markdown_code_span(&f.name),
         if count == 1 { one } else { many }
     );
-    if let Some(rule) = crate::rules::lookup(&f.rule) {
-        let _ = write!(s, ": {}", markdown_inline(rule.meta().summary));
+    if let Some(meta) = crate::catalogue::lookup(&f.rule) {
+        let _ = write!(s, ": {}", markdown_inline(meta.summary));
     }
     s.push_str("\n\n");
     s

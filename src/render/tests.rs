@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::engine::{Collected, judge};
 use crate::model::{ArtifactInfo, Case, CaseOutcome, Claim, Evidence, EvidenceLimits, Format, Position, Status};
 use crate::rules::Policy;
-use crate::verdict::{RunContext, Verdict};
+use crate::verdict::Verdict;
 
 fn evidence(path: &str, format: Format) -> Evidence {
     let info = ArtifactInfo {
@@ -46,8 +46,8 @@ fn sample() -> Verdict {
     gates.add_case(Case::new("evidence_bundle", CaseOutcome::Failed).advisory().replay("cargo test --test evidence"));
     let collected = Collected { artifacts: vec![kane, gates], issues: vec![], ignored: vec!["gate/notes.md".into()] };
     let mut policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    policy.exit_code = Some(0);
-    judge(collected, &policy, RunContext { exit_code: Some(0), min_tests: 1, ..RunContext::default() })
+    policy.run.exit_code = Some(0);
+    judge(collected, &policy)
 }
 
 #[test]
@@ -147,7 +147,7 @@ mod comment {
         ev.finish();
         let collected = Collected { artifacts: vec![ev], issues: vec![], ignored: vec![] };
         let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-        judge(collected, &policy, RunContext { min_tests: 1, ..RunContext::default() })
+        judge(collected, &policy)
     }
 
     #[test]
@@ -233,7 +233,7 @@ fn many_of_one_rule() -> Verdict {
     ev.finish();
     let collected = Collected { artifacts: vec![ev], issues: vec![], ignored: vec![] };
     let policy = Policy::new(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
-    judge(collected, &policy, RunContext { min_tests: 1, ..RunContext::default() })
+    judge(collected, &policy)
 }
 
 #[test]

@@ -20,11 +20,9 @@ Fix the gate, or delete it if nobody will.
 "#,
 };
 
-impl Rule for AdvisoryFailure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(AdvisoryFailure);
 
+impl Rule for AdvisoryFailure {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for f in ev.failures.iter().filter(|f| !f.blocking) {

@@ -36,11 +36,9 @@ the report, a generator gone wrong). If a file is legitimately that large, raise
 "#,
 };
 
-impl Rule for ArtifactTooLarge {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ArtifactTooLarge);
 
+impl Rule for ArtifactTooLarge {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

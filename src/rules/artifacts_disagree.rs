@@ -41,11 +41,9 @@ bundle tests after the full-suite gate), or stop committing it.
 "#,
 };
 
-impl Rule for ArtifactsDisagree {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ArtifactsDisagree);
 
+impl Rule for ArtifactsDisagree {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             // The quoting artifact's own record of each name, found by the part after a

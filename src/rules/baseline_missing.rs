@@ -30,11 +30,9 @@ available to this job; on a first run, pass `--baseline-missing-ok`.
 "#,
 };
 
-impl Rule for BaselineMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(BaselineMissing);
 
+impl Rule for BaselineMissing {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(BaselineStatus::Missing { path, reason, expected }) = cx.baseline else { return };
         let mut finding =

@@ -26,11 +26,9 @@ Point `--baseline` at the inventory the same check wrote on the base branch.
 "#,
 };
 
-impl Rule for BaselineUnusable {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(BaselineUnusable);
 
+impl Rule for BaselineUnusable {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(BaselineStatus::Unusable { path, reason }) = cx.baseline else { return };
         out.push(META.finding(format!("the baseline {path} cannot be used: {reason}")).artifact(path));

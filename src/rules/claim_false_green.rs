@@ -28,11 +28,9 @@ Treat the run as failed: fix the failing step or gate. Report the producer's bug
 "#,
 };
 
-impl Rule for ClaimFalseGreen {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ClaimFalseGreen);
 
+impl Rule for ClaimFalseGreen {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::status_claims::report(cx, &META, |claimed, derived| claimed.rank() < derived.rank(), out);
     }

@@ -27,11 +27,9 @@ a unit that is missing from the list.
 "#,
 };
 
-impl Rule for ClaimFalseRed {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ClaimFalseRed);
 
+impl Rule for ClaimFalseRed {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::status_claims::report(cx, &META, |claimed, derived| claimed.rank() > derived.rank(), out);
     }

@@ -29,11 +29,9 @@ brought in the old one.
 "#,
 };
 
-impl Rule for CommitMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(CommitMismatch);
 
+impl Rule for CommitMismatch {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(expected) = &cx.policy.run.commit else { return };
         for ev in cx.artifacts {

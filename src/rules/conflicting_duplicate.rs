@@ -40,11 +40,9 @@ reason; the finding is the same either way.
 "#,
 };
 
-impl Rule for ConflictingDuplicate {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ConflictingDuplicate);
 
+impl Rule for ConflictingDuplicate {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

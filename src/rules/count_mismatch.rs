@@ -28,11 +28,9 @@ Find the unit that is missing or extra; the finding says which count and where.
 "#,
 };
 
-impl Rule for CountMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(CountMismatch);
 
+impl Rule for CountMismatch {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for claim in &ev.claims {

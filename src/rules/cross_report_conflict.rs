@@ -120,11 +120,9 @@ impl<'a> Merge<'a> {
     }
 }
 
-impl Rule for CrossReportConflict {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(CrossReportConflict);
 
+impl Rule for CrossReportConflict {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let found;
         let by_pair = match cx.cross_conflicts {

@@ -26,11 +26,9 @@ Make the producer write its results even on the failure path, then rerun.
 "#,
 };
 
-impl Rule for EmptyArtifact {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(EmptyArtifact);
 
+impl Rule for EmptyArtifact {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             if ev.observations.iter().any(|o| matches!(o, Observation::Empty)) {

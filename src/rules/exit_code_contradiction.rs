@@ -29,13 +29,11 @@ exit without recorded failures: read the command's log for the crash.
 "#,
 };
 
-impl Rule for ExitCodeContradiction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ExitCodeContradiction);
 
+impl Rule for ExitCodeContradiction {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(code) = cx.policy.exit_code else { return };
+        let Some(code) = cx.policy.run.exit_code else { return };
         let mut totals = Tally::default();
         for ev in cx.artifacts {
             totals.add(&ev.tally);
@@ -68,7 +66,7 @@ mod tests {
         let mut ev = evidence("r.xml", Format::Kane);
         ev.add_case(Case::new("t", outcome));
         let mut policy = policy();
-        policy.exit_code = code;
+        policy.run.exit_code = code;
         run(&ExitCodeContradiction, &[ev], &policy)
     }
 

@@ -34,11 +34,9 @@ declared path.
 "#,
 };
 
-impl Rule for ExpectedReportMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ExpectedReportMissing);
 
+impl Rule for ExpectedReportMissing {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for expected in &cx.policy.run.expected {
             if expected.matched.is_empty() {

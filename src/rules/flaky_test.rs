@@ -4,7 +4,7 @@ use super::{Finding, Rule, RuleContext, RuleMeta, Severity};
 use crate::model::CaseOutcome;
 
 /// What a flaky case (passed only on a retry) does to the verdict: `--flaky`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlakyPolicy {
     /// Reported as a warning; the run can pass.
@@ -41,11 +41,9 @@ dependency on timing, order or shared state. Use `--flaky fail` to hold the line
 "#,
 };
 
-impl Rule for FlakyTest {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(FlakyTest);
 
+impl Rule for FlakyTest {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for f in ev.failures.iter().filter(|f| f.outcome == CaseOutcome::Flaky) {

@@ -1,8 +1,25 @@
 //! Rules judge the facts readers recorded. Each rule is one small unit with a
 //! stable code, a kebab-case name, a one-line summary and its own doc, and is
-//! registered once, in [`REGISTRY`].
+//! registered once, in [`REGISTRY`]. The rules of `truegreen gate` have a
+//! registry of their own (`crate::gate::rules::REGISTRY`); `crate::catalogue`
+//! lists both.
 
-mod doc;
+/// Implements [`HasMeta`] for a rule: `rule_meta!(Rule)` returns the module's
+/// `META`, `rule_meta!(Rule, STATIC)` another static of the module.
+macro_rules! rule_meta {
+    ($rule:ident) => {
+        rule_meta!($rule, META);
+    };
+    ($rule:ident, $meta:ident) => {
+        impl $crate::rules::HasMeta for $rule {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &$meta
+            }
+        }
+    };
+}
+pub(crate) use rule_meta;
+
 mod finding;
 mod run_policy;
 
@@ -56,12 +73,10 @@ mod waiver;
 mod waiver_unbacked;
 
 pub use cross_report_conflict::CrossConflicts;
-pub use doc::reference_markdown;
 pub use finding::{Finding, Severity};
 pub use flaky_test::FlakyPolicy;
-pub use run_policy::{
-    ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunRequirements, SuitePolicy,
-};
+pub use nothing_ran::NothingRan;
+pub use run_policy::{ExpectedReport, FRESHNESS_SLACK_SECONDS, FloorPolicy, ReusedReports, RunContext, SuitePolicy};
 
 use chrono::NaiveDate;
 
@@ -90,13 +105,10 @@ impl RuleMeta {
     }
 }
 
-/// Policy knobs rules consult. Everything here has a documented CLI flag.
+/// What rules judge against: the knobs (each has a documented CLI flag) and
+/// the run's facts.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    /// At least this many cases must have executed across all artifacts.
-    pub min_tests: u64,
-    /// The producing command's exit code, when known.
-    pub exit_code: Option<i32>,
     /// "Today", for waiver expiry. Injected so tests are deterministic.
     pub today: NaiveDate,
     /// Waivers longer than this (in days) are a discrepancy unless the
@@ -104,8 +116,8 @@ pub struct Policy {
     pub max_waiver_days: i64,
     /// A waiver expiring within this many days is a warning.
     pub waiver_warn_days: i64,
-    /// Freshness and completeness: what must exist, and the run's identity.
-    pub run: RunRequirements,
+    /// The run's facts: identity, exit code, minimum, ledger, expectations.
+    pub run: RunContext,
     /// Whether a case that passed only on a retry fails the run (`--flaky`).
     pub flaky: FlakyPolicy,
     /// How a test that passed in the baseline and is skipped now weighs (TG602).
@@ -115,12 +127,10 @@ pub struct Policy {
 impl Policy {
     pub fn new(today: NaiveDate) -> Self {
         Self {
-            min_tests: 1,
-            exit_code: None,
             today,
             max_waiver_days: 30,
             waiver_warn_days: 3,
-            run: RunRequirements::default(),
+            run: RunContext { min_tests: 1, ..RunContext::default() },
             flaky: FlakyPolicy::Pass,
             newly_skipped: Severity::Discrepancy,
         }
@@ -147,18 +157,17 @@ impl<'a> RuleContext<'a> {
     }
 }
 
-pub trait Rule: Sync {
+/// What every rule, of `check` or of `gate`, has: its identity and docs.
+pub trait HasMeta {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
-
-    /// The rules of `truegreen gate` judge shard verdicts rather than artifacts;
-    /// they return themselves here and check nothing in `check`.
-    fn as_gate_rule(&self) -> Option<&dyn crate::gate::rules::GateRule> {
-        None
-    }
 }
 
-/// Every rule, in code order. The one place a rule is registered.
+/// A rule of `truegreen check`: it judges the artifacts read.
+pub trait Rule: HasMeta + Sync {
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every rule of `check`, in code order. The one place such a rule is registered.
 pub static REGISTRY: &[&dyn Rule] = &[
     &unparseable::Unparseable,
     &empty_artifact::EmptyArtifact,
@@ -187,20 +196,6 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &expected_report_missing::ExpectedReportMissing,
     &test_count_floor::TestCountFloor,
     &suite_below_min_tests::SuiteBelowMinTests,
-    &crate::gate::rules::MissingCell,
-    &crate::gate::rules::DuplicateCell,
-    &crate::gate::rules::UnexpectedCell,
-    &crate::gate::rules::StaleVerdict,
-    &crate::gate::rules::UnreadableVerdict,
-    &crate::gate::rules::CellDiscrepancy,
-    &crate::gate::rules::SelfContradiction,
-    &crate::gate::rules::CellFailed,
-    &crate::gate::rules::JobCancelled,
-    &crate::gate::rules::JobSkipped,
-    &crate::gate::rules::JobFailed,
-    &crate::gate::rules::JobUnknownResult,
-    &crate::gate::rules::JobAllowed,
-    &crate::gate::rules::NothingExpected,
     &stale_report::StaleReport,
     &commit_mismatch::CommitMismatch,
     &run_id_mismatch::RunIdMismatch,
@@ -223,14 +218,6 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &baseline_unusable::BaselineUnusable,
 ];
 
-/// Look a rule up by code (`TG101`) or name (`claim-false-green`), case-insensitively.
-pub fn lookup(code_or_name: &str) -> Option<&'static dyn Rule> {
-    REGISTRY.iter().copied().find(|r| {
-        let m = r.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
-    })
-}
-
 /// Run every registered rule.
 pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -242,39 +229,3 @@ pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
 
 #[cfg(test)]
 pub(crate) mod testing;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn codes_and_names_are_unique_and_well_formed() {
-        let mut codes = HashSet::new();
-        let mut names = HashSet::new();
-        for rule in REGISTRY {
-            let m = rule.meta();
-            assert!(codes.insert(m.code), "duplicate code {}", m.code);
-            assert!(names.insert(m.name), "duplicate name {}", m.name);
-            assert!(m.code.starts_with("TG") && m.code.len() == 5, "bad code {}", m.code);
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "bad name {}", m.name);
-            assert!(!m.summary.contains('\n'), "{} summary must be one line", m.code);
-            assert!(m.doc.contains("## Why"), "{} doc lacks a Why section", m.code);
-        }
-    }
-
-    #[test]
-    fn registry_is_in_code_order() {
-        let codes: Vec<_> = REGISTRY.iter().map(|r| r.meta().code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        assert_eq!(codes, sorted);
-    }
-
-    #[test]
-    fn lookup_finds_by_code_or_name() {
-        assert_eq!(lookup("tg101").map(|r| r.meta().name), Some("claim-false-green"));
-        assert_eq!(lookup("claim-false-green").map(|r| r.meta().code), Some("TG101"));
-        assert!(lookup("TG999").is_none());
-    }
-}

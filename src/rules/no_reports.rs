@@ -24,11 +24,9 @@ Check that the producing step ran and wrote where you look; fix the path or the 
 "#,
 };
 
-impl Rule for NoReports {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(NoReports);
 
+impl Rule for NoReports {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for issue in cx.discovery_issues {
             out.push(META.finding(issue.detail.clone()).artifact(&issue.path));

@@ -33,11 +33,9 @@ the number of cases you expect so that a shrinking suite is caught too.
 "#,
 };
 
-impl Rule for NothingRan {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(NothingRan);
 
+impl Rule for NothingRan {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let mut totals = Tally::default();
         for ev in cx.artifacts {
@@ -59,7 +57,7 @@ impl Rule for NothingRan {
             }
         }
         let executed = totals.executed();
-        let min = cx.policy.min_tests;
+        let min = cx.policy.run.min_tests;
         if executed < min {
             out.push(
                 META.finding(format!("{executed} case(s) executed in all, fewer than the required {min}"))
@@ -91,7 +89,7 @@ mod tests {
         ev.add_case(Case::new("b", CaseOutcome::Failed));
         let mut policy = policy();
         assert!(run(&NothingRan, std::slice::from_ref(&ev), &policy).is_empty());
-        policy.min_tests = 3;
+        policy.run.min_tests = 3;
         assert_eq!(run(&NothingRan, &[ev], &policy).len(), 1);
     }
 

@@ -32,11 +32,9 @@ Pass `--commit` so that the stale artifact is named, then regenerate it.
 "#,
 };
 
-impl Rule for ProvenanceDisagreement {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(ProvenanceDisagreement);
 
+impl Rule for ProvenanceDisagreement {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let same_id = |a: &str, b: &str| Some(a.trim() == b.trim());
         if cx.policy.run.commit.is_none() {

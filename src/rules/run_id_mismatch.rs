@@ -32,11 +32,9 @@ between runs) and make the step that should write it write it.
 "#,
 };
 
-impl Rule for RunIdMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(RunIdMismatch);
 
+impl Rule for RunIdMismatch {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let run = &cx.policy.run;
         for ev in cx.artifacts {

@@ -4,6 +4,7 @@
 //! rules stay free of I/O.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// Modification times and embedded timestamps may be this much older than
 /// `--since` and still count as fresh: file systems round times (FAT to 2 s,
@@ -65,32 +66,74 @@ pub enum FloorPolicy {
     Unverifiable { basis: String, error: String },
 }
 
-/// The run's identity and completeness requirements. Empty by default: then the
-/// freshness and completeness rules have nothing to compare and stay silent.
-#[derive(Clone, Debug, Default)]
-pub struct RunRequirements {
-    /// Reports last modified before this instant are stale (`--since`; `truegreen
-    /// run` sets it to the command's start).
-    pub since: Option<DateTime<Utc>>,
+/// The run's facts, in one place: its identity (start, commit, run id,
+/// attempt, matrix cell), the producing command's exit code, the minimum of
+/// executed cases, the ledger and configuration judged, and the expectations
+/// the engine resolved from them. The CLI builds it once; rules read it from
+/// [`super::Policy::run`]; the verdict document records its identity as
+/// `context`. Empty by default: then the freshness and completeness rules have
+/// nothing to compare and stay silent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunContext {
+    /// The producing command's exit code (`--exit-code`; `truegreen run` sets it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// At least this many cases must have executed across all artifacts.
+    pub min_tests: u64,
     /// The commit under test (`--commit`, `GITHUB_SHA`, `git rev-parse HEAD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The CI run id (`--run-id`, `GITHUB_RUN_ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
-    /// The producer's correlation id (`--correlation-id`, e.g. pi's `CORRELATION_ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_attempt: Option<String>,
+    /// The matrix cell this verdict belongs to (`--shard`), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<serde_json::Value>,
+    /// Artifacts modified before this instant are stale (`--since`, or the start
+    /// of the command under `truegreen run`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub since: Option<DateTime<Utc>>,
+    /// The correlation id artifacts must carry (`--correlation-id`, e.g. pi's `CORRELATION_ID`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub correlation_id: Option<String>,
-    pub expected: Vec<ExpectedReport>,
-    pub suites: Vec<SuitePolicy>,
-    /// The ledger given to `check --ledger`: every configured suite must appear in it.
+    /// The suite ledger judged (`check --ledger`): every configured suite must appear in it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ledger: Option<String>,
+    /// The configuration file applied (`--config` or `.truegreen.yml`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub config: Option<String>,
+    /// Reports that must exist, resolved by the engine.
+    #[serde(skip)]
+    pub expected: Vec<ExpectedReport>,
+    #[serde(skip)]
+    pub suites: Vec<SuitePolicy>,
+    #[serde(skip)]
     pub floor: Option<FloorPolicy>,
     /// Artifacts of suites allowed to be empty: TG201 does not ask each of them to
     /// hold an executed case.
+    #[serde(skip)]
     pub empty_allowed: Vec<String>,
     /// Reports accepted as reused: TG301 and TG304 warn about them instead.
+    #[serde(skip)]
     pub reused: Vec<ReusedReports>,
 }
 
-impl RunRequirements {
+impl RunContext {
+    /// What the verdict document records: the facts, without the expectations
+    /// resolved from them (the document lists what they found instead).
+    pub fn recorded(&self) -> Self {
+        Self {
+            expected: Vec::new(),
+            suites: Vec::new(),
+            floor: None,
+            empty_allowed: Vec::new(),
+            reused: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// The earliest instant a fresh artifact may carry.
     pub fn fresh_after(&self) -> Option<DateTime<Utc>> {
         self.since.map(|s| s - chrono::Duration::seconds(FRESHNESS_SLACK_SECONDS))

@@ -31,11 +31,9 @@ Fix or upgrade the reporter that wrote the file; validate its output against the
 "#,
 };
 
-impl Rule for SchemaViolation {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SchemaViolation);
 
+impl Rule for SchemaViolation {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::Schema, &META, out);
     }

@@ -33,11 +33,9 @@ go 1.20 or later.
 "#,
 };
 
-impl Rule for SetAside {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SetAside);
 
+impl Rule for SetAside {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

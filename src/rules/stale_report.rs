@@ -40,11 +40,9 @@ the ledger's records are never accepted this way.
 "#,
 };
 
-impl Rule for StaleReport {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(StaleReport);
 
+impl Rule for StaleReport {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let (Some(since), Some(fresh_after)) = (cx.policy.run.since, cx.policy.run.fresh_after()) else { return };
         for ev in cx.run_outputs() {

@@ -32,11 +32,9 @@ If the build restores it on purpose (Gradle's up-to-date checks and build cache 
 "#,
 };
 
-impl Rule for StaleTimestamp {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(StaleTimestamp);
 
+impl Rule for StaleTimestamp {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let (Some(since), Some(fresh_after)) = (cx.policy.run.since, cx.policy.run.fresh_after()) else { return };
         for ev in cx.run_outputs() {

@@ -28,11 +28,9 @@ lower its `min-tests` when it shrank on purpose.
 "#,
 };
 
-impl Rule for SuiteBelowMinTests {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SuiteBelowMinTests);
 
+impl Rule for SuiteBelowMinTests {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for suite in &cx.policy.run.suites {
             let Some(min) = suite.min_tests else { continue };

@@ -32,11 +32,9 @@ record every failure in its results (for example by exporting them from an EXIT 
 "#,
 };
 
-impl Rule for SuiteExitContradiction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SuiteExitContradiction);
 
+impl Rule for SuiteExitContradiction {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for (ledger, run) in suites::runs(cx) {
             if run.spawn_error.is_some() {

@@ -26,11 +26,9 @@ it from the configuration if it no longer exists.
 "#,
 };
 
-impl Rule for SuiteNotRun {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SuiteNotRun);
 
+impl Rule for SuiteNotRun {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(ledger) = &cx.policy.run.ledger else { return };
         for suite in &cx.policy.run.suites {

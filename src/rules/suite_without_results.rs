@@ -29,11 +29,9 @@ every path (an EXIT trap), and declare the suite's reports in `.truegreen.yml` s
 "#,
 };
 
-impl Rule for SuiteWithoutResults {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(SuiteWithoutResults);
 
+impl Rule for SuiteWithoutResults {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for (ledger, run) in suites::runs(cx) {
             let holds_results = suites::artifacts_at(cx, &run.reports).any(|ev| ev.tally.total() > 0);

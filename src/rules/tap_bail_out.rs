@@ -28,11 +28,9 @@ Fix the cause given after `Bail out!` and rerun the whole suite.
 "#,
 };
 
-impl Rule for TapBailOut {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TapBailOut);
 
+impl Rule for TapBailOut {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::BailOut, &META, out);
     }

@@ -32,11 +32,9 @@ a TAP-aware tool that renumbers them under one plan.
 "#,
 };
 
-impl Rule for TapPlanMisplaced {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TapPlanMisplaced);
 
+impl Rule for TapPlanMisplaced {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::PlanMisplaced, &META, out);
     }

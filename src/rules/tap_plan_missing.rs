@@ -33,11 +33,9 @@ count mismatch.
 "#,
 };
 
-impl Rule for TapPlanMissing {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TapPlanMissing);
 
+impl Rule for TapPlanMissing {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::PlanMissing, &META, out);
     }

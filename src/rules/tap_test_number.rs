@@ -32,11 +32,9 @@ crash, interleaved output of parallel workers, or a bad merge of streams.
 "#,
 };
 
-impl Rule for TapTestNumber {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TapTestNumber);
 
+impl Rule for TapTestNumber {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::TestNumber, &META, out);
     }

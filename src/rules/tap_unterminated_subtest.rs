@@ -32,11 +32,9 @@ Find out why the producer stopped inside the subtest (its stderr, the job log) a
 "#,
 };
 
-impl Rule for TapUnterminatedSubtest {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TapUnterminatedSubtest);
 
+impl Rule for TapUnterminatedSubtest {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         super::protocol::report(cx, Violation::UnterminatedSubtest, &META, out);
     }

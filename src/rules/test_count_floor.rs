@@ -31,11 +31,9 @@ baseline when the suite shrank on purpose.
 "#,
 };
 
-impl Rule for TestCountFloor {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TestCountFloor);
 
+impl Rule for TestCountFloor {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(floor) = &cx.policy.run.floor else { return };
         let executed: u64 = cx.artifacts.iter().map(|ev| ev.tally.executed()).sum();

@@ -25,11 +25,9 @@ Remove the skip, or, when it is intended, set `newly-skipped: warning` or waive 
 "#,
 };
 
-impl Rule for TestNewlySkipped {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TestNewlySkipped);
 
+impl Rule for TestNewlySkipped {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(comparison) = cx.baseline.and_then(|b| b.comparison()) else { return };
         for group in comparison.groups_of(Change::NewlySkipped) {

@@ -53,11 +53,9 @@ pub(super) fn describe(group: &Group) -> String {
     }
 }
 
-impl Rule for TestVanished {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TestVanished);
 
+impl Rule for TestVanished {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(comparison) = cx.baseline.and_then(|b| b.comparison()) else { return };
         for group in comparison.groups_of(Change::Vanished).filter(|g| g.explained.is_none()) {

@@ -26,11 +26,9 @@ Treat the listed regressions as new failures; fix them or file them explicitly.
 "#,
 };
 
-impl Rule for TriageHidesRegression {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TriageHidesRegression);
 
+impl Rule for TriageHidesRegression {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

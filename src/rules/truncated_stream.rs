@@ -25,11 +25,9 @@ Find out why the producer stopped (its stderr, the runner's log) and rerun.
 "#,
 };
 
-impl Rule for TruncatedStream {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(TruncatedStream);
 
+impl Rule for TruncatedStream {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

@@ -24,11 +24,9 @@ Point truegreen at the report itself, or force a reader with `--format`.
 "#,
 };
 
-impl Rule for UnknownFormat {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(UnknownFormat);
 
+impl Rule for UnknownFormat {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

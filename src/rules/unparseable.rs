@@ -26,11 +26,9 @@ Find out why the producer wrote a broken file (crash, full disk, killed job) and
 "#,
 };
 
-impl Rule for Unparseable {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(Unparseable);
 
+impl Rule for Unparseable {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for obs in &ev.observations {

@@ -26,11 +26,9 @@ Delete the entry if the test passes now; correct the id if it is misspelled.
 "#,
 };
 
-impl Rule for UnusedWaiver {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(UnusedWaiver);
 
+impl Rule for UnusedWaiver {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let configs = cx.artifacts.iter().filter(|ev| ev.format() == Some(Format::TruegreenConfig));
         for config in configs {

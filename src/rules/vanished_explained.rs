@@ -33,11 +33,9 @@ Nothing to fix; check that the removal was intended.
 "#,
 };
 
-impl Rule for VanishedExplained {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(VanishedExplained);
 
+impl Rule for VanishedExplained {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(comparison) = cx.baseline.and_then(|b| b.comparison()) else { return };
         for group in comparison.groups_of(Change::Vanished) {

@@ -29,11 +29,9 @@ Fix the test before the entry expires, then delete the entry.
 "#,
 };
 
-impl Rule for WaivedFailure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(WaivedFailure);
 
+impl Rule for WaivedFailure {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for f in &ev.failures {

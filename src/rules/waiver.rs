@@ -107,11 +107,9 @@ fn label(w: &WaiverEntry) -> String {
     format!("{kind} {:?} (owner: {owner})", w.id)
 }
 
-impl Rule for WaiverExpired {
-    fn meta(&self) -> &'static RuleMeta {
-        &EXPIRED
-    }
+rule_meta!(WaiverExpired, EXPIRED);
 
+impl Rule for WaiverExpired {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for w in entries(ev) {
@@ -132,11 +130,9 @@ impl Rule for WaiverExpired {
     }
 }
 
-impl Rule for WaiverTooLong {
-    fn meta(&self) -> &'static RuleMeta {
-        &TOO_LONG
-    }
+rule_meta!(WaiverTooLong, TOO_LONG);
 
+impl Rule for WaiverTooLong {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for w in entries(ev) {
@@ -160,11 +156,9 @@ impl Rule for WaiverTooLong {
     }
 }
 
-impl Rule for WaiverIncomplete {
-    fn meta(&self) -> &'static RuleMeta {
-        &INCOMPLETE
-    }
+rule_meta!(WaiverIncomplete, INCOMPLETE);
 
+impl Rule for WaiverIncomplete {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for w in entries(ev) {
@@ -188,11 +182,9 @@ impl Rule for WaiverIncomplete {
     }
 }
 
-impl Rule for WaiverExpiringSoon {
-    fn meta(&self) -> &'static RuleMeta {
-        &EXPIRING
-    }
+rule_meta!(WaiverExpiringSoon, EXPIRING);
 
+impl Rule for WaiverExpiringSoon {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for ev in cx.artifacts {
             for w in entries(ev) {

@@ -37,11 +37,9 @@ and drop the waiver.
 "#,
 };
 
-impl Rule for WaiverUnbacked {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+rule_meta!(WaiverUnbacked);
 
+impl Rule for WaiverUnbacked {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         // Every waiver entry's id, collected once: an artifact can count a
         // hundred thousand units as waived.

@@ -1,7 +1,10 @@
 //! Helpers for the integration tests: locate the shared fixtures, and run the
 //! real binary in a scratch directory with no CI environment leaking in.
 
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code)]
+// each test binary uses a different subset
+// Test helpers, not input paths: a broken fixture or tool should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 /// A fake GitHub REST API and GitHub's schemas, for the publishing tests.
 pub mod github;
@@ -124,7 +127,6 @@ pub fn check_in_process(report: &Path) -> truegreen::verdict::Verdict {
         vec![report.display().to_string()],
         truegreen::parse::ReadOptions::default(),
         truegreen::rules::Policy::new(today),
-        truegreen::verdict::RunContext::default(),
     ))
 }
 

@@ -1,4 +1,4 @@
-use super::{CELL_DISCREPANCY, GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, GateResult};
 use crate::rules::{RuleMeta, Severity};
 use crate::verdict::Status;
@@ -6,7 +6,7 @@ use crate::verdict::Status;
 pub struct CellDiscrepancy;
 
 static META: RuleMeta = RuleMeta {
-    code: CELL_DISCREPANCY,
+    code: "TG235",
     name: "cell-discrepancy",
     summary: "a matrix cell's own verdict is a discrepancy",
     severity: Severity::Discrepancy,
@@ -31,7 +31,7 @@ its own rule page (`truegreen rules CODE`).
 "#,
 };
 
-gate_rule!(CellDiscrepancy);
+rule_meta!(CellDiscrepancy);
 
 impl GateRule for CellDiscrepancy {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

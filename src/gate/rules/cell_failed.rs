@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, GateResult};
 use crate::rules::{RuleMeta, Severity};
 
@@ -27,7 +27,7 @@ test or the code, push.
 "#,
 };
 
-gate_rule!(CellFailed);
+rule_meta!(CellFailed);
 
 impl GateRule for CellFailed {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

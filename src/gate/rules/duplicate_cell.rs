@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, GateResult, Role};
 use crate::rules::{RuleMeta, Severity};
 
@@ -32,7 +32,7 @@ into its own directory. If the matrix lists a combination twice, remove the repe
 "#,
 };
 
-gate_rule!(DuplicateCell);
+rule_meta!(DuplicateCell);
 
 impl GateRule for DuplicateCell {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::gate::needs::JobOutcome;
 use crate::rules::{RuleMeta, Severity};
@@ -26,7 +26,7 @@ Nothing, if the allowance is still wanted; otherwise fix the job and drop it fro
 "#,
 };
 
-gate_rule!(JobAllowed);
+rule_meta!(JobAllowed);
 
 impl GateRule for JobAllowed {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

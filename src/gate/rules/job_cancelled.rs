@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::gate::needs::JobOutcome;
 use crate::rules::{RuleMeta, Severity};
@@ -29,7 +29,7 @@ newer run's gate is the required check.
 "#,
 };
 
-gate_rule!(JobCancelled);
+rule_meta!(JobCancelled);
 
 impl GateRule for JobCancelled {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

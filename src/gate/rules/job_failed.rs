@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::gate::needs::JobOutcome;
 use crate::rules::{RuleMeta, Severity};
@@ -28,7 +28,7 @@ Open the failed job's log. Jobs allowed to fail (experimental ones) belong in
 "#,
 };
 
-gate_rule!(JobFailed);
+rule_meta!(JobFailed);
 
 impl GateRule for JobFailed {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

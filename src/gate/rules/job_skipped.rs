@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::gate::needs::JobOutcome;
 use crate::rules::{RuleMeta, Severity};
@@ -29,7 +29,7 @@ why it was skipped (its `if:`, or a failed job it needs).
 "#,
 };
 
-gate_rule!(JobSkipped);
+rule_meta!(JobSkipped);
 
 impl GateRule for JobSkipped {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::gate::needs::JobOutcome;
 use crate::rules::{RuleMeta, Severity};
@@ -27,7 +27,7 @@ Pass the `needs` context unchanged: `NEEDS: ${{ toJSON(needs) }}` and `--needs "
 "#,
 };
 
-gate_rule!(JobUnknownResult);
+rule_meta!(JobUnknownResult);
 
 impl GateRule for JobUnknownResult {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, ExpectedSource, GateResult};
 use crate::rules::{RuleMeta, Severity};
 
@@ -32,7 +32,7 @@ upload step run (`if: always()`)? Check that the gate downloads every verdict ar
 "#,
 };
 
-gate_rule!(MissingCell);
+rule_meta!(MissingCell);
 
 impl GateRule for MissingCell {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

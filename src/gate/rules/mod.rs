@@ -1,6 +1,6 @@
 //! The rules of `truegreen gate`. Each is a unit with a stable code (TG230–TG249),
-//! a name, a one-line summary and its own doc, registered once in
-//! [`crate::rules::REGISTRY`] beside the rules of `check`, so `truegreen rules`
+//! a name, a one-line summary and its own doc, registered once in [`REGISTRY`];
+//! `crate::catalogue` lists them beside the rules of `check`, so `truegreen rules`
 //! and `docs/rules.md` list them too. They judge the gate's cell rows and
 //! needed jobs instead of artifacts.
 
@@ -40,16 +40,30 @@ pub use unreadable_verdict::UnreadableVerdict;
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, GateResult};
-use crate::rules::{Finding, RuleMeta};
-
-/// The code of the rule that carries a cell's own discrepancies up, so a cell's
-/// discrepancy count does not count them twice.
-pub const CELL_DISCREPANCY: &str = "TG235";
+use crate::rules::{Finding, HasMeta, RuleMeta, rule_meta};
 
 /// A rule of the gate: it reads the gate's rows and jobs and reports findings.
-pub trait GateRule: Sync {
+pub trait GateRule: HasMeta + Sync {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>);
 }
+
+/// Every rule of the gate, in code order. The one place such a rule is registered.
+pub static REGISTRY: &[&dyn GateRule] = &[
+    &MissingCell,
+    &DuplicateCell,
+    &UnexpectedCell,
+    &StaleVerdict,
+    &UnreadableVerdict,
+    &CellDiscrepancy,
+    &SelfContradiction,
+    &CellFailed,
+    &JobCancelled,
+    &JobSkipped,
+    &JobFailed,
+    &JobUnknownResult,
+    &JobAllowed,
+    &NothingExpected,
+];
 
 /// A finding of the gate: a [`Finding`] (its `artifact` is the verdict document
 /// it is about) and the cell it concerns, when it concerns one.
@@ -81,25 +95,6 @@ impl GateFinding {
         self
     }
 }
-
-/// Registers a gate rule with the rule registry: it has a code and docs like
-/// every rule, and judges nothing in `check`.
-macro_rules! gate_rule {
-    ($rule:ident) => {
-        impl crate::rules::Rule for $rule {
-            fn meta(&self) -> &'static crate::rules::RuleMeta {
-                &META
-            }
-
-            fn check(&self, _: &crate::rules::RuleContext<'_>, _: &mut Vec<crate::rules::Finding>) {}
-
-            fn as_gate_rule(&self) -> Option<&dyn super::GateRule> {
-                Some(self)
-            }
-        }
-    };
-}
-use gate_rule;
 
 /// `cell os=linux, node=18`, quoting at most a bounded label: a shard can put
 /// anything in its cell.

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::{ExpectedSource, GateResult};
 use crate::rules::{RuleMeta, Severity};
 
@@ -27,7 +27,7 @@ check, do not run the gate on it.
 "#,
 };
 
-gate_rule!(NothingExpected);
+rule_meta!(NothingExpected);
 
 impl GateRule for NothingExpected {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

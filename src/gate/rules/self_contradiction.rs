@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, GateResult};
 use crate::rules::{RuleMeta, Severity};
 
@@ -31,7 +31,7 @@ tests; do not post-process it. If it was not edited, report a bug with the docum
 "#,
 };
 
-gate_rule!(SelfContradiction);
+rule_meta!(SelfContradiction);
 
 impl GateRule for SelfContradiction {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{GateResult, Role};
 use crate::rules::{RuleMeta, Severity};
 
@@ -33,7 +33,7 @@ it records that job's commit and run. A gate in another workflow (`workflow_run`
 "#,
 };
 
-gate_rule!(StaleVerdict);
+rule_meta!(StaleVerdict);
 
 impl GateRule for StaleVerdict {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

@@ -5,8 +5,7 @@ use serde_json::Value;
 use super::super::needs::JobRow;
 use super::super::shard::{Collected, ShardVerdict, Unreadable};
 use super::super::{Cell, Expectation, ExpectedSource, GateRequest, GateResult, Provenance, evaluate};
-use super::GateFinding;
-use crate::rules::Rule;
+use super::{GateFinding, GateRule};
 use crate::verdict::Status;
 
 pub fn cell(v: Value) -> Cell {
@@ -86,10 +85,8 @@ pub fn gate_with(
 }
 
 /// The findings of one rule over a gate result.
-pub fn judge(rule: &dyn Rule, gate: &GateResult) -> Vec<GateFinding> {
+pub fn judge(rule: &dyn GateRule, gate: &GateResult) -> Vec<GateFinding> {
     let mut out = Vec::new();
-    if let Some(r) = rule.as_gate_rule() {
-        r.judge(gate, &mut out);
-    }
+    rule.judge(gate, &mut out);
     out
 }

@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, cell_name, gate_rule};
+use super::{GateFinding, GateRule, cell_name, rule_meta};
 use crate::gate::{CellState, ExpectedSource, GateResult};
 use crate::rules::{RuleMeta, Severity};
 
@@ -29,7 +29,7 @@ gate the same matrix the jobs ran: the workflow file, or the JSON a setup job ge
 "#,
 };
 
-gate_rule!(UnexpectedCell);
+rule_meta!(UnexpectedCell);
 
 impl GateRule for UnexpectedCell {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

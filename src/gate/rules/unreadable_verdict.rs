@@ -1,4 +1,4 @@
-use super::{GateFinding, GateRule, gate_rule};
+use super::{GateFinding, GateRule, rule_meta};
 use crate::gate::GateResult;
 use crate::rules::{RuleMeta, Severity};
 
@@ -29,7 +29,7 @@ the same truegreen version as the gate, and upload it unchanged.
 "#,
 };
 
-gate_rule!(UnreadableVerdict);
+rule_meta!(UnreadableVerdict);
 
 impl GateRule for UnreadableVerdict {
     fn judge(&self, gate: &GateResult, out: &mut Vec<GateFinding>) {

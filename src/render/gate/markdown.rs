@@ -13,10 +13,6 @@ use crate::render::markdown::{Bounded, grouped_findings, indent, table_code_span
 use crate::text::{markdown_code_block, markdown_code_span, markdown_inline, one_line, truncate};
 use crate::verdict::Status;
 
-/// GitHub refuses a job summary over 1 MiB per step (and the step's status does
-/// not show it), so `--markdown` output stays under it.
-pub const MAX_JOB_SUMMARY_BYTES: usize = 1024 * 1024 - 1024;
-
 /// Render without a size limit.
 pub fn render(result: &GateResult) -> String {
     render_bounded(result, usize::MAX)

@@ -3,15 +3,15 @@ use crate::discover::DiscoveryIssue;
 use crate::engine::{Collected, judge};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, SourceLocation, Status as ClaimStatus};
 use crate::rules::testing::{evidence, policy};
-use crate::verdict::{RunContext, Status};
+use crate::verdict::Status;
 
 const HOSTILE: &str = "::set-output name=x::y\n::add-mask::secret %0A $(touch pwned) <img src=x> @org/team [x](http://evil)\r\n::error::pwned";
 
 fn verdict_of(artifacts: Vec<Evidence>, exit_code: Option<i32>) -> Verdict {
     let mut policy = policy();
-    policy.exit_code = exit_code;
+    policy.run.exit_code = exit_code;
     let collected = Collected { artifacts, issues: Vec::<DiscoveryIssue>::new(), ignored: Vec::new() };
-    judge(collected, &policy, RunContext { exit_code, min_tests: 1, ..RunContext::default() })
+    judge(collected, &policy)
 }
 
 /// Two artifacts: one honest failure with a source location, and one whose

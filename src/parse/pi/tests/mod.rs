@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::engine::{Collected, judge};
 use crate::model::{ArtifactInfo, ClaimKind, Evidence, EvidenceLimits, FailureRecord, Format, Observation};
 use crate::rules::testing::policy;
-use crate::verdict::{RunContext, Verdict};
+use crate::verdict::Verdict;
 
 /// Read `text` as `format`, as the driver does (a reader error becomes an
 /// unparseable observation, and the evidence is finished).
@@ -47,7 +47,7 @@ pub(super) fn read_json(format: Format, path: &str, doc: &Value) -> Evidence {
 
 /// Judge artifacts with every rule, "today" being 2026-11-20.
 pub(super) fn verdict(artifacts: Vec<Evidence>) -> Verdict {
-    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, &policy(), RunContext::default())
+    judge(Collected { artifacts, issues: Vec::new(), ignored: Vec::new() }, &policy())
 }
 
 /// The rule codes a verdict reports.
