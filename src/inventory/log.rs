@@ -16,7 +16,7 @@ pub struct Key(u64);
 
 impl Key {
     pub fn new(id: u64, outcome: CaseOutcome) -> Self {
-        Self((id & !7) | outcome_bits(outcome))
+        Self((id & !7) | outcome.bits())
     }
 
     /// The identity, without the outcome bits.
@@ -25,25 +25,7 @@ impl Key {
     }
 
     pub fn outcome(self) -> CaseOutcome {
-        match self.0 & 7 {
-            0 => CaseOutcome::Passed,
-            1 => CaseOutcome::Failed,
-            2 => CaseOutcome::Errored,
-            3 => CaseOutcome::Incomplete,
-            4 => CaseOutcome::Skipped,
-            _ => CaseOutcome::Flaky,
-        }
-    }
-}
-
-fn outcome_bits(outcome: CaseOutcome) -> u64 {
-    match outcome {
-        CaseOutcome::Passed => 0,
-        CaseOutcome::Failed => 1,
-        CaseOutcome::Errored => 2,
-        CaseOutcome::Incomplete => 3,
-        CaseOutcome::Skipped => 4,
-        CaseOutcome::Flaky => 5,
+        CaseOutcome::from_bits(self.0)
     }
 }
 

@@ -29,6 +29,30 @@ impl CaseOutcome {
         !matches!(self, Self::Skipped)
     }
 
+    /// The outcome in 3 bits, as compact case keys pack it beside an identity.
+    pub fn bits(self) -> u64 {
+        match self {
+            Self::Passed => 0,
+            Self::Failed => 1,
+            Self::Errored => 2,
+            Self::Incomplete => 3,
+            Self::Skipped => 4,
+            Self::Flaky => 5,
+        }
+    }
+
+    /// The outcome [`CaseOutcome::bits`] packed (the low 3 bits of `bits`).
+    pub fn from_bits(bits: u64) -> Self {
+        match bits & 7 {
+            0 => Self::Passed,
+            1 => Self::Failed,
+            2 => Self::Errored,
+            3 => Self::Incomplete,
+            4 => Self::Skipped,
+            _ => Self::Flaky,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Passed => "passed",

@@ -380,7 +380,7 @@ impl Evidence {
                 j += 1;
             }
             if j - i > 1 {
-                conflicts.push((identity, keys[i..j].iter().map(|k| outcome_from_bits(*k & 7)).collect()));
+                conflicts.push((identity, keys[i..j].iter().map(|k| CaseOutcome::from_bits(*k & 7)).collect()));
             }
             i = j;
         }
@@ -433,7 +433,7 @@ impl Evidence {
 
     /// The outcome a compact key records.
     pub fn key_outcome(key: u64) -> CaseOutcome {
-        outcome_from_bits(key & 7)
+        CaseOutcome::from_bits(key & 7)
     }
 
     /// The identities of the conflicting duplicates still named by their key.
@@ -598,29 +598,7 @@ fn case_key(suite: Option<&str>, name: &str, outcome: CaseOutcome) -> u64 {
     // collision can only add a false conflicting duplicate (a discrepancy),
     // never hide a failure.
     let hash = foldhash::fast::FixedState::default().hash_one((suite.unwrap_or(""), name));
-    (hash << 3) | outcome_bits(outcome)
-}
-
-fn outcome_bits(outcome: CaseOutcome) -> u64 {
-    match outcome {
-        CaseOutcome::Passed => 0,
-        CaseOutcome::Failed => 1,
-        CaseOutcome::Errored => 2,
-        CaseOutcome::Incomplete => 3,
-        CaseOutcome::Skipped => 4,
-        CaseOutcome::Flaky => 5,
-    }
-}
-
-fn outcome_from_bits(bits: u64) -> CaseOutcome {
-    match bits {
-        0 => CaseOutcome::Passed,
-        1 => CaseOutcome::Failed,
-        2 => CaseOutcome::Errored,
-        3 => CaseOutcome::Incomplete,
-        4 => CaseOutcome::Skipped,
-        _ => CaseOutcome::Flaky,
-    }
+    (hash << 3) | outcome.bits()
 }
 
 pub use crate::text::cap_message;

@@ -331,15 +331,7 @@ pub fn attributes<'a, const N: usize>(
             }
             return Ok(());
         };
-        if slot.is_some() {
-            return Err(format!("invalid attribute: {} is repeated", short(key)));
-        }
-        *slot = Some(if special {
-            normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?
-        } else {
-            Cow::Borrowed(value)
-        });
-        Ok(())
+        fill_slot(slot, key, value, special)
     })
     .map_err(|e| format!("in <{}>: {e}", short(element.name().as_ref())))?;
     Ok(out)
@@ -664,6 +656,26 @@ pub fn utc_timestamp(raw: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Put an attribute's value in its slot: a repeat is an error, and a value
+/// with references is unescaped (and checked) only when it has any.
+#[inline]
+pub(crate) fn fill_slot<'a>(
+    slot: &mut Option<Cow<'a, str>>,
+    key: &'a str,
+    value: &'a str,
+    special: bool,
+) -> Result<(), String> {
+    if slot.is_some() {
+        return Err(format!("invalid attribute: {} is repeated", short(key)));
+    }
+    *slot = Some(if special {
+        normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?
+    } else {
+        Cow::Borrowed(value)
+    });
+    Ok(())
 }
 
 #[cfg(test)]

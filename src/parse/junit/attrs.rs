@@ -17,7 +17,7 @@ use quick_xml::events::BytesStart;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::name::QName;
 
-use crate::parse::xml_stream::{Seen, normalized, scan, short, validate};
+use crate::parse::xml_stream::{Seen, fill_slot, scan, short, validate};
 
 /// The attributes of one element that the reader looks at.
 #[derive(Default)]
@@ -89,7 +89,7 @@ pub(super) fn read<'a>(element: &'a BytesStart<'_>) -> Result<Attrs<'a>, String>
                 return other_attribute(&mut others, key, value, special);
             }
         };
-        set(slot, key, value, special)
+        fill_slot(slot, key, value, special)
     })?;
     Ok(out)
 }
@@ -134,22 +134,9 @@ pub(super) fn read_case<'a>(element: &'a BytesStart<'_>) -> Result<CaseAttrs<'a>
             "time" => &mut out.time,
             _ => return other_attribute(&mut others, key, value, special),
         };
-        set(slot, key, value, special)
+        fill_slot(slot, key, value, special)
     })?;
     Ok(out)
-}
-
-#[inline]
-fn set<'a>(slot: &mut Option<Cow<'a, str>>, key: &'a str, value: &'a str, special: bool) -> Result<(), String> {
-    if slot.is_some() {
-        return Err(format!("invalid attribute: {} is repeated", short(key)));
-    }
-    *slot = Some(if special {
-        normalized(Attribute { key: QName(key), value: Cow::Borrowed(value) })?
-    } else {
-        Cow::Borrowed(value)
-    });
-    Ok(())
 }
 
 /// An attribute the reader does not use: still checked for repeats and for
