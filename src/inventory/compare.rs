@@ -464,6 +464,7 @@ mod tests {
         let finished = log.finish();
         let mut bytes = file::header_member(&Header::default()).unwrap_or_default();
         bytes.extend_from_slice(&finished.member);
+        bytes.extend_from_slice(&file::end_member(1).unwrap_or_default());
         (finished.keys, bytes)
     }
 

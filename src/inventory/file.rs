@@ -12,6 +12,13 @@
 //! T <outcome> <milliseconds or -> <name>
 //! ```
 //!
+//! E <number of reports>
+//! ```
+//!
+//! The last member holds only the `E` line: a file cut between two members
+//! is still valid gzip, and without it would read as a smaller run, whose
+//! missing tests would go unreported.
+//!
 //! Fields are tab-separated; a tab, newline, carriage return or backslash in a
 //! name is escaped (`\t`, `\n`, `\r`, `\\`). A `T` line belongs to the latest
 //! `S` (an empty `S` is "no suite") of the latest `R`.
@@ -181,9 +188,12 @@ pub fn write<'m>(path: &Path, header: &Header, members: impl IntoIterator<Item =
     }
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     out.write_all(&header_member(header)?)?;
+    let mut reports = 0;
     for member in members {
         out.write_all(member)?;
+        reports += 1;
     }
+    out.write_all(&end_member(reports)?)?;
     out.flush()
 }
 
@@ -193,6 +203,13 @@ pub fn header_member(header: &Header) -> std::io::Result<Vec<u8>> {
     let meta = serde_json::to_string(header).map_err(std::io::Error::other)?;
     write!(head, "{MAGIC} {VERSION}\nM\t{meta}\n")?;
     head.finish()
+}
+
+/// The last member: the `E` line with the number of reports before it.
+pub fn end_member(reports: usize) -> std::io::Result<Vec<u8>> {
+    let mut end = GzEncoder::new(Vec::new(), Compression::fast());
+    writeln!(end, "E\t{reports}")?;
+    end.finish()
 }
 
 /// One test line, as read back.
@@ -250,9 +267,19 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
     let mut report: Option<(u32, Format)> = None;
     let mut reports = 0u32;
     let mut suite = String::new();
+    let mut ended = false;
     while let Some(line) = next_line(&mut lines, &mut buf, &mut number)? {
+        if ended {
+            return Err(malformed(number, "a line after the end line"));
+        }
         let mut fields = line.splitn(4, '\t');
         match fields.next() {
+            Some("E") => {
+                if fields.next() != Some(reports.to_string().as_str()) {
+                    return Err(malformed(number, "the end line counts another number of reports"));
+                }
+                ended = true;
+            }
             Some("M") if header.is_none() => {
                 let json = fields.next().unwrap_or_default();
                 header = Some(serde_json::from_str(json).map_err(|e| malformed(number, &e.to_string()))?);
@@ -284,6 +311,9 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
             }
             _ => return Err(malformed(number, "an unknown line")),
         }
+    }
+    if !ended {
+        return Err(malformed(number, "the file is cut short: no end line"));
     }
     header.ok_or_else(|| malformed(number, "no header (M) line"))
 }
@@ -364,5 +394,17 @@ mod tests {
         let bytes = written(vec![MemberWriter::report(Format::Junit, "a.xml").finish()]);
         let cut = read(&bytes[..bytes.len() - 4], |_| {});
         assert!(cut.is_err(), "a cut file is refused: {cut:?}");
+
+        // Cut between two members: still valid gzip, and still refused.
+        let first = MemberWriter::report(Format::Junit, "a.xml").finish();
+        let whole = written(vec![first.clone(), MemberWriter::report(Format::Junit, "b.xml").finish()]);
+        let header =
+            header_member(&Header { truegreen: "0.1.0".into(), commit: Some("abc".into()), ..Header::default() });
+        let mut cut = header.unwrap();
+        cut.extend_from_slice(&first);
+        assert!(whole.starts_with(&cut), "the cut is at a member boundary");
+        let at_boundary = read(&cut[..], |_| {});
+        assert!(matches!(at_boundary, Err(InventoryError::Malformed { .. })), "{at_boundary:?}");
+        assert!(read(&whole[..], |_| {}).is_ok());
     }
 }

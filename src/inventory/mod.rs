@@ -62,6 +62,7 @@ impl Inventory {
         for m in &self.members {
             bytes.extend_from_slice(m);
         }
+        bytes.extend_from_slice(&file::end_member(self.members.len())?);
         Ok(bytes)
     }
 
