@@ -190,13 +190,6 @@ pub struct Head<'a> {
     pub inventory: &'a [u8],
 }
 
-/// Why a baseline could not be compared.
-#[derive(Debug, thiserror::Error)]
-pub enum CompareError {
-    #[error("{0}")]
-    Unreadable(#[from] InventoryError),
-}
-
 /// Compare this run with the baseline inventory read by `open` (called once
 /// per pass). Nothing is kept per test but its key.
 /// `waiver` names the waiver that covers a vanished test (by suite and name),
@@ -206,11 +199,11 @@ pub fn compare<R: Read>(
     mut open: impl FnMut() -> std::io::Result<R>,
     head: Head<'_>,
     waiver: &dyn Fn(&str, &str) -> Option<String>,
-) -> Result<Comparison, CompareError> {
+) -> Result<Comparison, InventoryError> {
     // Pass 1: the baseline's keys.
     let mut base_keys = Vec::new();
     let mut formats: Vec<Format> = Vec::new();
-    let header = file::read(open().map_err(InventoryError::Io)?, |line| match line {
+    let header = file::read(open()?, |line| match line {
         Line::Report(r) => {
             if !formats.contains(&r.format) {
                 formats.push(r.format);
@@ -284,7 +277,7 @@ pub fn compare<R: Read>(
     let mut report_present: Vec<u64> = Vec::new();
     let mut suite_seen: HashSet<(u32, u64)> = HashSet::new();
     if !wanted_base.is_empty() {
-        file::read(open().map_err(InventoryError::Io)?, |line| match line {
+        file::read(open()?, |line| match line {
             Line::Report(r) => {
                 report_paths.push(r.path.clone());
                 report_present.push(0);

@@ -16,23 +16,20 @@ const MAX_SOURCE_BYTES: usize = 8 << 20;
 
 /// A file changed between the two commits.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Changed {
+pub struct Changed {
     /// `D`eleted, `R`enamed, `M`odified (or any other git status letter).
-    status: char,
+    pub status: char,
     /// The path in the baseline's commit.
-    old: String,
+    pub old: String,
     /// The path in this run's commit (the same as `old` unless renamed).
-    new: String,
+    pub new: String,
 }
 
 /// What git can tell, or why it cannot.
 pub enum Git {
-    Diff { base: String, head: String, changed: Vec<ChangedFile>, dir: PathBuf },
+    Diff { base: String, head: String, changed: Vec<Changed>, dir: PathBuf },
     Unavailable(String),
 }
-
-/// Public view of a changed file, for tests and display.
-pub type ChangedFile = (char, String, String);
 
 impl Git {
     /// Ask git in `dir` what changed from `base` to `head` (HEAD when `None`).
@@ -58,7 +55,7 @@ impl Git {
         let Some(out) = git(dir, &["diff", "--name-status", "-M", "-z", base, &head, "--"]) else {
             return Self::Unavailable("git diff failed".to_owned());
         };
-        let changed = parse_name_status(&out).into_iter().map(|c| (c.status, c.old, c.new)).collect();
+        let changed = parse_name_status(&out);
         Self::Diff { base: base.to_owned(), head, changed, dir: dir.to_path_buf() }
     }
 }
@@ -99,8 +96,6 @@ fn parse_name_status(out: &[u8]) -> Vec<Changed> {
 /// cannot be looked for).
 pub fn explain(comparison: &mut Comparison, git: &Git) {
     let Git::Diff { base, head, changed, dir } = git else { return };
-    let changed: Vec<Changed> =
-        changed.iter().map(|(s, o, n)| Changed { status: *s, old: o.clone(), new: n.clone() }).collect();
     let added: Vec<Group> = comparison.groups_of(Change::Added).cloned().collect();
     let added_names: std::collections::HashSet<&str> =
         added.iter().flat_map(|g| g.names.iter().map(String::as_str)).collect();
@@ -111,7 +106,7 @@ pub fn explain(comparison: &mut Comparison, git: &Git) {
             out.push(group);
             continue;
         }
-        let files = candidates(&group.suite, &group.names, &changed);
+        let files = candidates(&group.suite, &group.names, changed);
         let group = Group { file: files.first().map(|c| c.new.clone()), ..group };
         if let Some(deleted) = files.iter().find(|c| c.status == 'D') {
             let explained = Some(format!("{} was deleted", deleted.old));
@@ -122,7 +117,7 @@ pub fn explain(comparison: &mut Comparison, git: &Git) {
         let mut reasons: Vec<(String, Option<Reason>)> = Vec::new();
         for name in &group.names {
             let why = if files.is_empty() {
-                texts.no_longer_named_anywhere(name, &changed)
+                texts.no_longer_named_anywhere(name, changed)
             } else {
                 texts.no_longer_named_in(name, &files, &added_names)
             };
