@@ -10,8 +10,6 @@
 //! R <format id> <report path>
 //! S <suite>
 //! T <outcome> <milliseconds or -> <name>
-//! ```
-//!
 //! E <number of reports>
 //! ```
 //!
