@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Floor, LoadedConfig};
 use crate::discover::{self, DiscoveryIssue, SymlinkPolicy};
-use crate::inventory::{BaselineSource, BaselineStatus, Header, Inventory, ReportLog};
+use crate::inventory::{BaselineSource, BaselineStatus, Header, Inventory, ThreadedLog};
 use crate::model::{Evidence, Format, Observation};
 use crate::parse::{self, ReadOptions, ReadOutcome};
 use crate::rules::{self, ExpectedReport, FloorPolicy, Policy, ReusedReports, RuleContext, SuitePolicy};
@@ -349,9 +349,13 @@ fn take_inventory(artifacts: &mut [Evidence], run: &RunContext) -> Inventory {
     };
     let mut inventory = Inventory::new(header);
     for ev in artifacts {
-        let log = ev.take_case_log().and_then(|log| log.into_any().downcast::<ReportLog>().ok());
-        if let (Some(log), Some(format)) = (log, ev.format()) {
-            inventory.add(format, log.finish());
+        let (Some(log), Some(format)) = (ev.take_case_log(), ev.format()) else { continue };
+        match log.into_any().downcast::<ThreadedLog>() {
+            Ok(log) => match log.finish() {
+                Ok(finished) => inventory.add(format, finished),
+                Err(reason) => inventory.lost(&ev.info.path, &reason),
+            },
+            Err(_) => inventory.lost(&ev.info.path, "its log is of another kind"),
         }
     }
     inventory

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod file;
 pub mod identity;
 pub mod log;
+pub mod threaded;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use compare::{Change, Comparison, Counts, Group};
 pub use file::Header;
 pub use log::{FinishedLog, Key, ReportLog, Slowest, Timed};
+pub use threaded::ThreadedLog;
 
 use crate::model::Format;
 
@@ -30,6 +32,9 @@ pub struct Inventory {
     keys: Vec<Key>,
     slowest: Slowest,
     formats: Vec<Format>,
+    /// Reports whose tests could not all be recorded, and why: such an
+    /// inventory is neither written nor compared.
+    incomplete: Vec<String>,
 }
 
 impl Inventory {
@@ -46,6 +51,18 @@ impl Inventory {
         }
     }
 
+    /// A report whose log was lost: the inventory is incomplete.
+    pub fn lost(&mut self, report: &str, reason: &str) {
+        self.incomplete.push(format!("{report}: {reason}"));
+    }
+
+    fn complete(&self) -> std::io::Result<()> {
+        match self.incomplete.first() {
+            None => Ok(()),
+            Some(first) => Err(std::io::Error::other(format!("the inventory is incomplete: {first}"))),
+        }
+    }
+
     /// The slowest tests of the run, longest first.
     pub fn slowest(&self) -> Vec<Timed> {
         self.slowest.clone().into_vec()
@@ -53,11 +70,13 @@ impl Inventory {
 
     /// Write the inventory file.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        self.complete()?;
         file::write(path, &self.header, self.members.iter().map(Vec::as_slice))
     }
 
     /// The whole file's bytes, to read this run's names back from.
     fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        self.complete()?;
         let mut bytes = file::header_member(&self.header)?;
         for m in &self.members {
             bytes.extend_from_slice(m);

@@ -201,7 +201,7 @@ pub fn read_stream(input: impl Read, mut info: ArtifactInfo, explicit: bool, opt
     let mut ev = Evidence::new(info, options.limits);
     if options.inventory && format.carries_cases() {
         let log = crate::inventory::ReportLog::new(format, &ev.info.path, options.workspace.as_deref());
-        ev.log_cases(Box::new(log));
+        ev.log_cases(Box::new(crate::inventory::ThreadedLog::new(log)));
     }
     let cx = ReadContext::new(format, options.workspace.as_deref(), options.limits);
     let read = read_format(&mut hashing, &mut ev, &cx);
