@@ -341,3 +341,15 @@ fn the_inventory_records_libtest_exec_time() {
     // An ignored test's event has no `exec_time`.
     assert_eq!(common::millis_of(&tests, "tests::ignored"), None);
 }
+
+#[test]
+fn the_inventory_records_node_tests_duration_ms_and_nothing_for_bats() {
+    // node:test's TAP writes `duration_ms` in each test point's YAML block.
+    let broken = common::inventory_of(&shared_fixtures().join("formats/node_broken.tap"));
+    assert_eq!(common::millis_of(&broken, "/home/runner/work/demo/node_proj/broken.test.mjs"), Some(87));
+    let sample = common::inventory_of(&shared_fixtures().join("formats/node_sample.tap"));
+    assert_eq!(common::millis_of(&sample, "passes"), Some(1));
+    // bats writes no duration.
+    let bats = common::inventory_of(&shared_fixtures().join("formats/bats_sample.tap"));
+    assert!(!bats.is_empty() && bats.iter().all(|t| t.millis.is_none()), "{bats:#?}");
+}
