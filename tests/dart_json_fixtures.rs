@@ -89,3 +89,11 @@ fn the_rspec_and_dart_detectors_claim_no_other_formats_files() {
     expected.sort();
     assert_eq!(claimed, expected);
 }
+
+#[test]
+fn the_inventory_records_the_time_from_test_start_to_test_done() {
+    // `Timeout test`: testStart at 3655 ms, testDone at 3692 ms.
+    let tests = common::inventory_of(&common::fixture("peer-reports/dart-json.json"));
+    assert_eq!(common::millis_of(&tests, "Timeout test"), Some(37));
+    assert_eq!(common::millis_of(&tests, "Test 1 Passing test"), Some(36));
+}

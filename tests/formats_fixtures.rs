@@ -327,3 +327,29 @@ fn the_new_readers_claim_no_other_formats_files() {
     claimed.sort();
     assert_eq!(claimed, expected);
 }
+
+#[test]
+fn the_inventory_records_libtest_exec_time() {
+    // `cargo test -- -Z unstable-options --format json --report-time`: `exec_time` in seconds.
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/libtest-json/cargo/report-time.log");
+    let (code, verdict) = check(&report, Some(101));
+    assert_eq!(verdict["artifacts"][0]["format"], "libtest-json");
+    assert_eq!(code, 1, "one honest failure: {}", verdict["findings"]);
+    let tests = common::inventory_of(&report);
+    assert_eq!(common::millis_of(&tests, "tests::sleeps_a_quarter_second"), Some(250));
+    assert_eq!(common::millis_of(&tests, "tests::fails_after_a_tenth_of_a_second"), Some(100));
+    // An ignored test's event has no `exec_time`.
+    assert_eq!(common::millis_of(&tests, "tests::ignored"), None);
+}
+
+#[test]
+fn the_inventory_records_node_tests_duration_ms_and_nothing_for_bats() {
+    // node:test's TAP writes `duration_ms` in each test point's YAML block.
+    let broken = common::inventory_of(&shared_fixtures().join("formats/node_broken.tap"));
+    assert_eq!(common::millis_of(&broken, "/home/runner/work/demo/node_proj/broken.test.mjs"), Some(87));
+    let sample = common::inventory_of(&shared_fixtures().join("formats/node_sample.tap"));
+    assert_eq!(common::millis_of(&sample, "passes"), Some(1));
+    // bats writes no duration.
+    let bats = common::inventory_of(&shared_fixtures().join("formats/bats_sample.tap"));
+    assert!(!bats.is_empty() && bats.iter().all(|t| t.millis.is_none()), "{bats:#?}");
+}

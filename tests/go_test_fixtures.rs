@@ -46,3 +46,18 @@ fn honest_go_failures_still_fail() {
         assert_eq!((run.code, run.rules()), (1, Vec::<String>::new()), "{shared}\n{}", run.stdout);
     }
 }
+
+#[test]
+fn the_inventory_records_each_tests_elapsed_seconds() {
+    // dorny/test-reporter's go run: `Elapsed` on each final event, in seconds.
+    let tests = common::inventory_of(&fixture("peer-reports/golang-json.json"));
+    assert_eq!(common::millis_of(&tests, "TestFailing"), Some(890));
+    assert_eq!(common::millis_of(&tests, "TestPassing"), Some(60));
+    assert_eq!(common::millis_of(&tests, "TestSkipped"), Some(940));
+    assert_eq!(common::millis_of(&tests, "TestCases/1_/_2_=_1"), Some(920));
+    // The parent speaks for its subtests: not a test of its own, so no line.
+    assert!(!tests.iter().any(|t| t.name == "TestCases"), "{tests:#?}");
+    // go 1.19 rounds to the hundredth: a fast test took 0 s, which is a duration.
+    let honest = common::inventory_of(&go119("honest-failure.jsonl"));
+    assert_eq!(common::millis_of(&honest, "TestPasses"), Some(0));
+}

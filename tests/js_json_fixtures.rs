@@ -195,3 +195,40 @@ fn truncated_reports_are_unparseable() {
         assert!(run.rules().contains(&"TG001".to_owned()), "{dir}: {:?}", run.rules());
     }
 }
+
+#[test]
+fn the_inventory_records_each_tests_duration_in_milliseconds() {
+    let jest = common::inventory_of(&fixtures("jest-json/jest").join("all_pass.json"));
+    assert_eq!(common::millis_of(&jest, "math adds"), Some(11));
+    // Jest writes `duration: null` for a test that did not run.
+    let jest = common::inventory_of(&fixtures("jest-json/jest").join("mixed.json"));
+    assert_eq!(common::millis_of(&jest, "mixed passes"), Some(6));
+    assert_eq!(common::millis_of(&jest, "mixed is skipped"), None);
+    // Vitest writes fractions of a millisecond, and no `duration` for a skipped test.
+    let vitest = common::inventory_of(&fixtures("vitest-json/vitest").join("mixed.json"));
+    assert_eq!(common::millis_of(&vitest, "mixed fails on assertion"), Some(4));
+    assert_eq!(common::millis_of(&vitest, "mixed is skipped"), None);
+}
+
+#[test]
+fn the_inventory_records_mocha_durations_and_none_for_pending_tests() {
+    let peers = common::inventory_of(&common::fixture("peer-reports/external/mocha/mocha-test-results.json"));
+    assert_eq!(common::millis_of(&peers, "durations when slow should highlight in red"), Some(103));
+    // A pending test has no `duration`; one skipped at run time (`this.skip()`) has.
+    let mixed = common::inventory_of(&fixtures("mocha-json/mocha").join("mixed.json"));
+    assert_eq!(common::millis_of(&mixed, "mixed fails on assertion"), Some(1));
+    assert_eq!(common::millis_of(&mixed, "mixed is skipped (it.skip)"), None);
+    assert_eq!(common::millis_of(&mixed, "mixed skips itself at run time (this.skip)"), Some(0));
+}
+
+#[test]
+fn a_retried_playwright_test_took_the_sum_of_its_attempts() {
+    let dir = fixtures("playwright-json/playwright");
+    // results 8 ms (failed) + 14 ms (passed on retry 1).
+    let retry = common::inventory_of(&dir.join("retry.json"));
+    assert_eq!(common::millis_of(&retry, "flaky passes on retry"), Some(22));
+    assert_eq!(common::millis_of(&retry, "stable"), Some(9));
+    // Three failed attempts: 7 + 11 + 6 ms.
+    let retry_fail = common::inventory_of(&dir.join("retry_fail.json"));
+    assert_eq!(common::millis_of(&retry_fail, "always fails despite retry"), Some(24));
+}

@@ -139,3 +139,17 @@ fn the_dotnet_readers_claim_no_other_formats_files() {
     expected.sort();
     assert_eq!(claimed, expected);
 }
+
+#[test]
+fn the_inventory_records_nunit3_duration_and_nunit2_time() {
+    let v3 = common::inventory_of(&fixture("public/nunit3-jenkins-issue50162-failed.xml"));
+    assert_eq!(common::millis_of(&v3, "DoATest"), Some(36));
+    let v2 = common::inventory_of(&fixture("public/nunit2-pickles-specflow.xml"));
+    let name = "Pickles.TestHarness.nunit.AdditionFeature.AddingSeveralNumbers(\"60\",\"70\",\"130\",\"260\",null)";
+    assert_eq!(common::millis_of(&v2, name), Some(407));
+    // An ignored NUnit 2 case has no `time`.
+    assert_eq!(common::millis_of(&v2, "Pickles.TestHarness.nunit.AdditionFeature.IgnoredAddingTwoNumbers"), None);
+    // The NUnit 3 alpha wrote `time`, not `duration`.
+    let alpha = common::inventory_of(&fixture("../../../../shared/fixtures/peer-reports/external/nunit-sample.xml"));
+    assert_eq!(common::millis_of(&alpha, "NUnit.Tests.Assemblies.MockTestFixture.FailingTest"), Some(23));
+}

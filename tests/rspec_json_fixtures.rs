@@ -106,3 +106,13 @@ fn failures_replay_by_example_id() {
         ["rspec './mixed_spec.rb[1:2]'", "rspec './mixed_spec.rb[1:3]'", "rspec './mixed_spec.rb[1:5]'"]
     );
 }
+
+#[test]
+fn the_inventory_records_each_examples_run_time() {
+    // `run_time` is seconds: 0.006973251.
+    let mixed = common::inventory_of(&own("mixed.json"));
+    assert_eq!(common::millis_of(&mixed, "Mixed fails an expectation"), Some(7));
+    let peers = common::inventory_of(&common::fixture("peer-reports/rspec-json.json"));
+    let first = peers.iter().find(|t| t.suite == "./spec/config/check_env_vars_spec.rb[1:1:1:1:1]");
+    assert_eq!(first.map(|t| t.millis), Some(Some(79)), "{peers:#?}");
+}

@@ -113,3 +113,19 @@ fn failures_carry_a_dotnet_test_replay() {
         "{replays:?}"
     );
 }
+
+#[test]
+fn the_inventory_records_each_results_timespan() {
+    // `duration="00:01:09.5895342"` on the ordered test, `00:00:43.8338627` on its inner result.
+    let tests = common::inventory_of(&public("jenkins-mstest-ordered-test-aggregation.trx"));
+    assert_eq!(common::millis_of(&tests, "SanityCheck"), Some(69_590));
+    assert_eq!(common::millis_of(&tests, "Login"), Some(43_834));
+    // xUnit v3's adapter writes `00:00:00` for a cleanup failure; a pass has its own.
+    let v3 = common::inventory_of(&common::fixture("peer-reports/dotnet-xunitv3.trx"));
+    assert_eq!(common::millis_of(&v3, "DotnetTests.XUnitV3Tests.FixtureTests.Failing_Test"), Some(17));
+    let cleanup = "[Test Class Cleanup Failure (DotnetTests.XUnitV3Tests.FixtureTests.Failing_Test)]";
+    assert_eq!(common::millis_of(&v3, cleanup), Some(0));
+    // A result with no `duration` (a test that never ran) has none.
+    let no_outcome = common::inventory_of(&public("liquid-mstest-net8.trx"));
+    assert_eq!(common::millis_of(&no_outcome, "SkipTest"), None);
+}

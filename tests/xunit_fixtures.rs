@@ -58,3 +58,13 @@ fn failures_carry_the_message_and_a_dotnet_test_replay() {
     assert_eq!(failure["replay"], "dotnet test --filter FullyQualifiedName=MyProject.Tests.SampleFact.FailedTest");
     assert!(failure["message"].as_str().unwrap_or("").contains("Assert.True() Failure"));
 }
+
+#[test]
+fn the_inventory_records_each_tests_time() {
+    let tests = common::inventory_of(&fixture("xunit2-jenkins-testcase5-passing.xml"));
+    assert_eq!(common::millis_of(&tests, "Uninstall application if it is installed."), Some(48_391));
+    // xUnit v1 writes no `time` on a skipped test.
+    let v1 = common::inventory_of(&fixture("xunit1-pickles-specflow.xml"));
+    assert_eq!(common::millis_of(&v1, "Pickles.TestHarness.xunit.AdditionFeature.FailToAddTwoNumbers"), Some(14));
+    assert_eq!(common::millis_of(&v1, "Pickles.TestHarness.xunit.AdditionFeature.IgnoredAddingTwoNumbers"), None);
+}

@@ -104,10 +104,11 @@ impl<'a> Case<'a> {
         }
     }
 
-    /// The time the report gives the case, in seconds; negative and non-finite
+    /// The time the report gives the case, in seconds (readers convert their
+    /// format's unit with `parse::duration`); none, negative and non-finite
     /// values say nothing and are dropped.
-    pub fn took(mut self, seconds: f64) -> Self {
-        self.duration = (seconds.is_finite() && seconds >= 0.0).then_some(seconds);
+    pub fn took(mut self, seconds: impl Into<Option<f64>>) -> Self {
+        self.duration = seconds.into().filter(|s| s.is_finite() && *s >= 0.0);
         self
     }
 

@@ -23,6 +23,7 @@ use std::io::BufRead;
 use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
+use super::duration;
 use super::json::{EachElement, EachField, ObjectFields, sniff_string_field, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
@@ -511,11 +512,8 @@ impl State {
             );
         }
 
-        let mut case = Case::new(name, outcome).at(position);
         // CTRF durations are milliseconds.
-        if let Some(ms) = object.get("duration").and_then(Value::as_f64) {
-            case = case.took(ms / 1000.0);
-        }
+        let mut case = Case::new(name, outcome).at(position).took(duration::json_millis(object.get("duration")));
         // pytest names tests by node id, which already starts with the suite (the file).
         if let Some(suite) = suite.as_deref().filter(|s| !name.starts_with(&format!("{s}::"))) {
             case = case.suite(suite);

@@ -22,6 +22,7 @@ use std::io::BufRead;
 
 use serde_json::Value;
 
+use super::duration;
 use super::json::{Fields, sniff_string_field};
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
@@ -113,6 +114,8 @@ struct Running {
     location: Option<(String, u64)>,
     flutter: bool,
     position: Position,
+    /// The `testStart` event's `time` (milliseconds since the run started).
+    started_ms: Option<f64>,
     errors: CappedText,
     /// An `error` event with `isFailure: false` (an exception, a timeout).
     errored: bool,
@@ -239,6 +242,7 @@ impl State {
                 location,
                 flutter,
                 position: position.clone(),
+                started_ms: event.get("time").and_then(Value::as_f64),
                 errors: CappedText::new(),
                 errored: false,
                 failed: false,
@@ -326,7 +330,11 @@ impl State {
         if hidden && outcome == CaseOutcome::Passed {
             return Ok(());
         }
-        self.record(run, outcome, note, ev);
+        // Every event's `time` is milliseconds since the run started: the test
+        // took from its testStart to its testDone.
+        let done_ms = event.get("time").and_then(Value::as_f64);
+        let seconds = run.started_ms.zip(done_ms).map(|(start, done)| duration::millis(done - start));
+        self.record(run, outcome, seconds, note, ev);
         Ok(())
     }
 
@@ -340,9 +348,17 @@ impl State {
         self.recent.insert(id, Finished { name: run.name.clone(), suite_id: run.suite_id, flutter: run.flutter });
     }
 
-    fn record(&mut self, run: Running, outcome: CaseOutcome, note: Option<String>, ev: &mut Evidence) {
+    /// Record a finished test; `seconds` from its testStart to its testDone.
+    fn record(
+        &mut self,
+        run: Running,
+        outcome: CaseOutcome,
+        seconds: Option<f64>,
+        note: Option<String>,
+        ev: &mut Evidence,
+    ) {
         let suite = run.suite_id.and_then(|s| self.suites.get(&s)).cloned();
-        let mut case = Case::new(&run.name, outcome).at(run.position.clone());
+        let mut case = Case::new(&run.name, outcome).at(run.position.clone()).took(seconds);
         if let Some(suite) = suite.as_deref() {
             case = case.suite(suite);
         }
@@ -429,7 +445,7 @@ impl State {
         ids.sort_unstable();
         for id in ids {
             if let Some(run) = self.running.remove(&id) {
-                self.record(run, CaseOutcome::Incomplete, None, ev);
+                self.record(run, CaseOutcome::Incomplete, None, None, ev);
             }
         }
     }

@@ -23,7 +23,9 @@ use std::io::BufRead;
 use std::rc::Rc;
 
 use serde::Deserialize;
+use serde_json::Value;
 
+use super::duration;
 use super::json::{sniff_string_field, syntax_error};
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
@@ -94,6 +96,10 @@ struct Event {
     /// When test2json saw the line (RFC 3339, UTC).
     #[serde(rename = "Time", default)]
     time: Option<String>,
+    /// Seconds the test (or package) ran, on its final event. Kept as any
+    /// value: one that is not a number is no duration, not an unreadable event.
+    #[serde(rename = "Elapsed", default)]
+    elapsed: Option<Value>,
 }
 
 /// Read a `go test -json` stream. `workspace` resolves absolute paths in test
@@ -145,6 +151,8 @@ pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, cx: &ReadContext<'_>) ->
 struct TestRun {
     position: Position,
     output: CappedText,
+    /// Seconds, from the final event's `Elapsed`.
+    seconds: Option<f64>,
     /// Subtests seen (started) under this test.
     children: u64,
     /// A subtest (or deeper) failed.
@@ -260,16 +268,20 @@ impl State {
         }
         let package_name = event.package.unwrap_or_default();
         match event.test {
-            Some(test) => self.test_event(&package_name, test, action, event.output, position, ev),
+            Some(test) => {
+                let seconds = duration::json_seconds(event.elapsed.as_ref());
+                self.test_event(&package_name, test, (action, seconds), event.output, position, ev);
+            }
             None => self.package_event(&package_name, action, event.output, event.failed_build, position, ev),
         }
     }
 
+    /// A test's event: its action, with the seconds its `Elapsed` gives.
     fn test_event(
         &mut self,
         package_name: &str,
         test: String,
-        action: &str,
+        (action, seconds): (&str, Option<f64>),
         output: Option<String>,
         position: &Position,
         ev: &mut Evidence,
@@ -289,6 +301,7 @@ impl State {
                         TestRun {
                             position: position.clone(),
                             output: CappedText::new(),
+                            seconds: None,
                             children: 0,
                             child_failed: false,
                         },
@@ -314,10 +327,11 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                let Some(run) = package.running.remove(&test) else {
+                let Some(mut run) = package.running.remove(&test) else {
                     set_aside(package_name, package, &test, action, position, ev);
                     return;
                 };
+                run.seconds = seconds;
                 let failed_here =
                     finish_test(PackageScope::new(package_name, &workspace), package, &test, action, run, position, ev);
                 if failed_here && let Some(parent) = parent_of(&mut package.running, &test) {
@@ -589,11 +603,12 @@ fn finish_test(
     let suite = display_package(scope.name);
     if run.children > 0 {
         // A parent speaks for its subtests, which are cases of their own.
-        let own_failure = outcome == CaseOutcome::Failed && !run.child_failed;
+        let (children, child_failed) = (run.children, run.child_failed);
+        let own_failure = outcome == CaseOutcome::Failed && !child_failed;
         if own_failure {
-            record_test(scope, package, test, outcome, run.output, &run.position, ev);
+            record_test(scope, package, test, outcome, run, ev);
         }
-        if run.child_failed || own_failure {
+        if child_failed || own_failure {
             ev.add_claim(
                 Claim::status(
                     format!("test {test} in {suite}"),
@@ -604,36 +619,36 @@ fn finish_test(
                     if own_failure {
                         "the test failed itself while its subtests passed".to_owned()
                     } else {
-                        format!("a subtest of its {} failed", run.children)
+                        format!("a subtest of its {children} failed")
                     },
                 )
                 .at(position.clone().with_field("Action")),
             );
         }
-        return run.child_failed || own_failure;
+        return child_failed || own_failure;
     }
-    record_test(scope, package, test, outcome, run.output, &run.position, ev);
+    record_test(scope, package, test, outcome, run, ev);
     outcome == CaseOutcome::Failed
 }
 
+/// Record one test: where it started, what it printed, how long it took.
 fn record_test(
     scope: PackageScope<'_>,
     package: &mut Package,
     test: &str,
     outcome: CaseOutcome,
-    output: CappedText,
-    position: &Position,
+    run: TestRun,
     ev: &mut Evidence,
 ) {
     let suite = display_package(scope.name);
-    let mut case = Case::new(test, outcome).suite(suite).at(position.clone());
+    let mut case = Case::new(test, outcome).suite(suite).at(run.position).took(run.seconds);
     let message;
     match outcome {
         CaseOutcome::Passed => package.passed += 1,
         CaseOutcome::Skipped => package.skipped += 1,
         _ => {
             package.failures += 1;
-            message = failure_message(output, outcome);
+            message = failure_message(run.output, outcome);
             case.source = first_workspace_frame(&message, scope.workspace);
             case.replay = Some(replay::go_test(scope.name, test));
             case = case.message(&message);
@@ -676,7 +691,7 @@ fn abandon_running(scope: PackageScope<'_>, package: &mut Package, ev: &mut Evid
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
-            record_test(scope, package, &name, CaseOutcome::Incomplete, run.output, &run.position, ev);
+            record_test(scope, package, &name, CaseOutcome::Incomplete, run, ev);
         }
     }
     package.running.clear();

@@ -17,6 +17,7 @@ use std::io::BufRead;
 use serde::de::MapAccess;
 use serde_json::Value;
 
+use super::duration;
 use super::json::{EachElement, Fields, ObjectFields, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
@@ -248,7 +249,9 @@ impl State<'_> {
                 CaseOutcome::Errored
             }
         };
-        let mut case = Case::new(name, outcome).at(Position::field(path));
+        // Milliseconds; `null` for a test that did not run.
+        let mut case =
+            Case::new(name, outcome).at(Position::field(path)).took(duration::json_millis(object.get("duration")));
         if let Some(file) = file {
             case = case.suite(file);
         }

@@ -23,6 +23,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
+use super::duration;
 use super::json::sniff_string_field;
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
@@ -156,6 +157,10 @@ struct JsonEvent {
     stdout: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    /// Seconds the test ran (`--report-time`). Kept as any value: one that is
+    /// not a number is no duration, not an unreadable event.
+    #[serde(default)]
+    exec_time: Option<serde_json::Value>,
 }
 
 pub fn read(input: &mut dyn BufRead, ev: &mut Evidence, _cx: &ReadContext<'_>) -> Result<(), ParseError> {
@@ -609,7 +614,8 @@ impl State {
                             CaseOutcome::Skipped => binary.ignored += 1,
                             _ => binary.failed += 1,
                         }
-                        record(ev, &binary.header, &name, outcome, position, text);
+                        let seconds = duration::json_seconds(event.exec_time.as_ref());
+                        record(ev, &binary.header, &name, seconds, outcome, position, text);
                     }
                 }
             }
@@ -619,7 +625,7 @@ impl State {
                 };
                 let binary = self.binary_or_implicit(true, position, ev);
                 binary.measured += 1;
-                record(ev, &binary.header, &name, CaseOutcome::Passed, position, CappedText::new());
+                record(ev, &binary.header, &name, None, CaseOutcome::Passed, position, CappedText::new());
             }
             // Other event types (`report`, future ones) carry no results.
             _ => {}
@@ -731,27 +737,29 @@ struct Settled {
 /// that started and never finished.
 fn settle(binary: &Binary, ev: &mut Evidence) -> (String, Settled) {
     for failure in &binary.failures {
-        record(ev, &binary.header, &failure.name, CaseOutcome::Failed, &failure.position, failure.output.clone());
+        record(ev, &binary.header, &failure.name, None, CaseOutcome::Failed, &failure.position, failure.output.clone());
     }
     let mut incomplete = 0;
     for (name, position) in &binary.running {
         incomplete += 1;
         let mut text = CappedText::new();
         text.push_line("the test started and never reported a result", MAX_OUTPUT_BYTES);
-        record(ev, &binary.header, name, CaseOutcome::Incomplete, position, text);
+        record(ev, &binary.header, name, None, CaseOutcome::Incomplete, position, text);
     }
     (binary.header.label.clone(), Settled { incomplete })
 }
 
+/// Record one test; `seconds` is its JSON event's `exec_time`.
 fn record(
     ev: &mut Evidence,
     header: &Header,
     name: &str,
+    seconds: Option<f64>,
     outcome: CaseOutcome,
     position: &Position,
     output: CappedText,
 ) {
-    let mut case = Case::new(name, outcome).suite(&header.label).at(position.clone());
+    let mut case = Case::new(name, outcome).suite(&header.label).at(position.clone()).took(seconds);
     if outcome.is_failure() {
         let message = output.finish();
         case.source = first_workspace_frame(&message, None);
@@ -903,15 +911,15 @@ fn test_result(binary: &mut Binary, name: &str, result: TestResult, position: &P
     match result {
         TestResult::Ok => {
             binary.passed += 1;
-            record(ev, &binary.header, name, CaseOutcome::Passed, position, CappedText::new());
+            record(ev, &binary.header, name, None, CaseOutcome::Passed, position, CappedText::new());
         }
         TestResult::Ignored => {
             binary.ignored += 1;
-            record(ev, &binary.header, name, CaseOutcome::Skipped, position, CappedText::new());
+            record(ev, &binary.header, name, None, CaseOutcome::Skipped, position, CappedText::new());
         }
         TestResult::Bench => {
             binary.measured += 1;
-            record(ev, &binary.header, name, CaseOutcome::Passed, position, CappedText::new());
+            record(ev, &binary.header, name, None, CaseOutcome::Passed, position, CappedText::new());
         }
         TestResult::Failed => {
             binary.failed += 1;

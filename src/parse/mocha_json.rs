@@ -19,6 +19,7 @@ use std::io::BufRead;
 use serde::de::MapAccess;
 use serde_json::Value;
 
+use super::duration;
 use super::json::{EachElement, Fields, ObjectFields, sniff_string_field, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
@@ -159,6 +160,8 @@ struct Entry<'v> {
     current_retry: u64,
     /// `err` with at least one property (mocha writes `{}` for none).
     err: Option<&'v serde_json::Map<String, Value>>,
+    /// `duration`, in seconds (mocha writes milliseconds; none for a pending test).
+    seconds: Option<f64>,
 }
 
 fn entry(value: &Value) -> Option<Entry<'_>> {
@@ -170,6 +173,7 @@ fn entry(value: &Value) -> Option<Entry<'_>> {
         file: object.get("file").and_then(Value::as_str),
         current_retry: object.get("currentRetry").and_then(Value::as_u64).unwrap_or(0),
         err: object.get("err").and_then(Value::as_object).filter(|e| !e.is_empty()),
+        seconds: duration::json_millis(object.get("duration")),
     })
 }
 
@@ -220,7 +224,7 @@ impl State<'_> {
             Listed::Pending => CaseOutcome::Skipped,
         };
         let file = test.file.map(|f| workspace_relative(f, self.workspace).unwrap_or_else(|| f.to_owned()));
-        let mut case = Case::new(test.full_title, outcome).at(Position::field(&path));
+        let mut case = Case::new(test.full_title, outcome).at(Position::field(&path)).took(test.seconds);
         if let Some(file) = file.as_deref() {
             case = case.suite(file);
         }

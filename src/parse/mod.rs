@@ -8,6 +8,7 @@
 pub mod counts;
 pub mod ctrf;
 pub mod dart_json;
+mod duration;
 mod formats;
 pub mod git_counts;
 pub mod go_test;

@@ -154,6 +154,8 @@ struct OpenCase {
     executed: Option<String>,
     success: Option<String>,
     offset: u64,
+    /// NUnit 3's `duration`, else NUnit 2's (and early NUnit 3's) `time`: seconds.
+    seconds: Option<f64>,
     message: Capture,
     stack: Capture,
     reason: Capture,
@@ -378,8 +380,10 @@ impl<'w> State<'w> {
     }
 
     fn open_case(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), String> {
-        let [name, full, class, result, label, executed, success] =
-            attributes(e, ["name", "fullname", "classname", "result", "label", "executed", "success"])?;
+        let [name, full, class, result, label, executed, success, duration, time] = attributes(
+            e,
+            ["name", "fullname", "classname", "result", "label", "executed", "success", "duration", "time"],
+        )?;
         // Millions of cases: each reuses the last one's buffers.
         let mut case = std::mem::take(&mut self.spare_case);
         let text = |buf: &mut String, value: Option<Cow<'_, str>>| {
@@ -394,6 +398,7 @@ impl<'w> State<'w> {
         xml_stream::assign(&mut case.executed, executed.as_deref());
         xml_stream::assign(&mut case.success, success.as_deref());
         case.offset = offset;
+        case.seconds = duration.or(time).as_deref().and_then(super::duration::seconds_text);
         case.message.clear();
         case.stack.clear();
         case.reason.clear();
@@ -448,7 +453,8 @@ impl<'w> State<'w> {
             Some(rest) => Case::new(rest, outcome).suite(&case.class),
             None => Case::new(full_name, outcome),
         }
-        .at(Position::offset(case.offset));
+        .at(Position::offset(case.offset))
+        .took(case.seconds);
         if !outcome.is_failure() {
             ev.add_case(record);
             return;

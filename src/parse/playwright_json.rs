@@ -18,6 +18,7 @@ use std::io::BufRead;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::duration;
 use super::json::{EachElement, EachField, Fields, ObjectFields, syntax_error, walk_document, wrong_type};
 use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
@@ -245,6 +246,18 @@ fn classify(results: &[&Map<String, Value>], expected_status: &str) -> PwOutcome
     }
 }
 
+/// A test's duration: the sum of its attempts' (each result's `duration`, in
+/// milliseconds), retries and interrupted attempts included, as the JUnit
+/// reader sums a retried pytest testcase's (`junit/retry.rs`): the time the
+/// test cost the run. None when it has no result, or when an attempt has no
+/// duration (a partial sum would read as a faster test).
+fn attempts_seconds(results: &[&Map<String, Value>]) -> Option<f64> {
+    if results.is_empty() {
+        return None;
+    }
+    results.iter().map(|r| duration::json_millis(r.get("duration"))).sum()
+}
+
 /// Terminal colour codes Playwright leaves in error messages.
 fn strip_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -394,7 +407,7 @@ impl State<'_> {
             }
             PwOutcome::Skipped => (CaseOutcome::Skipped, None),
         };
-        let mut case = Case::new(name, outcome).at(Position::field(path));
+        let mut case = Case::new(name, outcome).at(Position::field(path)).took(attempts_seconds(&results));
         if let Some(file) = file {
             case = case.suite(file);
         }

@@ -17,7 +17,9 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess};
+use serde_json::Value;
 
+use super::duration;
 use super::json::{EachElement, ObjectFields, syntax_error, walk_document};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
@@ -77,6 +79,9 @@ struct Example {
     line_number: Option<u64>,
     pending_message: Option<String>,
     exception: Option<Exception>,
+    /// Seconds. Kept as any value: one that is not a number is no duration,
+    /// not an unreadable example.
+    run_time: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -207,7 +212,8 @@ impl State {
         // The id (`./spec/a_spec.rb[1:2]`) is unique per example, where full
         // descriptions may repeat (shared examples, two `it "works"`).
         let suite = example.id.as_deref().or(location.as_deref()).unwrap_or(path.as_str());
-        let mut case = Case::new(name, outcome).suite(suite).at(Position::field(&path));
+        let seconds = duration::json_seconds(example.run_time.as_ref());
+        let mut case = Case::new(name, outcome).suite(suite).at(Position::field(&path)).took(seconds);
         if !outcome.is_failure() {
             ev.add_case(case);
             return;

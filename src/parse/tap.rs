@@ -20,6 +20,7 @@
 
 use std::io::BufRead;
 
+use super::duration;
 use super::lines::{CappedText, LineReader};
 use super::location::first_workspace_frame;
 use super::{ParseError, ReadContext, Sniff};
@@ -229,6 +230,8 @@ struct Diagnostics {
     message: Option<String>,
     /// `path:line[:col]` from `location` (node), `at`, or `file` + `line`.
     location: Option<String>,
+    /// `duration_ms` (node:test writes it for every test point), in seconds.
+    seconds: Option<f64>,
 }
 
 /// One document: the top-level stream or a subtest.
@@ -799,7 +802,8 @@ fn record(
     producer: &Producer<'_>,
     note: Option<&str>,
 ) {
-    let mut case = Case::new(name, outcome).at(pending.position.clone());
+    let seconds = pending.yaml.as_ref().and_then(|y| y.seconds);
+    let mut case = Case::new(name, outcome).at(pending.position.clone()).took(seconds);
     if let Some(suite) = suite {
         case = case.suite(suite);
     }
@@ -876,10 +880,10 @@ fn bats_location(comment: &str) -> Option<(String, u32)> {
 /// is not valid YAML is kept as text: diagnostics never decide an outcome.
 fn parse_yaml(block: &YamlBlock) -> Diagnostics {
     if block.too_long {
-        return Diagnostics { message: Some(block.text.clone()), location: None };
+        return Diagnostics { message: Some(block.text.clone()), location: None, seconds: None };
     }
     let Ok(value) = yaml_serde::from_str::<yaml_serde::Value>(&block.text) else {
-        return Diagnostics { message: Some(block.text.clone()), location: None };
+        return Diagnostics { message: Some(block.text.clone()), location: None, seconds: None };
     };
     let text = |key: &str| -> Option<String> {
         match value.get(key)? {
@@ -909,7 +913,8 @@ fn parse_yaml(block: &YamlBlock) -> Diagnostics {
             .or_else(|| text("line"))?;
         Some(format!("{file}:{line}"))
     });
-    Diagnostics { message: (!message.is_empty()).then(|| message.join("\n")), location }
+    let seconds = value.get("duration_ms").and_then(yaml_serde::Value::as_f64).map(duration::millis);
+    Diagnostics { message: (!message.is_empty()).then(|| message.join("\n")), location, seconds }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{ReadContext, Sniff, detect, read_format};
-use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format, Observation};
+use crate::model::{ArtifactInfo, Case, CaseLog, Evidence, EvidenceLimits, Format, Observation};
 use crate::rules::{self, Policy, RuleContext};
 use crate::verdict::{self, RunContext};
 
@@ -16,7 +16,37 @@ pub fn read(format: Format, text: &str) -> Evidence {
 /// [`read`], with the workspace that absolute paths in the report resolve against.
 pub fn read_in(format: Format, text: &str, workspace: Option<&str>) -> Evidence {
     let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
+    read_into(Evidence::new(info, EvidenceLimits::default()), format, text, workspace)
+}
+
+/// Every case's name and duration (seconds), as `--inventory` receives them.
+#[derive(Debug, Default)]
+struct Durations(Vec<(String, Option<f64>)>);
+
+impl CaseLog for Durations {
+    fn record(&mut self, case: &Case<'_>, _max_name: usize) {
+        // To the nanosecond, so that a test compares with a literal exactly
+        // whatever the last bit of a parsed float.
+        self.0.push((case.name.to_owned(), case.duration.map(|s| (s * 1e9).round() / 1e9)));
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+/// [`read`], with every case's name and duration in seconds, in the order the
+/// reader handed them over (the cases the test inventory would record).
+pub fn durations(format: Format, text: &str) -> (Evidence, Vec<(String, Option<f64>)>) {
+    let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
     let mut ev = Evidence::new(info, EvidenceLimits::default());
+    ev.log_cases(Box::<Durations>::default());
+    let mut ev = read_into(ev, format, text, None);
+    let log = ev.take_case_log().and_then(|log| log.into_any().downcast::<Durations>().ok());
+    (ev, log.map(|d| d.0).unwrap_or_default())
+}
+
+fn read_into(mut ev: Evidence, format: Format, text: &str, workspace: Option<&str>) -> Evidence {
     let mut input = text.as_bytes();
     if let Err(err) = read_format(&mut input, &mut ev, &ReadContext::new(format, workspace, EvidenceLimits::default()))
     {
@@ -87,4 +117,22 @@ pub fn unparseable(ev: &Evidence) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Read a real report, and a copy of it whose durations are made unreadable
+/// (`tampered`): the copy reads as cleanly and is judged the same, since a
+/// duration never makes a report unreadable or adds a finding. Returns the
+/// copy's durations, as [`durations`] does.
+pub fn bad_durations(format: Format, original: &str, tampered: &str) -> Vec<(String, Option<f64>)> {
+    assert_ne!(original, tampered, "the copy is tampered with");
+    let (original, _) = durations(format, original);
+    let (copy, durations) = durations(format, tampered);
+    assert_eq!(unparseable(&copy), unparseable(&original));
+    assert_eq!(judge(copy, None), judge(original, None));
+    durations
+}
+
+/// `(name, seconds)` pairs, as [`durations`] returns them.
+pub fn timed(list: &[(&str, Option<f64>)]) -> Vec<(String, Option<f64>)> {
+    list.iter().map(|(name, seconds)| ((*name).to_owned(), *seconds)).collect()
 }

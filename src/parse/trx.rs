@@ -236,6 +236,8 @@ struct ResultFrame {
     test_name: String,
     outcome: Option<TrxOutcome>,
     position: u64,
+    /// Its `duration` (`hh:mm:ss.fffffff`), in seconds.
+    seconds: Option<f64>,
     message: String,
     stack_trace: String,
     /// The `Counters` it declares for its inner results.
@@ -251,6 +253,7 @@ struct PendingFailure {
     outcome: TrxOutcome,
     message: String,
     position: u64,
+    seconds: Option<f64>,
 }
 
 /// The names a definition gives its test.
@@ -481,8 +484,10 @@ impl<'w> State<'w> {
                     // result: UnitTestResult, TestResultAggregation, and the
                     // other kinds mstest writes with the same attributes.
                     (Ctx::Results | Ctx::InnerResults, _) => {
-                        let [id, name, outcome] = attributes(e, ["testId", "testName", "outcome"])?;
-                        self.open_result(id.as_deref(), name.as_deref(), outcome.as_deref(), offset)?;
+                        let [id, name, outcome, duration] =
+                            attributes(e, ["testId", "testName", "outcome", "duration"])?;
+                        let seconds = duration.as_deref().and_then(super::duration::timespan);
+                        self.open_result(id.as_deref(), name.as_deref(), outcome.as_deref(), seconds, offset)?;
                         Ctx::Result
                     }
                     (Ctx::Result, "Counters") => {
@@ -556,6 +561,7 @@ impl<'w> State<'w> {
         id: Option<&str>,
         name: Option<&str>,
         outcome: Option<&str>,
+        seconds: Option<f64>,
         offset: u64,
     ) -> Result<(), String> {
         if self.open_frames >= MAX_RESULT_DEPTH {
@@ -572,6 +578,7 @@ impl<'w> State<'w> {
         frame.test_name.push_str(name.unwrap_or(""));
         frame.outcome = Some(TrxOutcome::parse(outcome));
         frame.position = offset;
+        frame.seconds = seconds;
         frame.message.clear();
         frame.stack_trace.clear();
         frame.declared = None;
@@ -636,13 +643,16 @@ impl<'w> State<'w> {
                 outcome,
                 message,
                 position: frame.position,
+                seconds: frame.seconds,
             });
         } else {
             // A pass, a skip, or a failure past what is kept (the evidence counts it
             // and reports what it dropped).
             let message = frame.message.as_str();
-            let mut case =
-                Case::new(&frame.test_name, case_outcome).suite(&frame.test_id).at(Position::offset(frame.position));
+            let mut case = Case::new(&frame.test_name, case_outcome)
+                .suite(&frame.test_id)
+                .at(Position::offset(frame.position))
+                .took(frame.seconds);
             if case_outcome.is_failure() && !message.is_empty() {
                 case = case.message(message);
             }
@@ -791,8 +801,10 @@ impl<'w> State<'w> {
         for p in std::mem::take(&mut self.pending) {
             let names = self.names.get(&id_hash(&p.test_id));
             let class = names.and_then(|n| n.class.as_deref()).map(class_name);
-            let mut case =
-                Case::new(&p.test_name, p.outcome.case_outcome()).suite(&p.test_id).at(Position::offset(p.position));
+            let mut case = Case::new(&p.test_name, p.outcome.case_outcome())
+                .suite(&p.test_id)
+                .at(Position::offset(p.position))
+                .took(p.seconds);
             if !p.message.is_empty() {
                 case = case.message(&p.message);
                 // Windows paths (`C:\\src\\X.cs`) cannot be inside a Unix checkout.

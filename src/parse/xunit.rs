@@ -121,6 +121,8 @@ struct OpenTest {
     result: Option<String>,
     exception: Option<String>,
     offset: u64,
+    /// `time`, in seconds.
+    seconds: Option<f64>,
     message: Capture,
     stack: Capture,
     reason: Capture,
@@ -224,7 +226,7 @@ impl<'w> State<'w> {
     }
 
     fn open_test(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), String> {
-        let [name, kind, method, result] = attributes(e, ["name", "type", "method", "result"])?;
+        let [name, kind, method, result, time] = attributes(e, ["name", "type", "method", "result", "time"])?;
         let own = |v: Option<Cow<'_, str>>| v.map(Cow::into_owned).unwrap_or_default();
         self.test = Some(OpenTest {
             name: own(name),
@@ -232,6 +234,7 @@ impl<'w> State<'w> {
             method: own(method),
             result: result.map(Cow::into_owned),
             offset,
+            seconds: time.as_deref().and_then(super::duration::seconds_text),
             ..OpenTest::default()
         });
         self.stack.push(Ctx::Test);
@@ -280,7 +283,7 @@ impl<'w> State<'w> {
                 None => (CaseOutcome::Incomplete, Some("no result attribute: the outcome is not known".to_owned())),
             }
         };
-        let mut case = Case::new(test.display_name(), outcome).at(Position::offset(test.offset));
+        let mut case = Case::new(test.display_name(), outcome).at(Position::offset(test.offset)).took(test.seconds);
         if !test.class.is_empty() {
             case = case.suite(&test.class);
         }

@@ -178,3 +178,45 @@ pub fn detected_format(path: &Path) -> Option<truegreen::model::Format> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     truegreen::parse::detect(&truegreen::parse::Sniff::new(prefix, prefix.len() == bytes.len(), &name))
 }
+
+/// One test line of an inventory, as the inventory's own reader reads it back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InventoryTest {
+    pub suite: String,
+    pub name: String,
+    pub outcome: truegreen::model::CaseOutcome,
+    pub millis: Option<u64>,
+}
+
+/// Check `report` with `--inventory` (in a scratch directory) and read the
+/// inventory it wrote back with `truegreen::inventory::file::read`.
+pub fn inventory_of(report: &Path) -> Vec<InventoryTest> {
+    use truegreen::inventory::file::{self, Line};
+    assert!(report.is_file(), "fixture missing: {}", report.display());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inventory = dir.path().join("run.tginv");
+    let output = truegreen(dir.path()).arg("check").arg("--inventory").arg(&inventory).arg(report).output();
+    let output = output.expect("run truegreen");
+    let opened = std::fs::File::open(&inventory);
+    let opened = opened.unwrap_or_else(|e| panic!("no inventory for {}: {e}\n{output:?}", report.display()));
+    let mut tests = Vec::new();
+    file::read(opened, |line| {
+        if let Line::Test(t) = line {
+            tests.push(InventoryTest {
+                suite: t.suite.to_owned(),
+                name: t.name.to_owned(),
+                outcome: t.outcome,
+                millis: t.millis,
+            });
+        }
+    })
+    .unwrap_or_else(|e| panic!("inventory of {}: {e}", report.display()));
+    tests
+}
+
+/// The milliseconds the inventory records for the one test named `name`.
+pub fn millis_of(tests: &[InventoryTest], name: &str) -> Option<u64> {
+    let found: Vec<&InventoryTest> = tests.iter().filter(|t| t.name == name).collect();
+    assert_eq!(found.len(), 1, "one test named {name:?} in {tests:#?}");
+    found[0].millis
+}

@@ -3,7 +3,7 @@
 //! peer-reports fixtures), cut and recombined.
 
 use super::*;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, violations};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, read_in, timed, violations};
 
 const START: &str = r#"{"protocolVersion":"0.1.1","runnerVersion":"1.15.4","pid":7504,"type":"start","time":0}"#;
 const SUITE: &str = r#"{"suite":{"id":0,"platform":"vm","path":"test/main_test.dart"},"type":"suite","time":0}"#;
@@ -307,4 +307,18 @@ fn two_runs_in_one_file_are_each_judged() {
     lines.pop();
     lines.extend(failing_run());
     assert_eq!(judge(dart(&lines), Some(1)).1, codes(&["TG005"]));
+}
+
+#[test]
+fn a_test_took_from_its_start_to_its_done_and_a_bad_time_is_none() {
+    let text = stream(&passing_run());
+    let (_, durations) = crate::parse::testing::durations(Format::DartJson, &text);
+    // 3672 → 3708 ms and 3693 → 3707 ms; the hidden loading test is not a case.
+    assert_eq!(durations, timed(&[("Test 1 Passing test", Some(0.036)), ("Skipped test", Some(0.014))]));
+    // A done before its start (a clock gone backwards) and a time that is not a number.
+    let tampered = text
+        .replace(r#""type":"testDone","time":3708"#, r#""type":"testDone","time":3000"#)
+        .replace(r#""type":"testStart","time":3693"#, r#""type":"testStart","time":"soon""#);
+    let durations = bad_durations(Format::DartJson, &text, &tampered);
+    assert_eq!(durations, timed(&[("Test 1 Passing test", None), ("Skipped test", None)]));
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, read_in, timed};
 
 const PKG: &str = "example.com/m/p";
 
@@ -387,4 +387,33 @@ fn a_forged_run_and_pass_cannot_be_told_from_a_real_test() {
     ]);
     assert_eq!(ev.tally.passed, 2);
     assert!(set_aside(&ev).is_empty());
+}
+
+#[test]
+fn elapsed_is_seconds_and_a_bad_one_is_none() {
+    // A final event with `Elapsed`, as go writes it (`{"Action":"pass",...,"Elapsed":0.06}`).
+    let end = |action: &str, test: &str, elapsed: serde_json::Value| {
+        let value = serde_json::json!({"Time": "2026-11-20T23:08:24Z", "Action": action, "Package": PKG,
+                                       "Test": test, "Elapsed": elapsed});
+        format!("{value}\n")
+    };
+    let run = |elapsed: [serde_json::Value; 3]| {
+        let [a, b, c] = elapsed;
+        [
+            e("run", Some("TestA"), None),
+            end("pass", "TestA", a),
+            e("run", Some("TestB"), None),
+            end("fail", "TestB", b),
+            e("run", Some("TestC"), None),
+            end("skip", "TestC", c),
+            e("fail", None, None),
+        ]
+        .concat()
+    };
+    let text = run([0.06.into(), 0.89.into(), 0.into()]);
+    let (_, durations) = crate::parse::testing::durations(Format::GoTestJson, &text);
+    assert_eq!(durations, timed(&[("TestA", Some(0.06)), ("TestB", Some(0.89)), ("TestC", Some(0.0))]));
+    let tampered = run(["0.06".into(), (-1).into(), serde_json::json!({"s": 1})]);
+    let durations = bad_durations(Format::GoTestJson, &text, &tampered);
+    assert_eq!(durations, timed(&[("TestA", None), ("TestB", None), ("TestC", None)]));
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
+use crate::parse::testing::{bad_durations, broken_claims, detected, judge, read, read_in, timed};
 
 fn fixture(dialect: &str, name: &str) -> String {
     let path = format!("{}/tests/fixtures/{dialect}-json/{dialect}/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -175,4 +175,16 @@ fn malformed_and_truncated_reports_are_errors() {
     assert_eq!(judge(no_results, Some(0)).0, 3);
     let negative = tampered("jest", "all_pass", |doc| doc["numTotalTests"] = (-3).into());
     assert_eq!(judge(negative, Some(0)).0, 3);
+}
+
+#[test]
+fn duration_is_milliseconds_and_a_bad_one_is_none() {
+    let text = fixture("jest", "all_pass");
+    let (_, durations) = crate::parse::testing::durations(Format::JestJson, &text);
+    let expected = [("math adds", Some(0.011)), ("math multiplies", Some(0.0)), ("top-level passes", Some(0.001))];
+    assert_eq!(durations, timed(&expected));
+    let tampered =
+        text.replace(r#""duration":11"#, r#""duration":"11""#).replace(r#""duration":0,"#, r#""duration":-5,"#);
+    let durations = bad_durations(Format::JestJson, &text, &tampered);
+    assert_eq!(durations, timed(&[("math adds", None), ("math multiplies", None), ("top-level passes", Some(0.001))]));
 }

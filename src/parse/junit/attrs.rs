@@ -115,7 +115,7 @@ impl CaseAttrs<'_> {
     /// The `time` attribute in seconds, when it is a number (some writers put
     /// `1,234.5` or nothing; that says nothing).
     pub fn seconds(&self) -> Option<f64> {
-        self.time.as_deref().and_then(|t| t.trim().parse::<f64>().ok())
+        self.time.as_deref().and_then(crate::parse::duration::seconds_text)
     }
 }
 

@@ -240,11 +240,8 @@ pub(super) fn emit(
     (position, seconds): (u64, Option<f64>),
     detail: Option<Detail>,
 ) {
-    let mut case = Case::new(name, outcome).at(Position::offset(position));
+    let mut case = Case::new(name, outcome).at(Position::offset(position)).took(seconds);
     case.suite = suite;
-    if let Some(seconds) = seconds {
-        case = case.took(seconds);
-    }
     let Some(Detail { message, source, replay }) = detail else {
         ev.add_case(case);
         return;

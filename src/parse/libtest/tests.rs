@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, timed};
 
 fn console(text: &str) -> Evidence {
     read(Format::Libtest, text)
@@ -293,4 +293,28 @@ fn a_test_cut_right_after_its_separator_is_incomplete() {
     );
     assert_eq!((ev.tally.passed, ev.tally.incomplete), (1, 1));
     assert_eq!(ev.failures[0].name, "rpc::cancel");
+}
+
+#[test]
+fn exec_time_is_seconds_and_a_bad_one_is_none() {
+    let text = include_str!("../../../tests/fixtures/libtest-json/cargo/report-time.log");
+    let (_, durations) = crate::parse::testing::durations(Format::LibtestJson, text);
+    let expected = [
+        ("tests::adds", Some(0.000000591)),
+        ("tests::ignored", None),
+        ("tests::fails_after_a_tenth_of_a_second", Some(0.100291833)),
+        ("tests::sleeps_a_quarter_second", Some(0.250142831)),
+    ];
+    assert_eq!(durations, timed(&expected));
+    let tampered = text
+        .replace(r#""exec_time": 0.000000591"#, r#""exec_time": "0.1s""#)
+        .replace(r#""exec_time": 0.250142831"#, r#""exec_time": -0.25"#);
+    let durations = bad_durations(Format::LibtestJson, text, &tampered);
+    let expected = [
+        ("tests::adds", None),
+        ("tests::ignored", None),
+        ("tests::fails_after_a_tenth_of_a_second", Some(0.100291833)),
+        ("tests::sleeps_a_quarter_second", None),
+    ];
+    assert_eq!(durations, timed(&expected));
 }

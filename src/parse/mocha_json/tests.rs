@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::testing::{broken_claims, detected, judge, read};
+use crate::parse::testing::{bad_durations, broken_claims, detected, judge, read};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/mocha-json/mocha/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -127,4 +127,16 @@ fn an_entry_that_is_not_a_test_is_never_a_pass() {
     let ev = read(Format::MochaJson, text);
     assert_eq!(ev.tally.errored, 2);
     assert_ne!(judge(ev, Some(0)).0, 0);
+}
+
+#[test]
+fn duration_is_milliseconds_absent_for_pending_and_a_bad_one_is_none() {
+    let text = fixture("mixed");
+    let (_, durations) = crate::parse::testing::durations(Format::MochaJson, &text);
+    let find = |name: &str| durations.iter().find(|d| d.0 == name).map(|d| d.1);
+    assert_eq!(find("mixed fails on assertion"), Some(Some(0.001)));
+    assert_eq!(find("mixed is skipped (it.skip)"), Some(None));
+    let tampered = text.replace(r#""duration": 1,"#, r#""duration": "1 ms","#);
+    let durations = bad_durations(Format::MochaJson, &text, &tampered);
+    assert!(durations.iter().any(|d| d.0 == "mixed fails on assertion" && d.1.is_none()), "{durations:?}");
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::ProvenanceKind;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, unparseable};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, read_in, unparseable};
 
 fn nunit(text: &str) -> Evidence {
     read(Format::Nunit, text)
@@ -314,4 +314,25 @@ fn unity_result_states_carry_status_and_label() {
     assert_eq!(status_v3("Passed", None).1, Status::Pass);
     assert_eq!(status_v3("Warning", None).1, Status::Unknown);
     assert_eq!(status_v3("Failedish", None).1, Status::Unknown);
+}
+
+#[test]
+fn nunit3_duration_and_nunit2_time_are_seconds_and_a_bad_one_is_none() {
+    let v3 = include_str!("../../../tests/fixtures/nunit/public/nunit3-jenkins-issue50162-failed.xml");
+    let (_, durations) = crate::parse::testing::durations(Format::Nunit, v3);
+    let find = |d: &[(String, Option<f64>)], name: &str| d.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+    assert_eq!(find(&durations, "DoATest"), Some(Some(0.03631)));
+    assert_eq!(find(&durations, "FailThisTest"), Some(Some(0.018525)));
+    // A decimal comma (a localized writer) and a time that is not one.
+    let tampered = v3
+        .replace(r#"duration="0.036310""#, r#"duration="0,036310""#)
+        .replace(r#"duration="0.018525""#, r#"duration="NaN""#);
+    let durations = bad_durations(Format::Nunit, v3, &tampered);
+    assert_eq!((find(&durations, "DoATest"), find(&durations, "FailThisTest")), (Some(None), Some(None)));
+
+    // NUnit 2 writes `time`, and none on a case that was not executed.
+    let v2 = include_str!("../../../tests/fixtures/nunit/public/nunit2-mock-assembly-2.6.2.xml");
+    let (_, durations) = crate::parse::testing::durations(Format::Nunit, v2);
+    assert_eq!(find(&durations, "NUnit.Tests.Assemblies.MockTestFixture.FailingTest"), Some(Some(0.013)));
+    assert_eq!(find(&durations, "NUnit.Tests.Assemblies.MockTestFixture.MockTest4"), Some(None));
 }

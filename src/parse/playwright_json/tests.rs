@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::testing::{broken_claims, detected, judge, read, read_in};
+use crate::parse::testing::{bad_durations, broken_claims, detected, judge, read, read_in, timed};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/playwright-json/playwright/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -112,4 +112,15 @@ fn malformed_and_truncated_reports_are_errors() {
     assert_eq!(judge(no_stats, Some(0)).0, 3);
     let deep = format!("{{\"config\": {{}}, \"suites\": {}{}}}", "[{\"suites\": ".repeat(100), "[]}]".repeat(100));
     assert_eq!(judge(read(Format::PlaywrightJson, &deep), Some(0)).0, 3);
+}
+
+#[test]
+fn a_tests_duration_is_the_sum_of_its_attempts_and_a_bad_attempt_makes_it_none() {
+    let text = fixture("retry");
+    let (_, durations) = crate::parse::testing::durations(Format::PlaywrightJson, &text);
+    assert_eq!(durations, timed(&[("flaky passes on retry", Some(0.022)), ("stable", Some(0.009))]));
+    // One attempt without a number: the sum would understate the test, so there is none.
+    let tampered = text.replace(r#""duration": 14,"#, r#""duration": null,"#);
+    let durations = bad_durations(Format::PlaywrightJson, &text, &tampered);
+    assert_eq!(durations, timed(&[("flaky passes on retry", None), ("stable", Some(0.009))]));
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::SourceLocation;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, read_in, timed};
 
 const ALL_PASS: &str = include_str!("../../../tests/fixtures/rspec-json/rspec/all_pass.json");
 const MIXED: &str = include_str!("../../../tests/fixtures/rspec-json/rspec/mixed.json");
@@ -184,4 +184,25 @@ fn hostile_ids_replay_inertly() {
     let text = MIXED.replacen("\"id\":\"./mixed_spec.rb[1:2]\"", "\"id\":\"-r./x.rb $(touch pwned)\"", 1);
     let ev = rspec(&text);
     assert_eq!(ev.failures[0].replay.as_deref(), Some("rspec './-r./x.rb $(touch pwned)'"));
+}
+
+#[test]
+fn run_time_is_seconds_and_a_bad_one_is_none() {
+    let (_, durations) = crate::parse::testing::durations(Format::RspecJson, ALL_PASS);
+    let expected = [
+        ("Calculator adds", Some(0.000295661)),
+        ("Calculator subtracts", Some(0.000136383)),
+        ("Calculator with floats multiplies", Some(3.2839e-05)),
+    ];
+    assert_eq!(durations, timed(&expected));
+    let tampered = ALL_PASS
+        .replace(r#""run_time":0.000295661"#, r#""run_time":"fast""#)
+        .replace(r#""run_time":3.2839e-05"#, r#""run_time":{"s":-1}"#);
+    let durations = bad_durations(Format::RspecJson, ALL_PASS, &tampered);
+    let expected = [
+        ("Calculator adds", None),
+        ("Calculator subtracts", Some(0.000136383)),
+        ("Calculator with floats multiplies", None),
+    ];
+    assert_eq!(durations, timed(&expected));
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::Violation;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read, read_in, violations};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, read_in, timed, violations};
 
 fn tap(text: &str) -> Evidence {
     read(Format::Tap, text)
@@ -300,4 +300,19 @@ fn a_last_result_line_without_its_newline_is_truncated() {
     assert_eq!(verdict("ok 1 - a\n1..1"), (3, codes(&["TG005"])));
     // A comment or a version line without a newline proves nothing about the results.
     assert_eq!(verdict("1..1\nok 1 - a\n# done"), (0, vec![]));
+}
+
+#[test]
+fn node_durations_are_its_yaml_duration_ms_and_a_bad_one_is_none() {
+    // node --test's TAP (as in shared/fixtures/formats/node_sample.tap).
+    let text = "TAP version 13\n# Subtest: passes\nok 1 - passes\n  ---\n  duration_ms: 1.136746\n  ...\n\
+                # Subtest: fails\nnot ok 2 - fails\n  ---\n  duration_ms: 87.222719\n  location: '/w/a.test.mjs:5:1'\n  \
+                error: 'nope'\n  ...\n# Subtest: bare\nok 3 - bare\n1..3\n# duration_ms 165.972244\n";
+    let (_, durations) = crate::parse::testing::durations(Format::Tap, text);
+    assert_eq!(durations, timed(&[("passes", Some(0.001136746)), ("fails", Some(0.087222719)), ("bare", None)]));
+    let tampered = text
+        .replace("duration_ms: 1.136746", "duration_ms: '1 ms'")
+        .replace("duration_ms: 87.222719", "duration_ms: -.inf");
+    let durations = bad_durations(Format::Tap, text, &tampered);
+    assert_eq!(durations, timed(&[("passes", None), ("fails", None), ("bare", None)]));
 }

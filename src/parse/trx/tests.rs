@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::testing::{broken_claims, detected, judge, read, unparseable};
+use crate::parse::testing::{bad_durations, broken_claims, detected, judge, read, timed, unparseable};
 
 const XUNIT: &str = include_str!("../../../tests/fixtures/trx/public/liquid-xunit-net8.trx");
 const DATA_DRIVEN: &str =
@@ -256,4 +256,37 @@ proptest::proptest! {
         let expected: Vec<u64> = needles.iter().copied().filter(|n| haystack.binary_search(n).is_err()).collect();
         proptest::prop_assert_eq!(missing, expected);
     }
+}
+
+#[test]
+fn a_results_duration_is_its_timespan_and_a_bad_one_is_none() {
+    let sorted = |mut durations: Vec<(String, Option<f64>)>| {
+        durations.sort_by(|a, b| a.0.cmp(&b.0));
+        durations
+    };
+    let (_, durations) = crate::parse::testing::durations(Format::Trx, DATA_DRIVEN);
+    // Failures are handed over after the definitions: compare in name order.
+    let expected = [
+        ("Failing_test", Some(0.0006181)),
+        ("Slow_test", Some(1.0009908)),
+        ("Two_pass_one_fails", Some(0.0372035)),
+        ("Two_pass_one_fails (0)", Some(0.0051356)),
+        ("Two_pass_one_fails (1)", Some(0.0275393)),
+        ("Two_pass_one_fails (2)", Some(0.0000065)),
+    ];
+    assert_eq!(sorted(durations), timed(&expected));
+    let tampered = DATA_DRIVEN
+        .replace(r#"duration="00:00:01.0009908""#, r#"duration="1.0009908""#)
+        .replace(r#"duration="00:00:00.0006181""#, r#"duration="-00:00:00.0006181""#)
+        .replace(r#"duration="00:00:00.0275393""#, r#"duration="""#);
+    let durations = sorted(bad_durations(Format::Trx, DATA_DRIVEN, &tampered));
+    let expected = [
+        ("Failing_test", None),
+        ("Slow_test", None),
+        ("Two_pass_one_fails", Some(0.0372035)),
+        ("Two_pass_one_fails (0)", Some(0.0051356)),
+        ("Two_pass_one_fails (1)", None),
+        ("Two_pass_one_fails (2)", Some(0.0000065)),
+    ];
+    assert_eq!(durations, timed(&expected));
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::Observation;
-use crate::parse::testing::{broken_claims, codes, detected, judge, read};
+use crate::parse::testing::{bad_durations, broken_claims, codes, detected, judge, read, timed};
 
 fn xunit(text: &str) -> Evidence {
     read(Format::Xunit, text)
@@ -162,4 +162,24 @@ fn malformed_and_truncated_documents_are_unparseable_never_a_pass() {
         assert!(messages.iter().any(|m| m.contains(needle)), "{needle}: {messages:?}");
         assert_eq!(judge(ev, None).0, 3, "{needle}");
     }
+}
+
+#[test]
+fn time_is_seconds_and_a_bad_one_is_none() {
+    let text = v2(COUNTS, "Fail", "");
+    let (_, durations) = crate::parse::testing::durations(Format::Xunit, &text);
+    let expected = [
+        ("MyProject.Tests.SampleFact.FailedTest", Some(0.014)),
+        ("MyProject.Tests.SampleFact.SuccessfulTest", Some(0.01)),
+        ("MyProject.Tests.SampleFact.SkippedTest", Some(0.0)),
+    ];
+    assert_eq!(durations, timed(&expected));
+    let tampered = text.replace(r#"time="0.014""#, r#"time="fourteen""#).replace(r#"time="0.010""#, r#"time="-0.010""#);
+    let durations = bad_durations(Format::Xunit, &text, &tampered);
+    let expected = [
+        ("MyProject.Tests.SampleFact.FailedTest", None),
+        ("MyProject.Tests.SampleFact.SuccessfulTest", None),
+        ("MyProject.Tests.SampleFact.SkippedTest", Some(0.0)),
+    ];
+    assert_eq!(durations, timed(&expected));
 }
