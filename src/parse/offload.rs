@@ -38,6 +38,10 @@ pub(crate) trait Check: Send + 'static {
 
 /// Elements per batch.
 pub(crate) const BATCH: usize = 4096;
+/// Bytes of raw tags per batch: a format whose tags are long (a TRX result
+/// is about 500 bytes) sends shorter batches, so that the batches in flight
+/// stay a few MiB; a JUnit testcase's attributes stay under it at [`BATCH`].
+const BATCH_BYTES: usize = 512 * 1024;
 /// Full batches processed in line before the worker is started.
 pub(crate) const INLINE_BATCHES: u64 = 4;
 /// Elements below which a batch is checked in line rather than sent.
@@ -188,7 +192,7 @@ impl<C: Check> Offload<C> {
             self.batch.raw.push_str(part);
         }
         self.batch.items.push(Item { start, end: self.batch.raw.len(), offset });
-        if self.batch.items.len() >= BATCH {
+        if self.batch.items.len() >= BATCH || self.batch.raw.len() >= BATCH_BYTES {
             self.send(ev);
         }
     }
@@ -202,8 +206,8 @@ impl<C: Check> Offload<C> {
             return;
         }
         // A short batch (a small suite, a suite's tail) is not worth a round trip.
-        let worth_a_trip =
-            self.batch.items.len() >= BATCH || (self.worker.is_some() && self.batch.items.len() >= MIN_TRIP);
+        let full = self.batch.items.len() >= BATCH || self.batch.raw.len() >= BATCH_BYTES;
+        let worth_a_trip = full || (self.worker.is_some() && self.batch.items.len() >= MIN_TRIP);
         let mut next = self.spare_batches.pop().unwrap_or_default();
         next.clear();
         // The next batch goes on with the same group until told otherwise.
@@ -279,6 +283,16 @@ impl<C: Check> Offload<C> {
 
     /// Check everything queued so far and apply it; the first error found.
     pub fn sync(&mut self, ev: &mut Evidence) -> Result<(), ParseError> {
+        self.wait(ev);
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// Check everything queued so far and apply it, keeping any error for
+    /// [`Offload::failed`] and [`Offload::sync`].
+    pub fn wait(&mut self, ev: &mut Evidence) {
         self.send(ev);
         while self.in_flight > 0 {
             let Some(done) = self.worker.as_ref().and_then(|w| w.done.recv().ok()) else {
@@ -292,9 +306,16 @@ impl<C: Check> Offload<C> {
             self.in_flight -= 1;
             self.apply(done, ev);
         }
-        match self.error.take() {
-            Some(error) => Err(error),
-            None => Ok(()),
+    }
+
+    /// `result` (the reader's) and the first error found in what is queued,
+    /// once all of it is checked: whichever comes first in the file. Cases
+    /// queued after an error the worker found were read past it.
+    pub fn settle(&mut self, result: Result<(), ParseError>, ev: &mut Evidence) -> Result<(), ParseError> {
+        let Err(queued) = self.sync(ev) else { return result };
+        match result {
+            Err(read) if read.position.byte_offset <= queued.position.byte_offset => Err(read),
+            _ => Err(queued),
         }
     }
 }
