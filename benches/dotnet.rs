@@ -267,7 +267,8 @@ fn main() {
                 Kind::Nunit => write_nunit(&path, n),
             }
             .expect("generate the benchmark file");
-            let (mut best_base, mut best_tg, mut best_cpu, mut max_rss) = (Duration::MAX, Duration::MAX, Duration::MAX, 0);
+            let (mut best_base, mut best_tg, mut best_cpu, mut max_rss) =
+                (Duration::MAX, Duration::MAX, Duration::MAX, 0);
             for _ in 0..runs.max(1) {
                 let (t, count) = baseline(&path, kind.element());
                 assert_eq!(count, n, "baseline counted {count} tests");

@@ -59,8 +59,8 @@ impl Check for PassedCase {
 mod tests {
     use super::*;
     use crate::model::Evidence;
-    use crate::parse::offload::{BATCH, INLINE_BATCHES};
     use crate::model::{ArtifactInfo, EvidenceLimits, Format};
+    use crate::parse::offload::{BATCH, INLINE_BATCHES};
 
     fn evidence() -> Evidence {
         let info =
@@ -78,7 +78,7 @@ mod tests {
             offload.push(&[&raw], i as u64, group(1, Some("s"), true), &mut ev);
         }
         assert_eq!(offload.sync(&mut ev), Ok(()));
-                assert_eq!(ev.tally.passed, n as u64);
+        assert_eq!(ev.tally.passed, n as u64);
         // Each key is the key of its own case: a failing twin conflicts.
         ev.add_case(crate::model::Case::new("t7", crate::model::CaseOutcome::Failed).suite("c"));
         ev.finish();
