@@ -190,9 +190,6 @@ struct State<'w> {
     passed: [memchr::memmem::Finder<'static>; 2],
 }
 
-/// The attributes of a `<test-case>` the reader uses.
-const CASE_ATTRIBUTES: [&str; 7] = ["name", "fullname", "classname", "result", "label", "executed", "success"];
-
 /// A passing self-closing test case, queued as its whole tag (name and
 /// attributes): checked as [`State::open_case`] checks it and keyed as
 /// [`State::record_case`] keys it.
@@ -205,7 +202,9 @@ impl Check for PassedCase {
     fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, ()), String> {
         let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
         let tag = BytesStart::from_content(raw, name_len);
-        let [name, full, class, ..] = attributes(&tag, CASE_ATTRIBUTES)?;
+        // Only the names are read; every attribute is checked, whichever are
+        // read, with the same errors as in `open_case`.
+        let [name, full, class] = attributes(&tag, ["name", "fullname", "classname"])?;
         let (_, suite, name) =
             identity(name.as_deref().unwrap_or(""), full.as_deref().unwrap_or(""), class.as_deref().unwrap_or(""));
         Ok((crate::model::PassedKey::new(suite, name), ()))
@@ -439,7 +438,8 @@ impl<'w> State<'w> {
     }
 
     fn open_case(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), String> {
-        let [name, full, class, result, label, executed, success] = attributes(e, CASE_ATTRIBUTES)?;
+        let [name, full, class, result, label, executed, success] =
+            attributes(e, ["name", "fullname", "classname", "result", "label", "executed", "success"])?;
         // Millions of cases: each reuses the last one's buffers.
         let mut case = std::mem::take(&mut self.spare_case);
         let text = |buf: &mut String, value: Option<Cow<'_, str>>| {

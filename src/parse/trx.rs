@@ -359,14 +359,13 @@ impl Check for PassedResult {
     fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, u64), String> {
         let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
         let tag = BytesStart::from_content(raw, name_len);
-        let [id, name, _] = attributes(&tag, RESULT_ATTRIBUTES)?;
+        // Only the names are read; every attribute is checked, whichever are
+        // read, with the same errors as in `start`.
+        let [id, name] = attributes(&tag, ["testId", "testName"])?;
         let id = id.as_deref().unwrap_or("");
         Ok((crate::model::PassedKey::new(Some(id), name.as_deref().unwrap_or("")), id_hash(id)))
     }
 }
-
-/// The attributes of a result the reader uses.
-const RESULT_ATTRIBUTES: [&str; 3] = ["testId", "testName", "outcome"];
 
 fn id_hash(id: &str) -> u64 {
     // The ids are GUIDs written in either case (xUnit v3 writes upper-case testType),
@@ -542,7 +541,7 @@ impl<'w> State<'w> {
                     // result: UnitTestResult, TestResultAggregation, and the
                     // other kinds mstest writes with the same attributes.
                     (Ctx::Results | Ctx::InnerResults, _) => {
-                        let [id, name, outcome] = attributes(e, RESULT_ATTRIBUTES)?;
+                        let [id, name, outcome] = attributes(e, ["testId", "testName", "outcome"])?;
                         self.open_result(id.as_deref(), name.as_deref(), outcome.as_deref(), offset)?;
                         Ctx::Result
                     }

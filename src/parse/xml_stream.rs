@@ -327,7 +327,11 @@ pub fn attributes<'a, const N: usize>(
     let mut out: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
     let mut others = Seen::default();
     scan(element.attributes_raw(), |key, value, special| {
-        let Some(slot) = keys.iter().position(|k| *k == key).map(|i| &mut out[i]) else {
+        // Most names differ from a key in their length or first byte: no
+        // comparison call for them.
+        let first = key.as_bytes().first();
+        let matches = |k: &&str| k.len() == key.len() && k.as_bytes().first() == first && *k == key;
+        let Some(slot) = keys.iter().position(matches).map(|i| &mut out[i]) else {
             if !others.insert(key) {
                 return Err(format!("invalid attribute: {} is repeated", short(key)));
             }
