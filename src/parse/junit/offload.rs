@@ -58,8 +58,7 @@ impl Check for PassedCase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Evidence;
-    use crate::model::{ArtifactInfo, EvidenceLimits, Format};
+    use crate::model::{ArtifactInfo, Evidence, EvidenceLimits, Format};
     use crate::parse::offload::{BATCH, INLINE_BATCHES};
 
     fn evidence() -> Evidence {
@@ -78,6 +77,7 @@ mod tests {
             offload.push(&[&raw], i as u64, group(1, Some("s"), true), &mut ev);
         }
         assert_eq!(offload.sync(&mut ev), Ok(()));
+        assert!(offload.uses_worker(), "a report this big uses the worker");
         assert_eq!(ev.tally.passed, n as u64);
         // Each key is the key of its own case: a failing twin conflicts.
         ev.add_case(crate::model::Case::new("t7", crate::model::CaseOutcome::Failed).suite("c"));
