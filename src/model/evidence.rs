@@ -193,6 +193,14 @@ impl Evidence {
         self.case_log.is_some()
     }
 
+    /// Whether a reader may hand passing cases over by their keys alone
+    /// ([`Evidence::add_passed`], the offloaded path of `parse::offload`): not
+    /// while cases are logged by name, nor in a naming read, which looks at
+    /// every case's name.
+    pub fn takes_passed_keys(&self) -> bool {
+        self.case_log.is_none() && self.naming.is_none()
+    }
+
     /// The case log, once the artifact is read.
     pub fn take_case_log(&mut self) -> Option<Box<dyn CaseLog>> {
         self.case_log.take()

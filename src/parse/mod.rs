@@ -23,6 +23,7 @@ pub mod lines;
 pub mod location;
 pub mod mocha_json;
 pub mod nunit;
+mod offload;
 pub mod pi;
 pub mod playwright_json;
 pub mod rspec_json;

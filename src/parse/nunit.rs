@@ -29,6 +29,7 @@ use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
+use super::offload::{Check, Offload};
 use super::xml_stream::{self, Capture, Handler, attributes, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status};
@@ -43,7 +44,13 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
 /// Read an NUnit 2 or 3 results document.
 pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::new(cx);
-    let result = xml_stream::drive(input, ev, &mut state);
+    if ev.takes_passed_keys() {
+        state.offload = Some(Offload::default());
+    }
+    let mut result = xml_stream::drive(input, ev, &mut state);
+    if let Some(offload) = &mut state.offload {
+        result = offload.settle(result, ev);
+    }
     if result.is_err() {
         state.abandon(ev);
     }
@@ -178,6 +185,54 @@ struct State<'w> {
     unity: bool,
     /// Unity's `platform` property (`EditMode`, `PlayMode`).
     platform: Option<String>,
+    /// Passing self-closing test cases, checked and keyed on a second
+    /// thread, when the evidence takes keys alone.
+    offload: Option<Offload<PassedCase>>,
+    /// Finds the `result` of a passing case: `Passed` (NUnit 3), `Success` (NUnit 2).
+    passed: [memchr::memmem::Finder<'static>; 2],
+}
+
+/// A passing self-closing test case, queued as its whole tag (name and
+/// attributes): checked as [`State::open_case`] checks it and keyed as
+/// [`State::record_case`] keys it.
+struct PassedCase;
+
+impl Check for PassedCase {
+    type Group = ();
+    type Extra = ();
+
+    fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, ()), String> {
+        let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
+        let tag = BytesStart::from_content(raw, name_len);
+        // Only the names are read; every attribute is checked, whichever are
+        // read, with the same errors as in `open_case`.
+        let [name, full, class] = attributes(&tag, ["name", "fullname", "classname"])?;
+        let (_, suite, name) =
+            identity(name.as_deref().unwrap_or(""), full.as_deref().unwrap_or(""), class.as_deref().unwrap_or(""));
+        Ok((crate::model::PassedKey::new(suite, name), ()))
+    }
+}
+
+/// A case's full name, and its suite and name, from its `name`, `fullname`
+/// and `classname`: `classname` as the suite and the rest of `fullname` as
+/// the name, so the pair still names the case uniquely and reads without
+/// repetition; else the full name alone.
+fn identity<'a>(name: &'a str, full_name: &'a str, class: &'a str) -> (&'a str, Option<&'a str>, &'a str) {
+    let full_name = if !full_name.is_empty() {
+        full_name
+    } else if !name.is_empty() {
+        name
+    } else {
+        "(unnamed test-case)"
+    };
+    let in_class = (!class.is_empty())
+        .then(|| full_name.strip_prefix(class)?.strip_prefix('.'))
+        .flatten()
+        .filter(|rest| !rest.is_empty());
+    match in_class {
+        Some(rest) => (full_name, Some(class), rest),
+        None => (full_name, None, full_name),
+    }
 }
 
 impl<'w> State<'w> {
@@ -194,6 +249,11 @@ impl<'w> State<'w> {
             v2_driver: false,
             unity: false,
             platform: None,
+            offload: None,
+            passed: [
+                memchr::memmem::Finder::new(r#"result="Passed""#),
+                memchr::memmem::Finder::new(r#"result="Success""#),
+            ],
         }
     }
 
@@ -436,25 +496,9 @@ impl<'w> State<'w> {
                 c.failing += 1;
             }
         }
-        let full_name = if !case.full_name.is_empty() {
-            case.full_name.as_str()
-        } else if !case.name.is_empty() {
-            case.name.as_str()
-        } else {
-            "(unnamed test-case)"
-        };
-        // `classname` as the suite, the rest of `fullname` as the name: the
-        // pair still names the case uniquely, and reads without repetition.
-        let in_class = (!case.class.is_empty())
-            .then(|| full_name.strip_prefix(case.class.as_str())?.strip_prefix('.'))
-            .flatten()
-            .filter(|rest| !rest.is_empty());
-        let mut record = match in_class {
-            Some(rest) => Case::new(rest, outcome).suite(&case.class),
-            None => Case::new(full_name, outcome),
-        }
-        .at(Position::offset(case.offset))
-        .took(case.seconds);
+        let (full_name, suite, name) = identity(&case.name, &case.full_name, &case.class);
+        let mut record = Case::new(name, outcome).at(Position::offset(case.offset)).took(case.seconds);
+        record.suite = suite;
         if !outcome.is_failure() {
             ev.add_case(record);
             return;
@@ -632,13 +676,51 @@ impl Handler for State<'_> {
 
     fn close(&mut self, _offset: u64, ev: &mut Evidence) -> Result<(), String> {
         match self.stack.pop() {
-            Some(Ctx::Level) => self.close_level(ev),
+            Some(Ctx::Level) => {
+                // A case the offload found malformed stops the reader here if
+                // known already: `read` reports it, and this level claims nothing.
+                if self.offload.as_ref().is_some_and(Offload::failed) {
+                    return Err("a passing test case failed its checks".to_owned());
+                }
+                self.close_level(ev);
+            }
             Some(Ctx::Case) => self.close_case(ev),
             Some(Ctx::Captured) => self.target = None,
             Some(_) => {}
             None => return Err("an end tag with no open element".to_owned()),
         }
         Ok(())
+    }
+
+    /// A passing self-closing test case is counted here and queued: its
+    /// checks and key are made on the offload's thread. Anything else is
+    /// read whole.
+    #[inline]
+    fn empty(&mut self, e: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
+        if let Some(offload) = &mut self.offload
+            && self.case.is_none()
+            && let Some(level) = self.levels.last_mut()
+            && e.name().as_ref() == "test-case"
+        {
+            let raw = e.attributes_raw();
+            let version = self.version;
+            let passed = match version {
+                Version::Three => xml_stream::says_plainly(raw, &self.passed[0]),
+                Version::Two => xml_stream::says_plainly(raw, &self.passed[1]),
+            };
+            if passed {
+                let c = &mut level.counts;
+                c.cases += 1;
+                match version {
+                    Version::Three => c.passed += 1,
+                    Version::Two => c.run += 1,
+                }
+                offload.push(&["test-case", raw], offset, (0, |_: &mut ()| {}), ev);
+                return Ok(());
+            }
+        }
+        self.open(e, depth, offset, ev)?;
+        self.close(offset, ev)
     }
 
     fn wants_text(&self) -> bool {

@@ -136,3 +136,44 @@ pub fn bad_durations(format: Format, original: &str, tampered: &str) -> Vec<(Str
 pub fn timed(list: &[(&str, Option<f64>)]) -> Vec<(String, Option<f64>)> {
     list.iter().map(|(name, seconds)| ((*name).to_owned(), *seconds)).collect()
 }
+
+/// A case log that keeps nothing: with it, a reader takes its general path
+/// for every case ([`Evidence::takes_passed_keys`]).
+#[derive(Debug)]
+struct NoLog;
+
+impl crate::model::CaseLog for NoLog {
+    fn record(&mut self, _: &crate::model::Case<'_>, _: usize) {}
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+/// What a read of `text` records, as JSON with its sorted case keys: once as
+/// `check` reads it (passing cases offloaded), once through the general path
+/// alone (cases logged). The two must be equal.
+pub fn read_both_ways(format: Format, text: &str) -> [(serde_json::Value, Vec<u64>); 2] {
+    [false, true].map(|general| {
+        let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
+        let mut ev = Evidence::new(info, EvidenceLimits::default());
+        if general {
+            ev.log_cases(Box::new(NoLog));
+        }
+        let mut input = text.as_bytes();
+        let cx = ReadContext::new(format, None, EvidenceLimits::default());
+        if let Err(err) = read_format(&mut input, &mut ev, &cx) {
+            ev.observe(Observation::Unparseable { message: err.message, position: err.position });
+        }
+        ev.finish();
+        (serde_json::to_value(&ev).unwrap_or_default(), ev.case_keys().to_vec())
+    })
+}
+
+/// `copies` copies of `element` (a real report's test element with its
+/// `attribute="value"` pair), each with that value made unique, for a report
+/// big enough to start the offload's worker.
+pub fn copies(element: &str, attribute: &str, copies: usize) -> String {
+    let marker = format!("{attribute}=\"");
+    let (head, tail) = element.split_once(&marker).unwrap_or((element, ""));
+    (0..copies).map(|i| format!("{head}{marker}{i:08}-{tail}\n")).collect()
+}

@@ -28,6 +28,7 @@ use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
+use super::offload::{Check, Offload};
 use super::xml_stream::{self, Handler, attributes, push_capped, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, caps};
@@ -341,6 +342,32 @@ struct State<'w> {
     run_info: RunInfo,
     run_errors: Vec<RunInfo>,
     run_errors_dropped: u64,
+    /// Passing self-closing results, checked and keyed on a second thread,
+    /// when the evidence takes keys alone.
+    offload: Option<Offload<PassedResult>>,
+    /// Finds `outcome="Passed"`.
+    passed: memchr::memmem::Finder<'static>,
+}
+
+/// A passing self-closing result, queued as its whole tag (name and
+/// attributes): checked as [`State::start`] checks a result, keyed by its
+/// test id and name as [`State::close_result`] keys it, and its test id
+/// hashed for the definition checks.
+struct PassedResult;
+
+impl Check for PassedResult {
+    type Group = ();
+    type Extra = u64;
+
+    fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, u64), String> {
+        let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
+        let tag = BytesStart::from_content(raw, name_len);
+        // Only the names are read; every attribute is checked, whichever are
+        // read, with the same errors as in `start`.
+        let [id, name] = attributes(&tag, ["testId", "testName"])?;
+        let id = id.as_deref().unwrap_or("");
+        Ok((crate::model::PassedKey::new(Some(id), name.as_deref().unwrap_or("")), id_hash(id)))
+    }
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -366,8 +393,18 @@ fn id_hash(id: &str) -> u64 {
 /// inlined, not dynamic calls.
 pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadContext<'_>) -> Result<(), ParseError> {
     let mut state = State::new(ev.limits().max_message_bytes, cx.workspace);
-    let result = xml_stream::drive(input, ev, &mut state);
-    if result.is_err() {
+    if ev.takes_passed_keys() {
+        state.offload = Some(Offload::default());
+    }
+    let mut result = xml_stream::drive(input, ev, &mut state);
+    if let Some(offload) = &mut state.offload {
+        result = offload.settle(result, ev);
+    }
+    if let Err(error) = &result {
+        // Failures read past an error the offloaded checks found came after it.
+        if let Some(at) = error.position.byte_offset {
+            state.pending.retain(|p| p.position < at);
+        }
         // Tests read before the error with no result are reported, and the
         // failures read are kept, named as far as known.
         state.check_listed(ev);
@@ -383,6 +420,27 @@ impl Handler for State<'_> {
 
     fn close(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String> {
         self.end(offset, ev)
+    }
+
+    /// A passing self-closing result is counted here and queued: its checks
+    /// and key are made on the offload's thread. Anything else is read whole.
+    #[inline]
+    fn empty(&mut self, e: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
+        if let Some(offload) = &mut self.offload
+            && matches!(self.stack.last(), Some(Ctx::Results | Ctx::InnerResults))
+            && self.open_frames < MAX_RESULT_DEPTH
+            && xml_stream::says_plainly(e.attributes_raw(), &self.passed)
+        {
+            self.counts.add(TrxOutcome::Passed);
+            if let Some(parent) = self.open_frames.checked_sub(1) {
+                self.frames[parent].inner.add(TrxOutcome::Passed);
+            }
+            let qname = e.name();
+            offload.push(&[qname.as_ref(), e.attributes_raw()], offset, (0, |_: &mut ()| {}), ev);
+            return Ok(());
+        }
+        self.open(e, depth, offset, ev)?;
+        self.close(offset, ev)
     }
 
     fn wants_text(&self) -> bool {
@@ -419,6 +477,8 @@ impl<'w> State<'w> {
             run_info: RunInfo::default(),
             run_errors: Vec::new(),
             run_errors_dropped: 0,
+            offload: None,
+            passed: memchr::memmem::Finder::new(r#"outcome="Passed""#),
         }
     }
 
@@ -591,8 +651,8 @@ impl<'w> State<'w> {
             return Err("an end tag with no open element".to_owned());
         };
         match ctx {
-            Ctx::Root => self.finish(offset, ev),
-            Ctx::Results => self.close_results(),
+            Ctx::Root => self.finish(offset, ev)?,
+            Ctx::Results => self.close_results(ev)?,
             Ctx::Result => self.close_result(ev),
             Ctx::Definition => self.close_definition(ev),
             Ctx::RunInfo => {
@@ -665,11 +725,25 @@ impl<'w> State<'w> {
 
     /// Every result is read: sort the ids for the definition checks, and note
     /// which definitions can name a failure.
-    fn close_results(&mut self) {
+    fn close_results(&mut self, ev: &mut Evidence) -> Result<(), String> {
+        if let Some(offload) = &mut self.offload {
+            offload.wait(ev);
+            if offload.failed() {
+                // `read` reports the offloaded error, which comes first.
+                return Err("a passing result failed its checks".to_owned());
+            }
+            let mut ids = offload.take_extras();
+            let sorted = &mut self.result_ids.sorted;
+            if ids.len() > sorted.len() {
+                std::mem::swap(&mut ids, sorted);
+            }
+            sorted.extend(ids);
+        }
         self.results_closed = true;
         self.result_ids.index();
         self.wanted = self.pending.iter().map(|p| id_hash(&p.test_id)).collect();
         self.names.retain(|id, _| self.wanted.contains(id));
+        Ok(())
     }
 
     fn close_definition(&mut self, ev: &mut Evidence) {
@@ -738,16 +812,17 @@ impl<'w> State<'w> {
     }
 
     /// The root closed: everything is known.
-    fn finish(&mut self, offset: u64, ev: &mut Evidence) {
+    fn finish(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String> {
         if !self.results_closed {
             // No <Results> at all (a run that found no tests): nothing to wait for.
-            self.close_results();
+            self.close_results(ev)?;
         }
         self.check_listed(ev);
         self.check_early_ids(offset, ev);
         self.report_run_errors(ev);
         self.flush_failures(ev);
         self.pair_summary(offset, ev);
+        Ok(())
     }
 
     /// Definitions and entries read before the results, with no result.

@@ -106,6 +106,13 @@ pub trait Handler {
     fn open(&mut self, element: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String>;
     /// The end of the innermost open element.
     fn close(&mut self, offset: u64, ev: &mut Evidence) -> Result<(), String>;
+    /// A self-closing element: `open`, then `close`, unless the reader has
+    /// a shorter way for it (a passing test element, [`super::offload`]).
+    #[inline]
+    fn empty(&mut self, element: &BytesStart<'_>, depth: usize, offset: u64, ev: &mut Evidence) -> Result<(), String> {
+        self.open(element, depth, offset, ev)?;
+        self.close(offset, ev)
+    }
     /// Whether the text of the current element is wanted (a failure message).
     fn wants_text(&self) -> bool;
     /// Text (references resolved) of the current element, when wanted.
@@ -184,8 +191,7 @@ pub fn drive<R: BufRead + ?Sized, H: Handler>(
                 if open.len() >= MAX_DEPTH {
                     return Err(at(format!("elements nested more than {MAX_DEPTH} levels deep")));
                 }
-                handler.open(&e, open.len(), offset, ev).map_err(at)?;
-                handler.close(offset, ev).map_err(at)?;
+                handler.empty(&e, open.len(), offset, ev).map_err(at)?;
                 root_closed |= open.is_empty();
             }
             Event::End(_) => {
@@ -321,7 +327,11 @@ pub fn attributes<'a, const N: usize>(
     let mut out: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
     let mut others = Seen::default();
     scan(element.attributes_raw(), |key, value, special| {
-        let Some(slot) = keys.iter().position(|k| *k == key).map(|i| &mut out[i]) else {
+        // Most names differ from a key in their length or first byte: no
+        // comparison call for them.
+        let first = key.as_bytes().first();
+        let matches = |k: &&str| k.len() == key.len() && k.as_bytes().first() == first && *k == key;
+        let Some(slot) = keys.iter().position(matches).map(|i| &mut out[i]) else {
             if !others.insert(key) {
                 return Err(format!("invalid attribute: {} is repeated", short(key)));
             }
@@ -335,6 +345,25 @@ pub fn attributes<'a, const N: usize>(
     })
     .map_err(|e| format!("in <{}>: {e}", short(element.name().as_ref())))?;
     Ok(out)
+}
+
+/// Whether the attributes `raw` (`BytesStart::attributes_raw`) plainly say
+/// `key="value"` (`pair` finds that text), so that a reader can take a case's verdict from it without
+/// reading the other attributes: the pair is written after whitespace and
+/// followed by whitespace or the end, and no value in the tag is
+/// single-quoted. `value` holds no quote, `&`, `<` or whitespace. Then, if the
+/// tag passes [`attributes`]'s checks, its `key` is `value`: a double quote
+/// that closed a value could not be followed by `value` without whitespace,
+/// so the pair is an attribute and not the inside of another's value, and a
+/// second `key` would be a repeated attribute. Anything else (`key = "..."`,
+/// single quotes, a reference) answers `false`: the general path reads it.
+#[inline]
+pub fn says_plainly(raw: &str, pair: &memchr::memmem::Finder<'_>) -> bool {
+    let bytes = raw.as_bytes();
+    let Some(at) = pair.find(bytes) else { return false };
+    let before = at.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+    let after = bytes.get(at + pair.needle().len()).copied();
+    before.is_some_and(is_space) && after.is_none_or(is_space) && memchr::memchr(b'\'', bytes).is_none()
 }
 
 /// Every attribute of `element`, in document order, with its value

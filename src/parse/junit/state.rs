@@ -11,7 +11,7 @@ use super::attrs::{self, Attrs};
 use super::case::{CaseData, Detail, OpenCase, Ran, ResultKind, Results, SkipKind, compose_message, emit, outcome};
 use super::counts::{self, Context, Counters, Declared, DirectChildren, Level, NodeTotals};
 use super::dialect::{self, Dialect};
-use super::offload::Offload;
+use super::offload::{self, Offload};
 use super::reproduce::{self, CaseFields};
 use super::retry::{Attempt, Held, HeldFailures, PytestGroup, flush_held, flush_pytest};
 use super::timestamp::Latest;
@@ -369,7 +369,8 @@ impl<'w> State<'w> {
         let dialect = self.dialect;
         let Some(level) = self.levels.last_mut() else { return false };
         // The inventory needs every name, which the offloaded path does not keep.
-        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum) || level.counts.cases == 0 || ev.logs_cases() {
+        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum) || level.counts.cases == 0 || !ev.takes_passed_keys()
+        {
             return false;
         }
         // A test the tool says it did not run is no pass: the general path reads why.
@@ -387,7 +388,8 @@ impl<'w> State<'w> {
         level.counts.pass_looking += 1;
         level.direct.children += 1;
         let by_classname = dialect.identity_from_classname();
-        self.offload.push(e.attributes_raw(), position, (level.index, level.name.as_deref()), by_classname, ev);
+        let group = offload::group(level.index, level.name.as_deref(), by_classname);
+        self.offload.push(&[e.attributes_raw()], position, group, ev);
         true
     }
 

@@ -336,3 +336,35 @@ fn nunit3_duration_and_nunit2_time_are_seconds_and_a_bad_one_is_none() {
     assert_eq!(find(&durations, "NUnit.Tests.Assemblies.MockTestFixture.FailingTest"), Some(Some(0.013)));
     assert_eq!(find(&durations, "NUnit.Tests.Assemblies.MockTestFixture.MockTest4"), Some(None));
 }
+
+#[test]
+fn offloaded_passes_record_what_the_general_path_records() {
+    use crate::parse::testing::{copies, read_both_ways};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nunit/public");
+    let mut read = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "xml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let [fast, general] = read_both_ways(Format::Nunit, &text);
+            assert_eq!(fast, general, "{}", path.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 10);
+    // Big enough for the worker: one real passing case repeated in its fixture.
+    let text = std::fs::read_to_string(format!("{dir}/nunit3-testsuite-root-clicketyclackety.xml")).unwrap();
+    let line = text.lines().find(|l| l.contains(r#"result="Passed""#) && l.contains("<test-case")).unwrap().trim();
+    let big = text.replacen(line, &copies(line, "fullname", 30_000), 1);
+    let [fast, general] = read_both_ways(Format::Nunit, &big);
+    assert!(fast.0["tally"]["passed"].as_u64().unwrap() > 30_000);
+    assert_eq!(fast, general);
+    // A repeated attribute in a passing case far into the file: the same error at the same place.
+    let bad = line.replacen("seed=", r#"result="Passed" seed="#, 1);
+    let big =
+        text.replacen(line, &format!("{}{bad}\n{}", copies(line, "fullname", 20_000), copies(line, "name", 10)), 1);
+    let [fast, general] = read_both_ways(Format::Nunit, &big);
+    let unparseable = |v: &serde_json::Value| v["observations"].clone();
+    assert_eq!(unparseable(&fast.0), unparseable(&general.0));
+    assert!(unparseable(&fast.0).to_string().contains("repeated"), "{}", unparseable(&fast.0));
+}

@@ -290,3 +290,36 @@ fn a_results_duration_is_its_timespan_and_a_bad_one_is_none() {
     ];
     assert_eq!(durations, timed(&expected));
 }
+
+const ESHOP: &str = include_str!("../../../tests/fixtures/trx/public/bibipkins-xunit-eshop-fail.trx");
+
+#[test]
+fn offloaded_passes_record_what_the_general_path_records() {
+    use crate::parse::testing::{copies, read_both_ways};
+    for text in [XUNIT, DATA_DRIVEN, NO_OUTCOME, WARNING, DATA_DRIVEN_2013, ESHOP] {
+        let [fast, general] = read_both_ways(Format::Trx, text);
+        assert_eq!(fast, general);
+    }
+    // Big enough for the worker: the eShop run's passing results repeated
+    // (each with its own test id) before its own.
+    let line = ESHOP.lines().find(|l| l.contains(r#"outcome="Passed""#) && l.ends_with("/>")).unwrap_or("");
+    let big = ESHOP.replacen("<Results>", &format!("<Results>\n{}", copies(line.trim(), "testId", 20_000)), 1);
+    let [fast, general] = read_both_ways(Format::Trx, &big);
+    assert_eq!(fast.0["tally"]["passed"], 20_000 + 38);
+    assert_eq!(fast, general);
+    // A repeated attribute in a passing result far into the file: the same error at the same place.
+    let bad = line.trim().replacen("computerName=", r#"outcome="Passed" computerName="#, 1);
+    let big = ESHOP.replacen(
+        "<Results>",
+        &format!(
+            "<Results>\n{}{bad}\n{}",
+            copies(line.trim(), "testId", 10_000),
+            copies(line.trim(), "executionId", 50)
+        ),
+        1,
+    );
+    let [fast, general] = read_both_ways(Format::Trx, &big);
+    let unparseable = |v: &serde_json::Value| v["observations"].clone();
+    assert_eq!(unparseable(&fast.0), unparseable(&general.0));
+    assert!(unparseable(&fast.0).to_string().contains("repeated"), "{}", unparseable(&fast.0));
+}

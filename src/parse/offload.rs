@@ -1,0 +1,332 @@
+//! Passing test elements, the bulk of any report, checked and reduced to
+//! their keys on a second thread. JUnit, TRX and NUnit share this machinery;
+//! each says what one element's check is ([`Check`]).
+//!
+//! The reader copies such an element's raw tag into a batch and counts the
+//! case at once (claims need only the counts); a worker runs the format's
+//! strict attribute checks on the batch and computes each case's
+//! [`PassedKey`] (and whatever else the format needs back, [`Check::Extra`]).
+//! The reader stays the only writer of the evidence: it applies finished
+//! batches as they come back, and waits for all of them at the end of the
+//! file (and after an error). An error found by the worker stops the reader at
+//! its next check ([`Offload::error_so_far`]) after it comes back, or at the
+//! end, with the offending element's offset; the report is unparseable either
+//! way.
+//!
+//! Small reports never start the worker: their batches are processed in line.
+//! A reader takes this path only when [`Evidence::takes_passed_keys`].
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use crate::model::{Evidence, PassedKey, Position};
+use crate::parse::ParseError;
+
+/// What a format checks in one queued element, on the worker.
+pub(crate) trait Check: Send + 'static {
+    /// What the cases of one batch share (JUnit: the enclosing suite's name
+    /// and identity rule); `()` when nothing is.
+    type Group: Default + Clone + Send + 'static;
+    /// What the reader gets back for each case besides its key (TRX: its
+    /// test id, hashed); `()` when nothing is.
+    type Extra: Send + 'static;
+    /// Check one element (its raw tag, as queued) exactly as the reader's
+    /// general path does, and compute its key; the error is the message the
+    /// general path gives.
+    fn check(raw: &str, group: &Self::Group) -> Result<(PassedKey, Self::Extra), String>;
+}
+
+/// Elements per batch.
+pub(crate) const BATCH: usize = 4096;
+/// Bytes of raw tags per batch: a format whose tags are long (a TRX result
+/// is about 500 bytes) sends shorter batches, so that the batches in flight
+/// stay a few MiB; a JUnit testcase's attributes stay under it at [`BATCH`].
+const BATCH_BYTES: usize = 512 * 1024;
+/// Full batches processed in line before the worker is started.
+pub(crate) const INLINE_BATCHES: u64 = 4;
+/// Elements below which a batch is checked in line rather than sent.
+const MIN_TRIP: usize = 256;
+/// Batches waiting for the worker; the reader blocks beyond that.
+const IN_FLIGHT: usize = 2;
+
+/// One element: its raw tag is `batch.raw[start..end]`.
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    start: usize,
+    end: usize,
+    offset: u64,
+}
+
+/// Elements that share a [`Check::Group`].
+struct Batch<C: Check> {
+    raw: String,
+    items: Vec<Item>,
+    /// Which group the cases belong to: [`Offload::push`]'s `group_id`.
+    group_id: u64,
+    group: C::Group,
+}
+
+impl<C: Check> Default for Batch<C> {
+    fn default() -> Self {
+        Self { raw: String::new(), items: Vec::new(), group_id: 0, group: C::Group::default() }
+    }
+}
+
+impl<C: Check> Batch<C> {
+    fn clear(&mut self) {
+        self.raw.clear();
+        self.items.clear();
+    }
+}
+
+/// A checked batch: what came back for its cases, up to the first error.
+struct Done<C: Check> {
+    keys: Vec<PassedKey>,
+    extras: Vec<C::Extra>,
+    error: Option<ParseError>,
+    batch: Batch<C>,
+}
+
+/// Buffers for one batch's results, reused.
+struct Out<C: Check> {
+    keys: Vec<PassedKey>,
+    extras: Vec<C::Extra>,
+}
+
+impl<C: Check> Default for Out<C> {
+    fn default() -> Self {
+        Self { keys: Vec::new(), extras: Vec::new() }
+    }
+}
+
+/// Check every element of a batch and compute its key.
+fn process<C: Check>(batch: Batch<C>, mut out: Out<C>) -> Done<C> {
+    out.keys.clear();
+    out.extras.clear();
+    for item in &batch.items {
+        match C::check(&batch.raw[item.start..item.end], &batch.group) {
+            Ok((key, extra)) => {
+                out.keys.push(key);
+                out.extras.push(extra);
+            }
+            Err(message) => {
+                let error = Some(ParseError::new(message, Position::offset(item.offset)));
+                return Done { keys: out.keys, extras: out.extras, error, batch };
+            }
+        }
+    }
+    Done { keys: out.keys, extras: out.extras, error: None, batch }
+}
+
+struct Worker<C: Check> {
+    batches: SyncSender<(Batch<C>, Out<C>)>,
+    done: Receiver<Done<C>>,
+    thread: JoinHandle<()>,
+}
+
+fn spawn<C: Check>() -> Option<Worker<C>> {
+    let (batches, todo) = sync_channel::<(Batch<C>, Out<C>)>(IN_FLIGHT);
+    let (finished, done) = sync_channel::<Done<C>>(IN_FLIGHT + 2);
+    let thread = std::thread::Builder::new()
+        .name("passed-cases".into())
+        .spawn(move || {
+            for (batch, out) in todo {
+                if finished.send(process(batch, out)).is_err() {
+                    break;
+                }
+            }
+        })
+        .ok()?;
+    Some(Worker { batches, done, thread })
+}
+
+pub(crate) struct Offload<C: Check> {
+    batch: Batch<C>,
+    worker: Option<Worker<C>>,
+    in_flight: usize,
+    batches_sent: u64,
+    /// Buffers back from finished batches, for the next ones.
+    spare_batches: Vec<Batch<C>>,
+    spare_outs: Vec<Out<C>>,
+    /// What came back for each case checked so far, in no set order.
+    extras: Vec<C::Extra>,
+    /// The first error, held until the next sync point reports it.
+    error: Option<ParseError>,
+}
+
+impl<C: Check> Default for Offload<C> {
+    fn default() -> Self {
+        Self {
+            batch: Batch::default(),
+            worker: None,
+            in_flight: 0,
+            batches_sent: 0,
+            spare_batches: Vec::new(),
+            spare_outs: Vec::new(),
+            extras: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+impl<C: Check> Offload<C> {
+    /// Queue a passing element whose raw tag is the concatenation of `raw`
+    /// (what [`Check::check`] receives). `group_id` tells groups apart
+    /// (cheaper than comparing them); `group` fills in the group of a batch
+    /// that starts with this element.
+    #[inline]
+    pub fn push(
+        &mut self,
+        raw: &[&str],
+        offset: u64,
+        (group_id, group): (u64, impl FnOnce(&mut C::Group)),
+        ev: &mut Evidence,
+    ) {
+        if self.batch.group_id != group_id || self.batch.items.is_empty() {
+            self.send(ev);
+            self.batch.group_id = group_id;
+            group(&mut self.batch.group);
+        }
+        let start = self.batch.raw.len();
+        for part in raw {
+            self.batch.raw.push_str(part);
+        }
+        self.batch.items.push(Item { start, end: self.batch.raw.len(), offset });
+        if self.batch.items.len() >= BATCH || self.batch.raw.len() >= BATCH_BYTES {
+            self.send(ev);
+        }
+    }
+
+    /// Hand the current batch over: to the worker once the report has proved
+    /// big enough to be worth a thread (after [`INLINE_BATCHES`] full
+    /// batches), else checked here. Batches shorter than [`MIN_TRIP`] are
+    /// always checked here, so that many small groups cost no round trips.
+    fn send(&mut self, ev: &mut Evidence) {
+        if self.batch.items.is_empty() {
+            return;
+        }
+        // A short batch (a small suite, a suite's tail) is not worth a round trip.
+        let full = self.batch.items.len() >= BATCH || self.batch.raw.len() >= BATCH_BYTES;
+        let worth_a_trip = full || (self.worker.is_some() && self.batch.items.len() >= MIN_TRIP);
+        let mut next = self.spare_batches.pop().unwrap_or_default();
+        next.clear();
+        // The next batch goes on with the same group until told otherwise.
+        next.group_id = self.batch.group_id;
+        next.group.clone_from(&self.batch.group);
+        let batch = std::mem::replace(&mut self.batch, next);
+        let out = self.spare_outs.pop().unwrap_or_default();
+        if !worth_a_trip {
+            self.apply(process(batch, out), ev);
+            return;
+        }
+        self.batches_sent += 1;
+        if self.worker.is_none() && self.batches_sent > INLINE_BATCHES {
+            self.worker = spawn();
+        }
+        let Some(worker) = self.worker.take() else {
+            self.apply(process(batch, out), ev);
+            return;
+        };
+        match worker.batches.send((batch, out)) {
+            Ok(()) => {
+                self.in_flight += 1;
+                // Apply what is already back, without waiting.
+                while let Ok(done) = worker.done.try_recv() {
+                    self.in_flight -= 1;
+                    self.apply(done, ev);
+                }
+                self.worker = Some(worker);
+            }
+            // The worker is gone: check this batch here; those it held are
+            // reported lost at the next sync.
+            Err(returned) => {
+                let (batch, out) = returned.0;
+                self.apply(process(batch, out), ev);
+            }
+        }
+    }
+
+    fn apply(&mut self, mut done: Done<C>, ev: &mut Evidence) {
+        ev.add_passed(&done.keys);
+        self.extras.append(&mut done.extras);
+        if self.error.is_none() {
+            self.error = done.error;
+        }
+        self.spare_batches.push(done.batch);
+        self.spare_outs.push(Out { keys: done.keys, extras: done.extras });
+    }
+
+    /// The first error found so far, without waiting for batches in flight.
+    pub fn error_so_far(&mut self) -> Result<(), ParseError> {
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether an error has come back that [`Offload::error_so_far`] or
+    /// [`Offload::sync`] will report.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// What came back for the cases checked so far ([`Check::Extra`]), taken.
+    pub fn take_extras(&mut self) -> Vec<C::Extra> {
+        std::mem::take(&mut self.extras)
+    }
+
+    /// Whether the worker thread was started.
+    #[cfg(test)]
+    pub fn uses_worker(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// Check everything queued so far and apply it; the first error found.
+    pub fn sync(&mut self, ev: &mut Evidence) -> Result<(), ParseError> {
+        self.wait(ev);
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// Check everything queued so far and apply it, keeping any error for
+    /// [`Offload::failed`] and [`Offload::sync`].
+    pub fn wait(&mut self, ev: &mut Evidence) {
+        self.send(ev);
+        while self.in_flight > 0 {
+            let Some(done) = self.worker.as_ref().and_then(|w| w.done.recv().ok()) else {
+                // The worker died with batches in hand: their cases are unchecked.
+                self.in_flight = 0;
+                self.error.get_or_insert_with(|| {
+                    ParseError::new("internal error: the testcase worker stopped", Position::default())
+                });
+                break;
+            };
+            self.in_flight -= 1;
+            self.apply(done, ev);
+        }
+    }
+
+    /// `result` (the reader's) and the first error found in what is queued,
+    /// once all of it is checked: whichever comes first in the file. Cases
+    /// queued after an error the worker found were read past it.
+    pub fn settle(&mut self, result: Result<(), ParseError>, ev: &mut Evidence) -> Result<(), ParseError> {
+        let Err(queued) = self.sync(ev) else { return result };
+        match result {
+            Err(read) if read.position.byte_offset <= queued.position.byte_offset => Err(read),
+            _ => Err(queued),
+        }
+    }
+}
+
+impl<C: Check> Drop for Offload<C> {
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            drop(worker.batches);
+            // Unblock a worker waiting to hand back a result, then let it end.
+            while worker.done.recv().is_ok() {}
+            let _ = worker.thread.join();
+        }
+    }
+}
