@@ -187,12 +187,6 @@ impl Evidence {
         self.case_log = Some(log);
     }
 
-    /// Whether cases are logged by name: a reader's shortcut that hands over
-    /// keys alone ([`Evidence::add_passed`]) must then not be taken.
-    pub fn logs_cases(&self) -> bool {
-        self.case_log.is_some()
-    }
-
     /// Whether a reader may hand passing cases over by their keys alone
     /// ([`Evidence::add_passed`], the offloaded path of `parse::offload`): not
     /// while cases are logged by name, nor in a naming read, which looks at
