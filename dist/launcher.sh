@@ -414,8 +414,36 @@ while IFS= read -r line; do paths+=("$line"); done < <(lines "${INPUT_PATHS:-}")
 
 out_dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen.XXXXXX")
 
+# baseline: auto writes this run's inventory where action.yml's upload step
+# finds it (step outputs inventory and baseline-artifact), under the name the
+# binary gives this check name and matrix cell, and compares with the base
+# run's. A path compares with that file. A check keeps its cell's inventory;
+# the gate merges its cells' into the matrix's. $1: the matrix cell (a check's
+# shard input) or empty; $2: the check name's default.
+add_baseline_args() {
+  local shard=$1 default_name=$2 baseline inventory_dir inventory artifact
+  local name_args=()
+  baseline=$(trim "${INPUT_BASELINE:-}")
+  case "$baseline" in
+    '') ;;
+    auto)
+      inventory_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen"
+      inventory="$inventory_dir/inventory.tginv"
+      mkdir -p "$inventory_dir"
+      # An earlier step's inventory must not be uploaded as this check's.
+      rm -f "$inventory"
+      name_args=(--check-name "${check_name:-$default_name}")
+      [ -z "$shard" ] || [ "$shard" = "null" ] || name_args+=(--shard "$shard")
+      artifact=$("$bin" baseline artifact-name "${name_args[@]}") || die "cannot name the baseline artifact"
+      args+=(--inventory "$inventory" --baseline auto --baseline-artifact "$artifact")
+      printf 'baseline-artifact=%s\ninventory=%s\n' "$artifact" "$inventory" >>"${GITHUB_OUTPUT:-/dev/null}"
+      ;;
+    *) args+=(--baseline "$baseline") ;;
+  esac
+}
+
 if [ "$mode" = gate ]; then
-  for input in COMMAND OUTCOME EXIT_CODE SHARD EXPECT CONFIG BASELINE; do
+  for input in COMMAND OUTCOME EXIT_CODE SHARD EXPECT CONFIG; do
     name="INPUT_$input"
     [ -z "$(trim "${!name:-}")" ] ||
       die "$(printf '%s' "$input" | tr 'A-Z_' 'a-z-') is a check input; the gate takes the shard verdicts in paths"
@@ -433,6 +461,7 @@ if [ "$mode" = gate ]; then
   while IFS= read -r line; do args+=(--allow-failure "$line"); done < <(lines "${INPUT_ALLOW_FAILURE:-}")
   while IFS= read -r line; do args+=(--allow-skip "$line"); done < <(lines "${INPUT_ALLOW_SKIP:-}")
   args+=(--json "$out_dir/gate.json" --markdown "$out_dir/gate.md")
+  add_baseline_args "" "truegreen gate"
   exec "$bin" gate "${args[@]}" -- "${paths[@]}"
 fi
 
@@ -458,28 +487,7 @@ fi
 [ -z "$config" ] || args+=(--config "$config")
 while IFS= read -r line; do args+=(--expect "$line"); done < <(lines "${INPUT_EXPECT:-}")
 args+=(--json "$out_dir/verdict.json" --markdown "$out_dir/verdict.md")
-
-# baseline: auto writes this run's inventory where action.yml's upload step
-# finds it (step outputs inventory and baseline-artifact), under the name the
-# binary gives this check name and matrix cell, and compares with the base
-# run's. A path compares with that file.
-baseline=$(trim "${INPUT_BASELINE:-}")
-case "$baseline" in
-  '') ;;
-  auto)
-    inventory_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/truegreen"
-    inventory="$inventory_dir/inventory.tginv"
-    mkdir -p "$inventory_dir"
-    # An earlier step's inventory must not be uploaded as this check's.
-    rm -f "$inventory"
-    name_args=(--check-name "${check_name:-truegreen}")
-    [ -z "$shard" ] || [ "$shard" = "null" ] || name_args+=(--shard "$shard")
-    artifact=$("$bin" baseline artifact-name "${name_args[@]}") || die "cannot name the baseline artifact"
-    args+=(--inventory "$inventory" --baseline auto --baseline-artifact "$artifact")
-    printf 'baseline-artifact=%s\ninventory=%s\n' "$artifact" "$inventory" >>"${GITHUB_OUTPUT:-/dev/null}"
-    ;;
-  *) args+=(--baseline "$baseline") ;;
-esac
+add_baseline_args "$shard" truegreen
 
 [ ${#paths[@]} -gt 0 ] || die "the paths input is empty: give the report files, directories or globs, one per line"
 

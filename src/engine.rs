@@ -346,6 +346,8 @@ fn take_inventory(artifacts: &mut [Evidence], run: &RunContext) -> Inventory {
         commit: run.commit.clone(),
         run_id: run.run_id.clone(),
         created: Some(chrono::Utc::now()),
+        cell: run.shard.clone(),
+        matrix: false,
     };
     let mut inventory = Inventory::new(header);
     for ev in artifacts {

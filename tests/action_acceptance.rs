@@ -334,9 +334,22 @@ fn a_baseline_path_is_compared_with_and_nothing_is_uploaded() {
     let (sb, _) = launch_with_baseline(&[]);
     let args = recorded_args(&sb);
     assert!(!args.iter().any(|a| a.starts_with("--baseline") || a == "--inventory"), "{args:?}");
+}
 
-    // The gate compares cell by cell through its cells' own checks.
-    let (_, output) = launch_with_baseline(&[("INPUT_MODE", "gate"), ("INPUT_BASELINE", "auto")]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("baseline is a check input"), "{}", stderr(&output));
+#[test]
+fn the_gate_keeps_the_matrix_inventory_under_its_own_name() {
+    // Each cell compares its own tests; the gate merges the cells' inventories
+    // and compares the cells (a cell that left the matrix), as `gate --baseline`.
+    let (sb, output) =
+        launch_with_baseline(&[("INPUT_MODE", "gate"), ("INPUT_BASELINE", "auto"), ("INPUT_EXPECT_COUNT", "2")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let args = recorded_args(&sb);
+    assert_eq!(args.first().map(String::as_str), Some("gate"), "{args:?}");
+    let expected_name = truegreen::publish::baseline::artifact_name("truegreen gate", None);
+    assert_eq!(after(&args, "--baseline"), Some("auto"), "{args:?}");
+    assert_eq!(after(&args, "--baseline-artifact"), Some(expected_name.as_str()));
+    let outputs = std::fs::read_to_string(sb.runner_temp.join("github_output")).unwrap_or_default();
+    assert!(outputs.contains(&format!("baseline-artifact={expected_name}\n")), "{outputs}");
+    // A cell's name differs: the gate never compares with a cell's inventory.
+    assert_ne!(expected_name, truegreen::publish::baseline::artifact_name("truegreen", None));
 }

@@ -839,3 +839,111 @@ async fn check_with_baseline_auto_catches_a_vanished_test_and_survives_github() 
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert_eq!(codes(&dir), vec![("\"TG605\"".into(), "\"discrepancy\"".into())]);
 }
+
+/// One matrix cell's check as the action's shard step runs it: its verdict and
+/// inventory in `dir/<n>/`, from a real report of the baseline pairs.
+async fn cell(api_url: String, dir: &Path, n: usize, shard: &str, report: &str) {
+    let out = dir.join(n.to_string());
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/baseline-pairs").join(report);
+    let args = [
+        "check",
+        "--publish",
+        "off",
+        "--shard",
+        shard,
+        "--json",
+        &out.join("verdict.json").display().to_string(),
+        "--inventory",
+        &out.join(INVENTORY_MEMBER).display().to_string(),
+        &report.display().to_string(),
+    ];
+    let done = binary(args.map(str::to_owned).to_vec(), api_url, dir.to_path_buf()).await;
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+}
+
+/// `gate --baseline auto` as the action's gate step runs it (`mode: gate`,
+/// `baseline: auto`): the baseline is the matrix inventory the base branch's
+/// gate uploaded under the gate's own artifact name. A cell that left the
+/// matrix is caught; no baseline, or GitHub down, leaves the gate's own verdict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gate_with_baseline_auto_catches_a_cell_that_left_the_matrix() {
+    let gate_artifact = artifact_name("truegreen gate", None);
+    let gate_args = |dir: &Path, matrix: &str, inventory: &str| -> Vec<String> {
+        [
+            "gate",
+            "--publish",
+            "off",
+            "--expect-matrix",
+            matrix,
+            "--baseline",
+            "auto",
+            "--baseline-artifact",
+            &gate_artifact,
+            "--inventory",
+            &dir.join(inventory).display().to_string(),
+            "--json",
+            &dir.join("gate.json").display().to_string(),
+            &dir.join("cells").display().to_string(),
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let codes = |dir: &Path| -> Vec<(String, String)> {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("gate.json")).unwrap_or_default())
+            .unwrap_or(Value::Null);
+        doc["findings"]
+            .as_array()
+            .map(|f| f.iter().map(|f| (f["rule"].to_string(), f["severity"].to_string())).collect())
+            .unwrap_or_default()
+    };
+
+    // The base branch's matrix: pytest on linux, go on macos. Its gate wrote
+    // the matrix inventory, which the fake serves as the base run's artifact.
+    let base = Fake::new().await;
+    base.runs(runs_page(0, vec![])).await;
+    let dir = base.dir.path().to_path_buf();
+    cell(base.api.uri(), &dir.join("cells"), 0, r#"{"os":"linux"}"#, "pytest-no-change/base/report.xml").await;
+    cell(base.api.uri(), &dir.join("cells"), 1, r#"{"os":"macos"}"#, "go-no-change/base/report.jsonl").await;
+    let out = binary(gate_args(&dir, r#"{"os":["linux","macos"]}"#, "matrix.tginv"), base.api.uri(), dir.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "a first run: {}", text(&out));
+    assert_eq!(codes(&dir), vec![("\"TG246\"".into(), "\"warning\"".into())]);
+    let matrix_inventory = std::fs::read(dir.join("matrix.tginv")).unwrap_or_else(|e| panic!("{e}"));
+
+    // This run dropped the macos cell: go's tests run nowhere now.
+    let fake = Fake::new().await;
+    fake.runs(runs_page(1, vec![good_base_run()])).await;
+    fake.artifacts(artifacts_page(1, vec![artifact_json(ARTIFACT_ID, &gate_artifact, false, 300)])).await;
+    fake.download(zip_of(&[(INVENTORY_MEMBER, &matrix_inventory)])).await;
+    let dir = fake.dir.path().to_path_buf();
+    cell(fake.api.uri(), &dir.join("cells"), 0, r#"{"os":"linux"}"#, "pytest-no-change/head/report.xml").await;
+    let out = binary(gate_args(&dir, r#"{"os":["linux"]}"#, "now.tginv"), fake.api.uri(), dir.clone()).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("cell os=macos left the matrix"), "{}", text(&out));
+    assert!(text(&out).contains("TestEmptyCart"), "go's tests are named: {}", text(&out));
+    assert_eq!(codes(&dir), vec![("\"TG244\"".into(), "\"discrepancy\"".into())]);
+    assert!(dir.join("now.tginv").is_file(), "this gate's inventory is written for the next one");
+    let api = fake.api_requests().await;
+    assert!(api.iter().all(|r| r.method.as_str() == "GET"), "a read-only token is enough");
+
+    // GitHub down: the gate's own verdict, and a warning.
+    let down = Fake::new().await;
+    down.get(&format!("/repos/o/r/actions/workflows/{WORKFLOW_ID}/runs"), ResponseTemplate::new(503)).await;
+    let dir = down.dir.path().to_path_buf();
+    cell(down.api.uri(), &dir.join("cells"), 0, r#"{"os":"linux"}"#, "pytest-no-change/head/report.xml").await;
+    let out = binary(gate_args(&dir, r#"{"os":["linux"]}"#, "now.tginv"), down.api.uri(), dir.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(codes(&dir), vec![("\"TG246\"".into(), "\"warning\"".into())]);
+
+    // A cell's inventory served as the gate's baseline: unusable, never a pass.
+    let wrong = Fake::new().await;
+    wrong.runs(runs_page(1, vec![good_base_run()])).await;
+    wrong.artifacts(artifacts_page(1, vec![artifact_json(ARTIFACT_ID, &gate_artifact, false, 300)])).await;
+    let dir = wrong.dir.path().to_path_buf();
+    cell(wrong.api.uri(), &dir.join("cells"), 0, r#"{"os":"linux"}"#, "pytest-no-change/head/report.xml").await;
+    let cell_inventory = std::fs::read(dir.join("cells/0").join(INVENTORY_MEMBER)).unwrap_or_else(|e| panic!("{e}"));
+    wrong.download(zip_of(&[(INVENTORY_MEMBER, &cell_inventory)])).await;
+    let out = binary(gate_args(&dir, r#"{"os":["linux"]}"#, "now.tginv"), wrong.api.uri(), dir.clone()).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(codes(&dir), vec![("\"TG247\"".into(), "\"discrepancy\"".into())]);
+}

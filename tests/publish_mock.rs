@@ -590,6 +590,7 @@ fn gate_over_linux_and_macos(setup: &Setup) -> truegreen::gate::GateResult {
         provenance: Provenance { commit: Some(SHA.to_owned()), run_id: Some("77".to_owned()) },
         jobs: Vec::new(),
         links: None,
+        inventory: Default::default(),
     };
     gate::run(&request)
 }

@@ -425,6 +425,7 @@ fn every_action_output_is_one_the_binary_writes() {
         provenance: truegreen::gate::Provenance { commit: None, run_id: None },
         jobs: Vec::new(),
         links: None,
+        inventory: Default::default(),
     });
     // Both subcommands the action runs (check and gate) write only declared outputs.
     let written: BTreeSet<String> = truegreen::render::github::step_outputs(&verdict, None, None, None)
@@ -503,4 +504,45 @@ fn the_documented_baseline_workflow_can_find_its_baseline() {
     for key in steps[0]["with"].as_object().into_iter().flat_map(|w| w.keys()) {
         assert!(inputs.contains_key(key), "`{key}` is not an input of action.yml");
     }
+}
+
+/// The documented matrix with `baseline: auto` on every cell and on the gate:
+/// the gate downloads the cells' inventories (the artifacts the action names
+/// `truegreen-inventory-…`) into its input directory, and may read them.
+#[test]
+fn the_documented_matrix_baseline_workflow_feeds_the_gate_its_cells_inventories() {
+    let yaml = doc_yaml("docs/action.md", "action-matrix-baseline-example");
+    let workflow: Value = yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("the example is not YAML: {e}"));
+    let inputs = load(&root().join("action.yml"))["inputs"].as_object().cloned().unwrap_or_default();
+    let steps = action_steps(&workflow);
+    assert_eq!(steps.len(), 2, "one check step per cell and one gate step");
+    for step in &steps {
+        assert_eq!(step["with"]["baseline"], "auto", "{step}");
+        for key in step["with"].as_object().into_iter().flat_map(|w| w.keys()) {
+            assert!(inputs.contains_key(key), "`{key}` is not an input of action.yml");
+        }
+    }
+    assert_eq!(workflow["jobs"]["gate"]["permissions"]["actions"], "read");
+    let gate_paths = steps.iter().find(|s| s["with"]["mode"] == "gate").map(|s| s["with"]["paths"].clone());
+    let gate_paths = gate_paths.and_then(|p| p.as_str().map(str::to_owned)).unwrap_or_default();
+    let downloads: Vec<(String, String)> = workflow["jobs"]["gate"]["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/download-artifact@")))
+        .map(|s| {
+            (
+                s["with"]["pattern"].as_str().unwrap_or_default().to_owned(),
+                s["with"]["path"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let cell_artifact =
+        truegreen::publish::baseline::artifact_name("truegreen", Some(r#"{"os":"macos-latest","node":22}"#));
+    let inventories = downloads.iter().find(|(pattern, _)| {
+        pattern.strip_suffix('*').is_some_and(|prefix| cell_artifact.starts_with(prefix))
+            && pattern.contains("inventory")
+    });
+    let (_, into) = inventories.unwrap_or_else(|| panic!("no download matches {cell_artifact}: {downloads:?}"));
+    assert!(into.starts_with(gate_paths.trim_end_matches('/')), "{into} is not under the gate's paths {gate_paths}");
 }

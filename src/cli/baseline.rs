@@ -1,5 +1,5 @@
 //! `--baseline auto`: the GitHub Actions environment in, the baseline
-//! inventory (or why there is none) out, for `check` to compare with. And the
+//! inventory (or why there is none) out, for `check` and `gate` to compare with. And the
 //! `baseline` subcommand: the artifact's name for the action's upload step
 //! (computed here only, so the upload and the fetch always agree), and the
 //! fetch on its own, to see what `--baseline auto` would compare with.
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
+use truegreen::inventory::BaselineSource;
 use truegreen::publish::baseline::{self, BaselineQuery, FetchClass, FetchedBaseline};
 use truegreen::text::terminal_safe;
 
@@ -46,6 +47,43 @@ impl FetchOutcome {
             Self::Failed { message, .. } => message.clone(),
         }
     }
+}
+
+/// `--baseline auto`.
+pub(super) const AUTO: &str = "auto";
+
+/// `--baseline FILE|auto` as the source to compare with. With `auto` the
+/// artifact is fetched now; the download (the returned outcome) must outlive
+/// the comparison.
+pub(super) fn source(
+    baseline: &Path,
+    missing_ok: bool,
+    artifact: Option<&str>,
+) -> (BaselineSource, Option<FetchOutcome>) {
+    if baseline != Path::new(AUTO) {
+        return (BaselineSource::File { path: baseline.to_owned(), missing_ok }, None);
+    }
+    let Some(artifact) = artifact else {
+        let reason = "--baseline auto needs --baseline-artifact NAME".to_owned();
+        return (BaselineSource::Absent { origin: "--baseline auto".to_owned(), reason, first_run: false }, None);
+    };
+    let outcome = fetch_auto(artifact);
+    eprintln!("truegreen: {}", outcome.message());
+    let origin = format!("artifact {artifact}");
+    let source = match &outcome {
+        FetchOutcome::Fetched { baseline, .. } => {
+            BaselineSource::File { path: baseline.path.clone(), missing_ok: false }
+        }
+        FetchOutcome::Failed { class, message } => match class {
+            // No earlier run, or GitHub cannot be asked: the verdict must not
+            // depend on GitHub, so neither fails the check.
+            FetchClass::NoBaseline | FetchClass::Unavailable => {
+                BaselineSource::Absent { origin, reason: message.clone(), first_run: true }
+            }
+            FetchClass::Unusable => BaselineSource::Unusable { origin, reason: message.clone() },
+        },
+    };
+    (source, Some(outcome))
 }
 
 /// Fetch the baseline named `artifact` for this GitHub Actions run, reading

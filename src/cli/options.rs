@@ -3,9 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// `--baseline auto`.
-const AUTO: &str = "auto";
-
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
@@ -18,6 +15,8 @@ use truegreen::model::{EvidenceLimits, Format};
 use truegreen::parse::ReadOptions;
 use truegreen::rules::{Policy, Severity};
 use truegreen::verdict::{RunContext, Verdict};
+
+use super::baseline::AUTO;
 
 use super::values::FlakyPolicyArg;
 
@@ -287,28 +286,7 @@ impl CheckOptions {
     /// `--baseline auto`: the inventory from the Actions API, or what its
     /// absence means for the verdict (see `cli::baseline`).
     fn fetch_baseline(&self) -> (BaselineSource, Option<super::baseline::FetchOutcome>) {
-        use truegreen::publish::baseline::FetchClass;
-        let Some(artifact) = self.baseline_artifact.as_deref() else {
-            let reason = "--baseline auto needs --baseline-artifact NAME".to_owned();
-            return (BaselineSource::Absent { origin: "--baseline auto".to_owned(), reason, first_run: false }, None);
-        };
-        let outcome = super::baseline::fetch_auto(artifact);
-        eprintln!("truegreen: {}", outcome.message());
-        let origin = format!("artifact {artifact}");
-        let source = match &outcome {
-            super::baseline::FetchOutcome::Fetched { baseline, .. } => {
-                BaselineSource::File { path: baseline.path.clone(), missing_ok: false }
-            }
-            super::baseline::FetchOutcome::Failed { class, message } => match class {
-                // No earlier run, or GitHub cannot be asked: the verdict must not
-                // depend on GitHub, so neither fails the check.
-                FetchClass::NoBaseline | FetchClass::Unavailable => {
-                    BaselineSource::Absent { origin, reason: message.clone(), first_run: true }
-                }
-                FetchClass::Unusable => BaselineSource::Unusable { origin, reason: message.clone() },
-            },
-        };
-        (source, Some(outcome))
+        super::baseline::source(Path::new(AUTO), false, self.baseline_artifact.as_deref())
     }
 }
 

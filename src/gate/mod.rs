@@ -16,6 +16,7 @@
 //! follows from the findings, exactly as `check`'s verdict does.
 
 pub mod cell;
+pub mod inventory;
 pub mod matrix;
 pub mod needs;
 pub mod ordered;
@@ -107,6 +108,9 @@ pub struct GateRequest {
     /// Judged `needs`, when `--needs` was given.
     pub jobs: Vec<JobRow>,
     pub links: Option<LinkBase>,
+    /// Merge the cells' inventories (`--inventory`), and compare the cells with
+    /// a baseline matrix's (`--baseline`).
+    pub inventory: crate::engine::InventoryRequest,
 }
 
 /// What happened to one cell.
@@ -260,6 +264,12 @@ pub struct GateResult {
     /// Files found while scanning directories that are not verdict documents.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub ignored: Vec<String>,
+    /// The cells' inventories, merged (with `--inventory` or `--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub inventory: Option<inventory::MatrixInventoryReport>,
+    /// The cells compared with the baseline matrix's (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub baseline: Option<inventory::MatrixBaseline>,
 }
 
 impl GateResult {
@@ -271,12 +281,25 @@ impl GateResult {
 
 /// Run the gate end to end: read the verdicts, then judge them.
 pub fn run(request: &GateRequest) -> GateResult {
+    run_keeping_inventory(request).0
+}
+
+/// Run the gate, and hand back the matrix inventory when the request keeps
+/// one (`--inventory`, `--baseline`), for the caller to write.
+pub fn run_keeping_inventory(request: &GateRequest) -> (GateResult, Option<inventory::MatrixInventory>) {
     let collected = shard::collect(&request.verdicts);
-    evaluate(collected, request)
+    evaluate_keeping_inventory(collected, request)
 }
 
 /// Judge collected verdicts against the request.
 pub fn evaluate(collected: shard::Collected, request: &GateRequest) -> GateResult {
+    evaluate_keeping_inventory(collected, request).0
+}
+
+fn evaluate_keeping_inventory(
+    collected: shard::Collected,
+    request: &GateRequest,
+) -> (GateResult, Option<inventory::MatrixInventory>) {
     let expectation = &request.expectation;
     let mut rows = build_rows(collected.verdicts, expectation, &request.provenance);
     if let Some(links) = &request.links {
@@ -284,6 +307,13 @@ pub fn evaluate(collected: shard::Collected, request: &GateRequest) -> GateResul
             row.link = link_for(row, links);
         }
     }
+    let (merged, inventory_report, baseline) = match request.inventory.wanted() {
+        true => {
+            let (merged, report, baseline) = matrix_inventory(&collected.inventories, &rows, request);
+            (Some(merged), Some(report), baseline)
+        }
+        false => (None, None, None),
+    };
     let mut result = GateResult {
         schema: SCHEMA.to_owned(),
         truegreen_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -301,6 +331,8 @@ pub fn evaluate(collected: shard::Collected, request: &GateRequest) -> GateResul
         findings: Vec::new(),
         unreadable: collected.unreadable,
         ignored: collected.ignored,
+        inventory: inventory_report,
+        baseline,
     };
     let mut findings = Vec::new();
     for rule in rules::REGISTRY {
@@ -309,7 +341,53 @@ pub fn evaluate(collected: shard::Collected, request: &GateRequest) -> GateResul
     findings.sort_by_key(|f| f.finding.severity);
     result.findings = findings;
     finish(&mut result);
-    result
+    (result, merged)
+}
+
+/// Merge the cells' inventories and compare the cells with the baseline's.
+/// A cell that ran (it has a verdict) without leaving an inventory makes the
+/// matrix inventory incomplete, and is not "gone".
+fn matrix_inventory(
+    paths: &[std::path::PathBuf],
+    rows: &[CellRow],
+    request: &GateRequest,
+) -> (inventory::MatrixInventory, inventory::MatrixInventoryReport, Option<inventory::MatrixBaseline>) {
+    let (merged, mut report) = inventory::merge(paths, &request.provenance);
+    if paths.is_empty() {
+        report.problems.push(shard::Unreadable {
+            path: request.verdicts.join(", "),
+            detail: "no matrix cell's test inventory (*.tginv) among the inputs: download the cells' inventory \
+                     artifacts with their verdicts"
+                .to_owned(),
+        });
+    } else {
+        for row in rows.iter().filter(|r| r.expected && r.counted().is_some() && !merged.has_cell(&r.cell.key())) {
+            report.problems.push(shard::Unreadable {
+                path: row.label.clone(),
+                detail: "the cell has a verdict and no test inventory: its check ran without --inventory, or its \
+                         inventory was not downloaded"
+                    .to_owned(),
+            });
+        }
+    }
+    // A cell the matrix expects, or one that left a verdict, is in this matrix
+    // even when its inventory is missing (the problem above says so).
+    let present: std::collections::HashSet<String> = request
+        .expectation
+        .cells
+        .iter()
+        .map(Cell::key)
+        .chain(rows.iter().filter(|r| !r.verdicts.is_empty()).map(|r| r.cell.key()))
+        .collect();
+    // With no cell's inventory every cell would look gone: not compared, and
+    // the problem above says why.
+    let baseline = request
+        .inventory
+        .baseline
+        .as_ref()
+        .filter(|_| !paths.is_empty())
+        .map(|source| inventory::compare(source, &merged, &|key| merged.has_cell(key) || present.contains(key)));
+    (merged, report, baseline)
 }
 
 /// Group verdicts by cell and decide what each cell's state is.

@@ -109,6 +109,9 @@ pub struct Unreadable {
     pub detail: String,
 }
 
+/// A cell's test inventory among the gate's inputs.
+const INVENTORY_EXTENSION: &str = "tginv";
+
 /// Every verdict document the VERDICT arguments lead to.
 #[derive(Debug, Default)]
 pub struct Collected {
@@ -116,6 +119,9 @@ pub struct Collected {
     pub unreadable: Vec<Unreadable>,
     /// Files found while scanning directories that are not verdict documents.
     pub ignored: Vec<String>,
+    /// The cells' test inventories (`*.tginv`, `check --shard --inventory`),
+    /// for `gate --inventory` and `gate --baseline`.
+    pub inventories: Vec<std::path::PathBuf>,
 }
 
 /// Discover and read the verdict documents. Files named directly or by a glob
@@ -130,6 +136,10 @@ pub fn collect(paths: &[String]) -> Collected {
     }
     let mut per_root = vec![0usize; paths.len()];
     for candidate in &found.candidates {
+        if candidate.path.extension().is_some_and(|e| e == INVENTORY_EXTENSION) {
+            out.inventories.push(candidate.path.clone());
+            continue;
+        }
         let shown = candidate.path.display().to_string();
         match read_file(&candidate.path, candidate.explicit) {
             Ok(Some(verdict)) => {

@@ -145,8 +145,9 @@ fn provenance_is_checked_only_when_known_and_abbreviated_commits_match() {
         provenance: Provenance { commit: Some("abcdef1".into()), run_id: None },
         jobs: Vec::new(),
         links: None,
+        inventory: Default::default(),
     };
-    let collected = || Collected { verdicts: vec![v.clone()], unreadable: Vec::new(), ignored: Vec::new() };
+    let collected = || Collected { verdicts: vec![v.clone()], ..Collected::default() };
     assert_eq!(evaluate(collected(), &request).status, Status::Pass);
     let unchecked = GateRequest { provenance: Provenance::default(), ..request.clone() };
     assert_eq!(evaluate(collected(), &unchecked).status, Status::Pass);
@@ -172,6 +173,7 @@ fn links_come_from_the_gates_environment_and_numeric_run_ids() {
         provenance: Provenance::default(),
         jobs: Vec::new(),
         links: Some(LinkBase { server_url: "https://github.com/".into(), repository: "o/r".into() }),
+        inventory: Default::default(),
     };
     let result = evaluate(Collected { verdicts: vec![good, offered, hostile], ..Collected::default() }, &request);
     let links: Vec<Option<&str>> = result.cells.iter().map(|r| r.link.as_deref()).collect();

@@ -49,6 +49,13 @@ pub struct Header {
     pub run_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
+    /// The matrix cell the check ran (`check --shard`), as given: what the
+    /// gate files this inventory's reports under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<serde_json::Value>,
+    /// A gate's inventory: the cells' merged, each report under its cell.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub matrix: bool,
 }
 
 fn outcome_letter(outcome: CaseOutcome) -> char {
@@ -128,11 +135,20 @@ impl std::fmt::Debug for MemberWriter {
 
 impl MemberWriter {
     pub fn report(format: Format, path: &str) -> Self {
+        Self::report_in(format, path, None)
+    }
+
+    /// A report of a matrix cell (its key), in the gate's merged inventory.
+    pub fn report_in(format: Format, path: &str, cell: Option<&str>) -> Self {
         let mut writer = Self { encoder: GzEncoder::new(Vec::new(), Compression::fast()), line: Vec::new() };
         writer.line.extend_from_slice(b"R\t");
         writer.line.extend_from_slice(format.id().as_bytes());
         writer.line.push(b'\t');
         escape_into(path, &mut writer.line);
+        if let Some(cell) = cell {
+            writer.line.push(b'\t');
+            escape_into(cell, &mut writer.line);
+        }
         writer.end_line();
         writer
     }
@@ -227,6 +243,8 @@ pub struct TestLine<'a> {
 pub struct ReportLine {
     pub format: Format,
     pub path: String,
+    /// The matrix cell's key, in a gate's inventory; `None` in a check's.
+    pub cell: Option<String>,
 }
 
 /// Why an inventory cannot be used.
@@ -256,11 +274,7 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
     let mut number = 0u64;
     let malformed = |line: u64, detail: &str| InventoryError::Malformed { line, detail: detail.to_owned() };
 
-    let first = next_line(&mut lines, &mut buf, &mut number)?.ok_or(InventoryError::NotAnInventory)?;
-    let version = first.strip_prefix(MAGIC).and_then(|v| v.strip_prefix(' ')).ok_or(InventoryError::NotAnInventory)?;
-    if version != VERSION.to_string() {
-        return Err(InventoryError::Version { found: version.chars().take(20).collect() });
-    }
+    read_magic(&mut lines, &mut buf, &mut number)?;
     let mut header = None;
     let mut report: Option<(u32, Format)> = None;
     let mut reports = 0u32;
@@ -287,7 +301,8 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
                 let format = Format::from_id(id).ok_or_else(|| malformed(number, "a report of an unknown format"))?;
                 let path =
                     unescape(fields.next().ok_or_else(|| malformed(number, "a report without a path"))?).into_owned();
-                visit(Line::Report(&ReportLine { format, path }));
+                let cell = fields.next().map(|cell| unescape(cell).into_owned());
+                visit(Line::Report(&ReportLine { format, path, cell }));
                 report = Some((reports, format));
                 reports += 1;
                 suite.clear();
@@ -314,6 +329,29 @@ pub fn read(input: impl Read, mut visit: impl FnMut(Line<'_>)) -> Result<Header,
         return Err(malformed(number, "the file is cut short: no end line"));
     }
     header.ok_or_else(|| malformed(number, "no header (M) line"))
+}
+
+/// Only the header (the magic line and the `M` line), without reading the
+/// tests: the gate looks at its cells' headers before merging them.
+pub fn read_header(input: impl Read) -> Result<Header, InventoryError> {
+    let mut lines = BufReader::new(MultiGzDecoder::new(input));
+    let mut buf = Vec::new();
+    let mut number = 0u64;
+    read_magic(&mut lines, &mut buf, &mut number)?;
+    let no_header = |line| InventoryError::Malformed { line, detail: "no header (M) line".to_owned() };
+    let line = next_line(&mut lines, &mut buf, &mut number)?.ok_or_else(|| no_header(number))?;
+    let json = line.strip_prefix("M\t").ok_or_else(|| no_header(number))?;
+    serde_json::from_str(json).map_err(|e| InventoryError::Malformed { line: number, detail: e.to_string() })
+}
+
+/// The first line: an inventory of the version this truegreen reads.
+fn read_magic(lines: &mut impl BufRead, buf: &mut Vec<u8>, number: &mut u64) -> Result<(), InventoryError> {
+    let first = next_line(lines, buf, number)?.ok_or(InventoryError::NotAnInventory)?;
+    let version = first.strip_prefix(MAGIC).and_then(|v| v.strip_prefix(' ')).ok_or(InventoryError::NotAnInventory)?;
+    if version != VERSION.to_string() {
+        return Err(InventoryError::Version { found: version.chars().take(20).collect() });
+    }
+    Ok(())
 }
 
 fn next_line<'b>(

@@ -6,12 +6,16 @@
 
 mod cell_discrepancy;
 mod cell_failed;
+mod cell_left_matrix;
+mod cell_removed;
 mod duplicate_cell;
 mod job_allowed;
 mod job_cancelled;
 mod job_failed;
 mod job_skipped;
 mod job_unknown_result;
+mod matrix_baseline_missing;
+mod matrix_inventory_unusable;
 mod missing_cell;
 mod nothing_expected;
 mod self_contradiction;
@@ -24,12 +28,16 @@ pub(crate) mod testing;
 
 pub use cell_discrepancy::CellDiscrepancy;
 pub use cell_failed::CellFailed;
+pub use cell_left_matrix::CellLeftMatrix;
+pub use cell_removed::CellRemoved;
 pub use duplicate_cell::DuplicateCell;
 pub use job_allowed::JobAllowed;
 pub use job_cancelled::JobCancelled;
 pub use job_failed::JobFailed;
 pub use job_skipped::JobSkipped;
 pub use job_unknown_result::JobUnknownResult;
+pub use matrix_baseline_missing::MatrixBaselineMissing;
+pub use matrix_inventory_unusable::MatrixInventoryUnusable;
 pub use missing_cell::MissingCell;
 pub use nothing_expected::NothingExpected;
 pub use self_contradiction::SelfContradiction;
@@ -63,6 +71,10 @@ pub static REGISTRY: &[&dyn GateRule] = &[
     &JobUnknownResult,
     &JobAllowed,
     &NothingExpected,
+    &CellLeftMatrix,
+    &CellRemoved,
+    &MatrixBaselineMissing,
+    &MatrixInventoryUnusable,
 ];
 
 /// A finding of the gate: a [`Finding`] (its `artifact` is the verdict document

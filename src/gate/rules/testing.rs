@@ -80,8 +80,15 @@ pub fn gate_with(
     unreadable: Vec<Unreadable>,
     jobs: Vec<JobRow>,
 ) -> GateResult {
-    let request = GateRequest { verdicts: Vec::new(), expectation, provenance: provenance(), jobs, links: None };
-    evaluate(Collected { verdicts, unreadable, ignored: Vec::new() }, &request)
+    let request = GateRequest {
+        verdicts: Vec::new(),
+        expectation,
+        provenance: provenance(),
+        jobs,
+        links: None,
+        inventory: Default::default(),
+    };
+    evaluate(Collected { verdicts, unreadable, ..Collected::default() }, &request)
 }
 
 /// The findings of one rule over a gate result.
@@ -89,4 +96,22 @@ pub fn judge(rule: &dyn GateRule, gate: &GateResult) -> Vec<GateFinding> {
     let mut out = Vec::new();
     rule.judge(gate, &mut out);
     out
+}
+
+/// A comparison with one gone cell (`{"suite":"integration"}`) that ran
+/// `tests` tests, `vanished` of which run in no cell now.
+pub fn sample_comparison(tests: u64, vanished: u64) -> crate::gate::inventory::MatrixComparison {
+    use crate::gate::inventory::{GoneCell, MatrixComparison, VanishedTests};
+    let gone = cell(serde_json::json!({"suite": "integration"}));
+    let names = ["test_a", "test_b", "test_c"].iter().take(vanished as usize).map(|n| (*n).to_owned()).collect();
+    let groups = match vanished {
+        0 => Vec::new(),
+        n => vec![VanishedTests { report: "reports/it.xml".into(), suite: "tests.it".into(), count: n, names }],
+    };
+    MatrixComparison {
+        baseline: "base.tginv".into(),
+        baseline_cells: 2,
+        cells_gone: vec![GoneCell { label: gone.label(), cell: gone, tests, vanished, groups, unlisted_groups: 0 }],
+        ..MatrixComparison::default()
+    }
 }

@@ -54,8 +54,9 @@ fn sample() -> GateResult {
         provenance: Provenance { commit: Some("c1".into()), run_id: Some("1".into()) },
         jobs,
         links: Some(LinkBase { server_url: "https://github.com".into(), repository: "octo/repo".into() }),
+        inventory: Default::default(),
     };
-    evaluate(Collected { verdicts, unreadable: Vec::new(), ignored: vec!["v/notes.txt".into()] }, &request)
+    evaluate(Collected { verdicts, ignored: vec!["v/notes.txt".into()], ..Collected::default() }, &request)
 }
 
 #[test]
