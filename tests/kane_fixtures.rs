@@ -113,3 +113,17 @@ fn the_whole_capture_tree_is_read_as_one_run() {
     assert_eq!(run.rules(), vec!["TG201".to_owned(), "TG305".to_owned()]);
     assert_eq!(run.verdict["artifacts"].as_array().map(Vec::len), Some(21));
 }
+
+/// kane writes each step's and each testrun member's `duration_s` (seconds):
+/// the inventory keeps them, so the slowest steps can be shown.
+#[test]
+fn the_inventory_records_each_steps_and_members_duration() {
+    let steps = common::inventory_of(&shared_fixtures("kane").join("captures/corpus/t2-home_cta-author.ndjson"));
+    let first = steps.iter().find(|t| t.name.starts_with("step 1"));
+    assert_eq!(first.and_then(|t| t.millis), Some(22_800), "{steps:?}");
+    assert!(steps.iter().filter(|t| t.name.starts_with("step ")).all(|t| t.millis.is_some()), "{steps:?}");
+
+    let members = common::inventory_of(&shared_fixtures("kane").join("captures/replay/verify-all-replay.ndjson"));
+    let discount = members.iter().find(|t| t.name.ends_with("tests/cart_discount_test.md"));
+    assert_eq!(discount.and_then(|t| t.millis), Some(113_000), "{members:?}");
+}

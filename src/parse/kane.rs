@@ -15,6 +15,7 @@ use std::io::BufRead;
 
 use serde_json::Value;
 
+use super::duration;
 use super::json::Fields;
 use super::lines::LineReader;
 use super::{ParseError, ReadContext, Sniff};
@@ -245,7 +246,8 @@ impl State {
         let unknown = format!("unknown step status {status:?}");
         let message = step.detail.as_deref().or((outcome == CaseOutcome::Errored).then_some(unknown.as_str()));
         let scope = self.scope();
-        let mut case = Case::new(&name, outcome).suite(&scope).at(step.position.clone());
+        let seconds = duration::json_seconds(f.get("duration_s"));
+        let mut case = Case::new(&name, outcome).suite(&scope).at(step.position.clone()).took(seconds);
         if let Some(m) = message {
             case = case.message(m);
         }
@@ -402,7 +404,8 @@ impl State {
             }
         };
         let message = format!("member status {status:?}");
-        let mut case = Case::new(path, outcome).suite("testrun").at(pos.clone());
+        let seconds = duration::json_seconds(f.get("duration_s"));
+        let mut case = Case::new(path, outcome).suite("testrun").at(pos.clone()).took(seconds);
         if outcome != CaseOutcome::Passed {
             case = case.message(&message);
         }
