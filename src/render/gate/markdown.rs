@@ -94,6 +94,9 @@ fn head(result: &GateResult) -> String {
         markdown_code_span(&run),
         result.totals.verdicts
     );
+    if let Some(line) = super::matrix_baseline_line(result) {
+        let _ = writeln!(s, "\n**Baseline:** {}", markdown_inline(&truncate(&line, 400)));
+    }
     s
 }
 

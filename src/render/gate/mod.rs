@@ -12,6 +12,7 @@ pub mod terminal;
 #[cfg(test)]
 mod tests;
 
+use crate::gate::inventory::MatrixBaseline;
 use crate::gate::{CellRow, CellState, ExpectedSource, GateResult};
 
 /// Table cells are cut to this many bytes; the JSON document has them whole.
@@ -73,6 +74,29 @@ fn jobs_sentence(result: &GateResult) -> String {
 }
 
 /// Where the expected cells came from, for a heading line.
+/// The cells against the baseline matrix, in one line: `1 cell gone (5 tests
+/// run in no cell now) (baseline base.tginv, commit 1a2b3c4d5e6f: 3 cells,
+/// now 2 with inventories)`. `None` without `--baseline`.
+pub fn matrix_baseline_line(result: &GateResult) -> Option<String> {
+    Some(match result.baseline.as_ref()? {
+        MatrixBaseline::Missing { path, .. } => format!("no baseline matrix to compare with ({path} is missing)"),
+        MatrixBaseline::Unusable { path, .. } => format!("the baseline matrix {path} cannot be used"),
+        MatrixBaseline::Compared(c) => {
+            let gone = c.cells_gone.len();
+            let vanished: u64 = c.cells_gone.iter().map(|g| g.vanished).sum();
+            let commit = c.header.commit.as_deref().map(|s| format!(", commit {}", &s[..s.len().min(12)]));
+            let now = result.inventory.as_ref().map_or(0, |i| i.cells);
+            format!(
+                "{gone} cell(s) gone ({vanished} test(s) run in no cell now) (baseline {}{}: {} cells, now {now} with \
+                 inventories)",
+                c.baseline,
+                commit.unwrap_or_default(),
+                c.baseline_cells
+            )
+        }
+    })
+}
+
 pub fn source_phrase(result: &GateResult) -> String {
     match &result.expected.source {
         ExpectedSource::Matrix => format!("{} expected cell(s) from --expect-matrix", result.expected.count),

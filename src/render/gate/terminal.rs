@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{MAX_LABEL_BYTES, cells_sentence, count, replay_sections, source_phrase, state_text};
+use super::{MAX_LABEL_BYTES, cells_sentence, count, matrix_baseline_line, replay_sections, source_phrase, state_text};
 use crate::gate::needs::JobOutcome;
 use crate::gate::{CellState, GateResult};
 use crate::render::terminal::{Paint, block};
@@ -29,6 +29,9 @@ pub fn render(result: &GateResult, color: bool) -> String {
     let run = result.provenance.run_id.as_deref().map_or("not checked", |r| r);
     let _ =
         writeln!(out, "provenance: commit {} · run {}", one_line(&truncate(commit, 48)), one_line(&truncate(run, 48)));
+    if let Some(line) = matrix_baseline_line(result) {
+        let _ = writeln!(out, "baseline: {}", one_line(&truncate(&line, 400)));
+    }
 
     if !result.cells.is_empty() {
         let labels: Vec<String> = result.cells.iter().map(|r| one_line(&truncate(&r.label, MAX_LABEL_BYTES))).collect();

@@ -149,3 +149,24 @@ fn comment_has_a_row_per_cell() {
     assert!(body.len() <= COMMENT_LIMIT);
     insta::assert_snapshot!("comment", body);
 }
+
+/// A gate that compared its cells with a baseline matrix: one cell gone.
+fn sample_with_baseline() -> GateResult {
+    let mut result = sample();
+    let mut comparison = crate::gate::rules::testing::sample_comparison(3, 2);
+    comparison.header.commit = Some("1a2b3c4d5e6f7a8b9c0d".into());
+    result.baseline = Some(crate::gate::inventory::MatrixBaseline::Compared(comparison));
+    result.inventory =
+        Some(crate::gate::inventory::MatrixInventoryReport { cells: 5, tests: 120, ..Default::default() });
+    result
+}
+
+#[test]
+fn terminal_with_baseline() {
+    insta::assert_snapshot!(super::terminal::render(&sample_with_baseline(), false));
+}
+
+#[test]
+fn markdown_with_baseline() {
+    insta::assert_snapshot!(super::markdown::render(&sample_with_baseline()));
+}
