@@ -52,38 +52,80 @@ impl FetchOutcome {
 /// `--baseline auto`.
 pub(super) const AUTO: &str = "auto";
 
-/// `--baseline FILE|auto` as the source to compare with. With `auto` the
-/// artifact is fetched now; the download (the returned outcome) must outlive
-/// the comparison.
-pub(super) fn source(
-    baseline: &Path,
-    missing_ok: bool,
-    artifact: Option<&str>,
-) -> (BaselineSource, Option<FetchOutcome>) {
-    if baseline != Path::new(AUTO) {
-        return (BaselineSource::File { path: baseline.to_owned(), missing_ok }, None);
+/// The test inventory flags, shared by `check`, `run` and `gate`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct InventoryArgs {
+    /// Write this run's test inventory to FILE, to be a later run's --baseline: every test read,
+    /// its outcome and duration; for `gate`, the cells' inventories (`*.tginv` among its inputs,
+    /// written by `check --shard`) merged, each report under its cell.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Compare with the inventory an earlier run wrote (--inventory). check: a test that ran
+    /// there and is absent now is a discrepancy (TG601), and so is one that passed there and is
+    /// skipped now (TG602); overrides `baseline.inventory` in the configuration. gate: a matrix
+    /// cell that left the matrix with tests no cell runs now is a discrepancy (TG244). `auto`:
+    /// fetch it from the last successful run of this workflow through the GitHub Actions API
+    /// (the artifact --baseline-artifact names; the action's `baseline: auto`).
+    #[arg(long, value_name = "FILE|auto")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline auto: the name of the artifact the baseline's run uploaded its
+    /// inventory as (`truegreen baseline artifact-name` computes it).
+    #[arg(long, value_name = "NAME", requires = "baseline")]
+    pub baseline_artifact: Option<String>,
+
+    /// A --baseline file that does not exist means a first run: a warning (TG604; TG246 for
+    /// the gate), not a discrepancy.
+    #[arg(long)]
+    pub baseline_missing_ok: bool,
+}
+
+impl InventoryArgs {
+    pub fn is_auto(&self) -> bool {
+        self.baseline.as_deref() == Some(Path::new(AUTO))
     }
-    let Some(artifact) = artifact else {
-        let reason = "--baseline auto needs --baseline-artifact NAME".to_owned();
-        return (BaselineSource::Absent { origin: "--baseline auto".to_owned(), reason, first_run: false }, None);
-    };
-    let outcome = fetch_auto(artifact);
-    eprintln!("truegreen: {}", outcome.message());
-    let origin = format!("artifact {artifact}");
-    let source = match &outcome {
-        FetchOutcome::Fetched { baseline, .. } => {
-            BaselineSource::File { path: baseline.path.clone(), missing_ok: false }
-        }
-        FetchOutcome::Failed { class, message } => match class {
-            // No earlier run, or GitHub cannot be asked: the verdict must not
-            // depend on GitHub, so neither fails the check.
-            FetchClass::NoBaseline | FetchClass::Unavailable => {
-                BaselineSource::Absent { origin, reason: message.clone(), first_run: true }
+
+    /// The baseline to compare with: a path as a file, `auto` fetched now.
+    /// The download (the returned outcome) must outlive the comparison.
+    pub fn source(&self) -> (Option<BaselineSource>, Option<FetchOutcome>) {
+        match &self.baseline {
+            None => (None, None),
+            Some(_) if self.is_auto() => {
+                let (source, download) = self.fetch_auto();
+                (Some(source), download)
             }
-            FetchClass::Unusable => BaselineSource::Unusable { origin, reason: message.clone() },
-        },
-    };
-    (source, Some(outcome))
+            Some(path) => {
+                (Some(BaselineSource::File { path: path.clone(), missing_ok: self.baseline_missing_ok }), None)
+            }
+        }
+    }
+
+    /// `--baseline auto`: the inventory from the Actions API, or what its
+    /// absence means for the verdict.
+    pub fn fetch_auto(&self) -> (BaselineSource, Option<FetchOutcome>) {
+        let Some(artifact) = self.baseline_artifact.as_deref() else {
+            let reason = "--baseline auto needs --baseline-artifact NAME".to_owned();
+            return (BaselineSource::Absent { origin: "--baseline auto".to_owned(), reason, first_run: false }, None);
+        };
+        let outcome = fetch_auto(artifact);
+        eprintln!("truegreen: {}", outcome.message());
+        let origin = format!("artifact {artifact}");
+        let source = match &outcome {
+            FetchOutcome::Fetched { baseline, .. } => {
+                BaselineSource::File { path: baseline.path.clone(), missing_ok: false }
+            }
+            FetchOutcome::Failed { class, message } => match class {
+                // No earlier run, or GitHub cannot be asked: the verdict must not
+                // depend on GitHub, so neither fails the check.
+                FetchClass::NoBaseline | FetchClass::Unavailable => {
+                    BaselineSource::Absent { origin, reason: message.clone(), first_run: true }
+                }
+                FetchClass::Unusable => BaselineSource::Unusable { origin, reason: message.clone() },
+            },
+        };
+        (source, Some(outcome))
+    }
 }
 
 /// Fetch the baseline named `artifact` for this GitHub Actions run, reading

@@ -59,29 +59,9 @@ pub struct GateArgs {
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
 
-    /// Write the matrix's test inventory to FILE: the cells' inventories (`*.tginv` among the
-    /// VERDICT paths, written by `check --shard CELL --inventory`) merged, each report filed
-    /// under its cell. A later gate's --baseline.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<PathBuf>,
-
-    /// Compare the matrix's cells with the matrix inventory an earlier gate wrote
-    /// (`--inventory`): a cell that left the matrix with tests no cell runs now is a
-    /// discrepancy (TG244). Each cell's own tests are its check's to compare (`check
-    /// --baseline`). `auto`: fetch it from the last successful run of this workflow (the
-    /// artifact --baseline-artifact names; the action's `baseline: auto` on the gate).
-    #[arg(long, value_name = "FILE|auto")]
-    pub baseline: Option<PathBuf>,
-
-    /// With --baseline auto: the name of the artifact the baseline's gate uploaded its
-    /// inventory as (`truegreen baseline artifact-name --check-name NAME`).
-    #[arg(long, value_name = "NAME", requires = "baseline")]
-    pub baseline_artifact: Option<String>,
-
-    /// A --baseline file that does not exist means a first run: a warning (TG246), not a
-    /// discrepancy.
-    #[arg(long)]
-    pub baseline_missing_ok: bool,
+    /// The matrix inventory (the cells', merged) and the baseline matrix to compare the cells with.
+    #[command(flatten)]
+    pub inventory: super::baseline::InventoryArgs,
 
     /// The documents to write, the terminal report, and publishing (one combined check run).
     #[command(flatten)]
@@ -110,24 +90,17 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
         _ => None,
     };
     // An `auto` download must live until the comparison is done.
-    let (baseline, _download) = match &args.baseline {
-        Some(path) => {
-            let (source, download) =
-                super::baseline::source(path, args.baseline_missing_ok, args.baseline_artifact.as_deref());
-            (Some(source), download)
-        }
-        None => (None, None),
-    };
+    let (baseline, _download) = args.inventory.source();
     let request = GateRequest {
         verdicts: args.verdicts,
         expectation,
         provenance: provenance(args.commit, args.run_id),
         jobs,
         links,
-        inventory: InventoryRequest { write: args.inventory.clone(), baseline },
+        inventory: InventoryRequest { write: args.inventory.inventory.clone(), baseline },
     };
     let (result, inventory) = gate::run_keeping_inventory(&request);
-    if let (Some(path), Some(inventory)) = (&args.inventory, &inventory) {
+    if let (Some(path), Some(inventory)) = (&args.inventory.inventory, &inventory) {
         inventory.write(path).with_context(|| format!("writing the matrix inventory {}", path.display()))?;
     }
     args.output.report(&result, render::check_run::NAME)

@@ -104,28 +104,9 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DATE")]
     pub today: Option<chrono::NaiveDate>,
 
-    /// Write the run's test inventory (every test read, its outcome and duration) to FILE,
-    /// to be a later run's --baseline.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<PathBuf>,
-
-    /// Compare the run's tests with the inventory an earlier run wrote (`--inventory`): a test
-    /// that ran there and is absent now is a discrepancy (TG601), and so is one that passed
-    /// there and is skipped now (TG602). Overrides `baseline.inventory` in the configuration.
-    /// `auto`: fetch it from the last successful run of this workflow through the GitHub
-    /// Actions API (the artifact --baseline-artifact names; the action's `baseline: auto`).
-    #[arg(long, value_name = "FILE|auto")]
-    pub baseline: Option<PathBuf>,
-
-    /// With --baseline auto: the name of the artifact the baseline's run uploaded its
-    /// inventory as (`truegreen baseline artifact-name` computes it).
-    #[arg(long, value_name = "NAME", requires = "baseline")]
-    pub baseline_artifact: Option<String>,
-
-    /// A --baseline file that does not exist means a first run: a warning (TG604), not a
-    /// discrepancy.
-    #[arg(long)]
-    pub baseline_missing_ok: bool,
+    /// The test inventory and the baseline to compare with.
+    #[command(flatten)]
+    pub inventory: super::baseline::InventoryArgs,
 
     /// The documents to write, the terminal report, and publishing.
     #[command(flatten)]
@@ -238,15 +219,16 @@ impl CheckOptions {
         if baseline_config.and_then(|b| b.newly_skipped) == Some(config::NewlySkipped::Warning) {
             request.policy.newly_skipped = Severity::Warning;
         }
-        let baseline = self.baseline.clone().or_else(|| baseline_config?.inventory.as_ref().map(PathBuf::from));
+        let baseline =
+            self.inventory.baseline.clone().or_else(|| baseline_config?.inventory.as_ref().map(PathBuf::from));
         request.inventory = InventoryRequest {
-            write: self.inventory.clone(),
+            write: self.inventory.inventory.clone(),
             // `auto` is fetched by `check`, which keeps the download alive while it reads it.
             baseline: baseline
-                .filter(|path| !self.baseline_is_auto() || path != Path::new(AUTO))
-                .map(|path| BaselineSource::File { path, missing_ok: self.baseline_missing_ok }),
+                .filter(|path| !self.inventory.is_auto() || path != Path::new(AUTO))
+                .map(|path| BaselineSource::File { path, missing_ok: self.inventory.baseline_missing_ok }),
         };
-        if self.baseline_is_auto() {
+        if self.inventory.is_auto() {
             request.inventory.baseline = Some(BaselineSource::Absent {
                 origin: "--baseline auto".to_owned(),
                 reason: "not fetched yet".to_owned(),
@@ -263,16 +245,12 @@ impl CheckOptions {
         self.output.report(verdict, "truegreen")
     }
 
-    fn baseline_is_auto(&self) -> bool {
-        self.baseline.as_deref() == Some(Path::new(AUTO))
-    }
-
     /// Check, and write the run's inventory when asked (`--inventory`). With
     /// `--baseline auto` the baseline is fetched first; the download lives
     /// until the check is done.
     pub fn check(&self, request: &CheckRequest) -> anyhow::Result<Verdict> {
         let mut request = std::borrow::Cow::Borrowed(request);
-        let fetched = self.baseline_is_auto().then(|| self.fetch_baseline());
+        let fetched = self.inventory.is_auto().then(|| self.inventory.fetch_auto());
         if let Some((source, _download)) = &fetched {
             request.to_mut().inventory.baseline = Some(source.clone());
         }
@@ -281,12 +259,6 @@ impl CheckOptions {
             inventory.write(path).with_context(|| format!("writing the test inventory {}", path.display()))?;
         }
         Ok(checked.verdict)
-    }
-
-    /// `--baseline auto`: the inventory from the Actions API, or what its
-    /// absence means for the verdict (see `cli::baseline`).
-    fn fetch_baseline(&self) -> (BaselineSource, Option<super::baseline::FetchOutcome>) {
-        super::baseline::source(Path::new(AUTO), false, self.baseline_artifact.as_deref())
     }
 }
 

@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use super::shard::Unreadable;
 use super::{Cell, Provenance};
-use crate::inventory::BaselineSource;
 use crate::inventory::compare::NAMES_PER_GROUP;
 use crate::inventory::file::{self, Header, InventoryError, Line, MemberWriter};
 use crate::inventory::identity::test_id;
+use crate::inventory::{BaselineSource, BaselineStatus};
 
 /// Groups of vanished tests listed per cell; the rest are counted.
 pub const GROUPS_PER_CELL: usize = 20;
@@ -219,22 +219,7 @@ fn not_from(header: &Header, provenance: &Provenance) -> Option<String> {
 }
 
 /// What became of the gate's baseline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
-pub enum MatrixBaseline {
-    /// No baseline to compare with. `expected` on a first run.
-    Missing {
-        path: String,
-        reason: String,
-        expected: bool,
-    },
-    /// A baseline that cannot be compared with.
-    Unusable {
-        path: String,
-        reason: String,
-    },
-    Compared(MatrixComparison),
-}
+pub type MatrixBaseline = BaselineStatus<MatrixComparison>;
 
 /// The baseline matrix's cells against this one's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,21 +279,10 @@ impl VanishedTests {
 /// cell (by key) is in this matrix: merged, or expected by the matrix
 /// definition (a cell whose inventory is missing is not gone).
 pub fn compare(source: &BaselineSource, now: &MatrixInventory, present: &dyn Fn(&str) -> bool) -> MatrixBaseline {
-    let path = match source {
-        BaselineSource::File { path, .. } => path,
-        BaselineSource::Absent { origin, reason, first_run } => {
-            return MatrixBaseline::Missing { path: origin.clone(), reason: reason.clone(), expected: *first_run };
-        }
-        BaselineSource::Unusable { origin, reason } => {
-            return MatrixBaseline::Unusable { path: origin.clone(), reason: reason.clone() };
-        }
+    let (path, shown) = match source.file() {
+        Ok(file) => file,
+        Err(status) => return status,
     };
-    let shown = path.display().to_string();
-    if !path.is_file() {
-        let expected = matches!(source, BaselineSource::File { missing_ok: true, .. });
-        let reason = if path.exists() { "it is not a file" } else { "no such file" };
-        return MatrixBaseline::Missing { path: shown, reason: reason.to_owned(), expected };
-    }
     match compare_file(path, now, present) {
         Ok(Some(mut comparison)) => {
             comparison.baseline = shown;

@@ -92,21 +92,10 @@ impl Inventory {
         source: &BaselineSource,
         waiver: &dyn Fn(&str, &str) -> Option<String>,
     ) -> BaselineStatus {
-        let path = match source {
-            BaselineSource::File { path, .. } => path,
-            BaselineSource::Absent { origin, reason, first_run } => {
-                return BaselineStatus::Missing { path: origin.clone(), reason: reason.clone(), expected: *first_run };
-            }
-            BaselineSource::Unusable { origin, reason } => {
-                return BaselineStatus::Unusable { path: origin.clone(), reason: reason.clone() };
-            }
+        let (path, shown) = match source.file() {
+            Ok(file) => file,
+            Err(status) => return status,
         };
-        let shown = path.display().to_string();
-        if !path.is_file() {
-            let expected = matches!(source, BaselineSource::File { missing_ok: true, .. });
-            let reason = if path.exists() { "it is not a file" } else { "no such file" };
-            return BaselineStatus::Missing { path: shown, reason: reason.to_owned(), expected };
-        }
         let bytes = match self.bytes() {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -149,10 +138,38 @@ pub enum BaselineSource {
     Unusable { origin: String, reason: String },
 }
 
-/// What became of the baseline: recorded in the verdict document.
+impl BaselineSource {
+    /// The baseline file to read, and its path as shown; or, when there is
+    /// none to read, the status that says why (whatever the comparison `C`).
+    pub fn file<C>(&self) -> Result<(&Path, String), BaselineStatus<C>> {
+        let path = match self {
+            Self::File { path, .. } => path,
+            Self::Absent { origin, reason, first_run } => {
+                return Err(BaselineStatus::Missing {
+                    path: origin.clone(),
+                    reason: reason.clone(),
+                    expected: *first_run,
+                });
+            }
+            Self::Unusable { origin, reason } => {
+                return Err(BaselineStatus::Unusable { path: origin.clone(), reason: reason.clone() });
+            }
+        };
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            let expected = matches!(self, Self::File { missing_ok: true, .. });
+            let reason = if path.exists() { "it is not a file" } else { "no such file" };
+            return Err(BaselineStatus::Missing { path: shown, reason: reason.to_owned(), expected });
+        }
+        Ok((path, shown))
+    }
+}
+
+/// What became of the baseline: recorded in the verdict document (`C`, the
+/// comparison: a check's tests, or the gate's cells).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
-pub enum BaselineStatus {
+pub enum BaselineStatus<C = Box<Comparison>> {
     /// No baseline to compare with. `expected` on a first run.
     Missing {
         path: String,
@@ -164,7 +181,7 @@ pub enum BaselineStatus {
         path: String,
         reason: String,
     },
-    Compared(Box<Comparison>),
+    Compared(C),
 }
 
 impl BaselineStatus {
