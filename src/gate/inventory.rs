@@ -106,7 +106,7 @@ pub fn merge(paths: &[PathBuf], provenance: &Provenance) -> (MatrixInventory, Ma
                 continue;
             }
         };
-        if let Some(reason) = not_from(&header, provenance) {
+        if let Some(reason) = super::not_from(header.commit.as_deref(), header.run_id.as_deref(), provenance) {
             report.problems.push(problem(format!("it {reason}")));
             continue;
         }
@@ -197,25 +197,6 @@ fn merge_one(cell_file: &CellFile, merged: &mut MatrixInventory) -> Result<u64, 
         }
         None => Ok(tests),
     }
-}
-
-/// Why an inventory is not from the gated commit and run, if it is not.
-fn not_from(header: &Header, provenance: &Provenance) -> Option<String> {
-    if let (Some(want), Some(have)) = (&provenance.commit, &header.commit)
-        && !super::same_commit(have, want)
-    {
-        return Some(format!("is from commit {}, not {}", super::short(have), super::short(want)));
-    }
-    if let Some(want) = &provenance.run_id {
-        match &header.run_id {
-            Some(have) if have.trim() == want.trim() => {}
-            Some(have) => return Some(format!("is from run {}, not run {}", super::short(have), super::short(want))),
-            None => {
-                return Some(format!("records no run id, so it cannot be shown to be from run {}", super::short(want)));
-            }
-        }
-    }
-    None
 }
 
 /// What became of the gate's baseline.

@@ -467,8 +467,15 @@ fn row(cell: Cell, docs: Vec<ShardVerdict>, expected: bool, provenance: &Provena
 
 /// Why a verdict is not from the run being gated, if it is not.
 fn stale_reason(verdict: &ShardVerdict, provenance: &Provenance) -> Option<String> {
+    not_from(verdict.commit.as_deref(), verdict.run_id.as_deref(), provenance)
+}
+
+/// Why a document recording `commit` and `run_id` (a verdict, a cell's
+/// inventory) is not from the gated commit and run, if it is not. A field the
+/// gate checks and the document does not record fails closed.
+fn not_from(commit: Option<&str>, run_id: Option<&str>, provenance: &Provenance) -> Option<String> {
     if let Some(want) = &provenance.commit {
-        match &verdict.commit {
+        match commit {
             None => return Some(format!("records no commit, so it cannot be shown to be from {}", short(want))),
             Some(have) if !same_commit(have, want) => {
                 return Some(format!("is from commit {}, not {}", short(have), short(want)));
@@ -477,7 +484,7 @@ fn stale_reason(verdict: &ShardVerdict, provenance: &Provenance) -> Option<Strin
         }
     }
     if let Some(want) = &provenance.run_id {
-        match &verdict.run_id {
+        match run_id {
             None => return Some(format!("records no run id, so it cannot be shown to be from run {}", short(want))),
             Some(have) if have.trim() != want.trim() => {
                 return Some(format!("is from run {}, not run {}", short(have), short(want)));

@@ -23,7 +23,8 @@ pub fn baseline_line(verdict: &Verdict) -> Option<String> {
             let n = &c.counts;
             let explained: u64 = c.groups_of(Change::Vanished).filter(|g| g.explained.is_some()).map(|g| g.count).sum();
             let explained = if explained > 0 { format!(" ({explained} explained)") } else { String::new() };
-            let commit = c.header.commit.as_deref().map(|s| format!(", commit {}", &s[..s.len().min(12)]));
+            let commit =
+                c.header.commit.as_deref().map(|s| format!(", commit {}", s.chars().take(12).collect::<String>()));
             format!(
                 "{} vanished{explained}, {} newly skipped, {} added, {} newly failing, {} still failing \
                  (baseline {}{}: {} tests, now {})",

@@ -84,7 +84,8 @@ pub fn matrix_baseline_line(result: &GateResult) -> Option<String> {
         MatrixBaseline::Compared(c) => {
             let gone = c.cells_gone.len();
             let vanished: u64 = c.cells_gone.iter().map(|g| g.vanished).sum();
-            let commit = c.header.commit.as_deref().map(|s| format!(", commit {}", &s[..s.len().min(12)]));
+            let commit =
+                c.header.commit.as_deref().map(|s| format!(", commit {}", s.chars().take(12).collect::<String>()));
             let now = result.inventory.as_ref().map_or(0, |i| i.cells);
             format!(
                 "{gone} cell(s) gone ({vanished} test(s) run in no cell now) (baseline {}{}: {} cells, now {now} with \
