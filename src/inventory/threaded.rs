@@ -9,12 +9,11 @@
 //! Order is kept: batches are recorded in the order they were filled, so the
 //! file is the same whichever thread wrote it.
 
-use std::ops::Range;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use super::log::{FinishedLog, ReportLog};
-use crate::model::{Case, CaseLog, CaseOutcome};
+use crate::model::{Case, CaseBatch, CaseLog};
 
 /// Cases per batch.
 const BATCH: usize = 4096;
@@ -23,52 +22,12 @@ const INLINE_BATCHES: u32 = 4;
 /// Batches waiting for the thread; the reader blocks beyond that.
 const IN_FLIGHT: usize = 2;
 
-/// One queued case: its suite and name are ranges of [`Batch::text`].
-#[derive(Clone, Debug)]
-struct Queued {
-    suite: Option<Range<usize>>,
-    name: Range<usize>,
-    outcome: CaseOutcome,
-    seconds: Option<f64>,
-}
+/// What the thread records: cases copied out of the reader's buffers.
+type Batch = CaseBatch;
 
-/// Cases copied out of the reader's buffers.
-#[derive(Debug, Default)]
-struct Batch {
-    text: String,
-    cases: Vec<Queued>,
-}
-
-impl Batch {
-    /// Copy one case in; a suite equal to the previous case's is stored once.
-    fn push(&mut self, case: &Case<'_>, max_name: usize) {
-        let suite = case.suite.map(|suite| {
-            let suite = crate::text::prefix_within(suite, max_name);
-            match self.cases.last().and_then(|last| last.suite.clone()) {
-                Some(last) if &self.text[last.clone()] == suite => last,
-                _ => self.append(suite),
-            }
-        });
-        let name = self.append(crate::text::prefix_within(case.name, max_name));
-        self.cases.push(Queued { suite, name, outcome: case.outcome, seconds: case.duration });
-    }
-
-    fn append(&mut self, text: &str) -> Range<usize> {
-        let start = self.text.len();
-        self.text.push_str(text);
-        start..self.text.len()
-    }
-
-    fn record_into(&self, log: &mut ReportLog, max_name: usize) {
-        for case in &self.cases {
-            let suite = case.suite.clone().map(|range| &self.text[range]);
-            log.record(suite, &self.text[case.name.clone()], case.outcome, case.seconds, max_name);
-        }
-    }
-
-    fn clear(&mut self) {
-        self.text.clear();
-        self.cases.clear();
+fn record_into(batch: &Batch, log: &mut ReportLog, max_name: usize) {
+    for case in batch.iter() {
+        log.record(case.suite, case.name, case.outcome, case.duration, max_name);
     }
 }
 
@@ -86,7 +45,8 @@ pub struct ThreadedLog {
     inline: Option<ReportLog>,
     worker: Option<Worker>,
     batch: Batch,
-    batches_inline: u32,
+    /// Cases recorded in line so far.
+    cases_inline: usize,
     max_name: usize,
     /// Why the log is incomplete, if a batch could not be recorded.
     lost: Option<String>,
@@ -98,7 +58,7 @@ impl ThreadedLog {
             inline: Some(log),
             worker: None,
             batch: Batch::default(),
-            batches_inline: 0,
+            cases_inline: 0,
             max_name: usize::MAX,
             lost: None,
         }
@@ -106,10 +66,10 @@ impl ThreadedLog {
 
     /// Hand the current batch over: in line for the first few, then to the thread.
     fn flush(&mut self) {
-        if self.batch.cases.is_empty() {
+        if self.batch.is_empty() {
             return;
         }
-        if self.worker.is_none() && self.batches_inline >= INLINE_BATCHES {
+        if self.worker.is_none() && self.cases_inline >= BATCH * INLINE_BATCHES as usize {
             self.start();
         }
         match &self.worker {
@@ -121,10 +81,10 @@ impl ThreadedLog {
             }
             None => {
                 if let Some(log) = &mut self.inline {
-                    self.batch.record_into(log, self.max_name);
+                    record_into(&self.batch, log, self.max_name);
                 }
+                self.cases_inline += self.batch.len();
                 self.batch.clear();
-                self.batches_inline += 1;
             }
         }
     }
@@ -137,7 +97,7 @@ impl ThreadedLog {
         let max_name = self.max_name;
         let spawned = std::thread::Builder::new().name("inventory".into()).spawn(move || {
             for batch in todo {
-                batch.record_into(&mut log, max_name);
+                record_into(&batch, &mut log, max_name);
             }
             log
         });
@@ -173,9 +133,18 @@ impl CaseLog for ThreadedLog {
         // One cap for the whole report: the evidence's limits do not change.
         self.max_name = max_name;
         self.batch.push(case, max_name);
-        if self.batch.cases.len() >= BATCH {
+        if self.batch.len() >= BATCH {
             self.flush();
         }
+    }
+
+    /// The batch is handed on as it is, after what is queued already: to the
+    /// thread without copying it once the thread runs.
+    fn record_batch(&mut self, batch: &mut CaseBatch, max_name: usize) {
+        self.max_name = max_name;
+        self.flush();
+        std::mem::swap(&mut self.batch, batch);
+        self.flush();
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
@@ -186,7 +155,7 @@ impl CaseLog for ThreadedLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Format;
+    use crate::model::{CaseOutcome, Format};
 
     fn cases(n: usize) -> Vec<(String, String, CaseOutcome, Option<f64>)> {
         (0..n)
@@ -227,14 +196,35 @@ mod tests {
     }
 
     #[test]
-    fn a_suite_shared_by_consecutive_cases_is_copied_once() {
-        let mut batch = Batch::default();
-        batch.push(&Case::new("a", CaseOutcome::Passed).suite("s"), 100);
-        batch.push(&Case::new("b", CaseOutcome::Passed).suite("s"), 100);
-        batch.push(&Case::new("c", CaseOutcome::Passed), 100);
-        batch.push(&Case::new("d", CaseOutcome::Passed).suite("t"), 100);
-        assert_eq!(batch.text, "sabctd");
-        assert_eq!(batch.cases[0].suite, batch.cases[1].suite);
-        assert_eq!(batch.cases[2].suite, None);
+    fn batches_handed_over_whole_are_recorded_in_order_with_single_cases() {
+        let n = BATCH * (INLINE_BATCHES as usize + 3) + 17;
+        let cases = cases(n);
+        let mut plain = ReportLog::new(Format::Junit, "r.xml", None);
+        feed(&mut plain, &cases);
+        // Runs of every length, alternately one by one and as a batch.
+        let mut threaded = ThreadedLog::new(ReportLog::new(Format::Junit, "r.xml", None));
+        let (mut at, mut run, mut whole) = (0, 1, false);
+        while at < n {
+            let chunk = &cases[at..(at + run).min(n)];
+            if whole {
+                let mut batch = CaseBatch::default();
+                for (suite, name, outcome, seconds) in chunk {
+                    batch.push(&Case::new(name, *outcome).suite(suite).took(*seconds), 1000);
+                }
+                threaded.record_batch(&mut batch, 1000);
+                assert!(batch.is_empty());
+            } else {
+                feed(&mut threaded, chunk);
+            }
+            at += chunk.len();
+            run = run * 3 % 5000 + 1;
+            whole = !whole;
+        }
+        assert!(threaded.worker.is_some());
+        let (plain, threaded) = (plain.finish(), threaded.finish());
+        let Ok(threaded) = threaded else { panic!("{threaded:?}") };
+        assert_eq!(plain.keys, threaded.keys);
+        assert_eq!(plain.member, threaded.member);
+        assert_eq!(plain.slowest.into_vec(), threaded.slowest.into_vec());
     }
 }

@@ -2,7 +2,10 @@ use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Case, CaseOutcome, Claim, Excess, FailureRecord, Format, Observation, Position, Tally};
+use super::case_log::LogOrder;
+use super::{
+    Case, CaseBatch, CaseLog, CaseOutcome, Claim, Excess, FailureRecord, Format, Observation, Position, Tally,
+};
 
 /// Caps that keep memory bounded whatever the input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,16 +136,14 @@ pub struct Evidence {
     /// inventory of the run's tests (`--inventory`, `--baseline`).
     #[serde(skip)]
     case_log: Option<Box<dyn CaseLog>>,
-}
-
-/// A record of every case an artifact holds, by name, kept outside the
-/// evidence (whose memory does not grow with passing cases): the test
-/// inventory implements it.
-pub trait CaseLog: std::fmt::Debug + Send {
-    /// Record one case; names longer than `max_name` bytes are cut.
-    fn record(&mut self, case: &Case<'_>, max_name: usize);
-    /// For the owner to take its own type back.
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any>;
+    /// The case log's order while passing cases are checked elsewhere.
+    #[serde(skip)]
+    log_order: LogOrder,
+    /// Tests only: every case takes the reader's general path
+    /// ([`Evidence::take_general_path`]).
+    #[cfg(test)]
+    #[serde(skip)]
+    general_path: bool,
 }
 
 /// A naming read: the identities wanted, sorted, and the first name met for each.
@@ -179,6 +180,9 @@ impl Evidence {
             naming_note: None,
             naming: None,
             case_log: None,
+            log_order: LogOrder::default(),
+            #[cfg(test)]
+            general_path: false,
         }
     }
 
@@ -188,16 +192,63 @@ impl Evidence {
     }
 
     /// Whether a reader may hand passing cases over by their keys alone
-    /// ([`Evidence::add_passed`], the offloaded path of `parse::offload`): not
-    /// while cases are logged by name, nor in a naming read, which looks at
-    /// every case's name.
+    /// ([`Evidence::add_passed`], the offloaded path of `parse::offload`),
+    /// with their names for the case log if there is one
+    /// ([`Evidence::log_passed`]): not in a naming read, which looks at every
+    /// case's name.
     pub fn takes_passed_keys(&self) -> bool {
-        self.case_log.is_none() && self.naming.is_none()
+        #[cfg(test)]
+        if self.general_path {
+            return false;
+        }
+        self.naming.is_none()
+    }
+
+    /// Tests only: make every reader take its general path for every case,
+    /// to compare it with the offloaded one.
+    #[cfg(test)]
+    pub(crate) fn take_general_path(&mut self) {
+        self.general_path = true;
+    }
+
+    /// The name cap of the case log, when cases are logged: a reader handing
+    /// passing cases over by their keys ([`Evidence::add_passed`]) hands them
+    /// to [`Evidence::log_passed`] too, cut to it.
+    pub fn case_log_cap(&self) -> Option<usize> {
+        self.case_log.as_ref().map(|_| self.limits.max_message_bytes)
+    }
+
+    /// A passing case has been queued to be checked elsewhere and handed back
+    /// by [`Evidence::log_passed`]: cases recorded meanwhile wait for it, so
+    /// that the case log keeps the reader's order.
+    pub fn queue_passed(&mut self) {
+        self.log_order.queue();
+    }
+
+    /// Cases recorded while queued passing cases were still out, held for the
+    /// case log: a reader bounds them by waiting for the queued ones.
+    pub fn held_cases(&self) -> usize {
+        self.log_order.held()
+    }
+
+    /// The next `count` queued passing cases ([`Evidence::queue_passed`]) are
+    /// back: `cases` holds, in order, those that passed their checks (all of
+    /// them, or those before an error), as [`Evidence::add_case`] would have
+    /// logged them. Their keys go to [`Evidence::add_passed`].
+    pub fn log_passed(&mut self, cases: &mut CaseBatch, count: u64) {
+        match &mut self.case_log {
+            Some(log) => self.log_order.record_passed(log.as_mut(), cases, count, self.limits.max_message_bytes),
+            None => cases.clear(),
+        }
     }
 
     /// The case log, once the artifact is read.
     pub fn take_case_log(&mut self) -> Option<Box<dyn CaseLog>> {
-        self.case_log.take()
+        let mut log = self.case_log.take()?;
+        // Queued cases that never came back (a read stopped by an error) hold
+        // nothing up any more.
+        self.log_order.release(log.as_mut(), self.limits.max_message_bytes);
+        Some(log)
     }
 
     /// Evidence for a second read of an artifact that only looks for the names
@@ -253,7 +304,11 @@ impl Evidence {
             return;
         }
         if let Some(log) = &mut self.case_log {
-            log.record(&case, self.limits.max_message_bytes);
+            if self.log_order.waiting() {
+                self.log_order.hold(&case, self.limits.max_message_bytes);
+            } else {
+                log.record(&case, self.limits.max_message_bytes);
+            }
         }
         if (self.keys.len() as u64) < caps::CASES {
             self.keys.push(case_key(case.suite, case.name, case.outcome));
@@ -283,10 +338,10 @@ impl Evidence {
     }
 
     /// Record passing, blocking cases known by their keys alone: the same as
-    /// [`Evidence::add_case`] with [`CaseOutcome::Passed`] for each. A reader
-    /// can compute the keys elsewhere (another thread) and hand them over here.
+    /// [`Evidence::add_case`] with [`CaseOutcome::Passed`] for each, but for
+    /// the case log, which [`Evidence::log_passed`] feeds. A reader can
+    /// compute the keys elsewhere (another thread) and hand them over here.
     pub fn add_passed(&mut self, keys: &[PassedKey]) {
-        debug_assert!(self.case_log.is_none(), "a reader handed over keys while cases are logged by name");
         self.tally.passed += keys.len() as u64;
         // A name is never learnt from a key; a conflict always has a side that
         // is not a plain pass, which a reader records with its name.

@@ -9,6 +9,7 @@
 //! Rules judge those facts; the verdict follows from the rules' findings.
 
 mod case;
+mod case_log;
 mod claim;
 mod evidence;
 mod format;
@@ -16,10 +17,11 @@ mod observation;
 mod position;
 
 pub use case::{Case, CaseOutcome, FailureRecord, Tally};
+pub use case_log::{CaseBatch, CaseLog};
 pub use claim::{Claim, ClaimKind, Status};
 pub use evidence::{
-    ArtifactInfo, CaseLog, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps,
-    case_identity, key_name, qualified_name,
+    ArtifactInfo, Evidence, EvidenceLimits, PassedKey, Provenance, ProvenanceKind, cap_message, caps, case_identity,
+    key_name, qualified_name,
 };
 pub(crate) use format::format_table;
 pub use format::{Format, Role};

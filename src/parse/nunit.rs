@@ -29,7 +29,7 @@ use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
-use super::offload::{Check, Offload};
+use super::offload::{Check, Logged, Offload};
 use super::xml_stream::{self, Capture, Handler, attributes, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Position, ProvenanceKind, Status};
@@ -201,14 +201,18 @@ impl Check for PassedCase {
     type Group = ();
     type Extra = ();
 
-    fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, ()), String> {
+    fn check(raw: &str, (): &(), log: Option<&mut Logged<'_>>) -> Result<(crate::model::PassedKey, ()), String> {
         let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
         let tag = BytesStart::from_content(raw, name_len);
-        // Only the names are read; every attribute is checked, whichever are
-        // read, with the same errors as in `open_case`.
-        let [name, full, class] = attributes(&tag, ["name", "fullname", "classname"])?;
+        // Only the names (and the duration, for the log) are read; every
+        // attribute is checked, whichever are read, with the same errors as in `open_case`.
+        let [name, full, class, duration, time] =
+            attributes(&tag, ["name", "fullname", "classname", "duration", "time"])?;
         let (_, suite, name) =
             identity(name.as_deref().unwrap_or(""), full.as_deref().unwrap_or(""), class.as_deref().unwrap_or(""));
+        if let Some(log) = log {
+            log.passed(suite, name, duration.or(time).as_deref().and_then(super::duration::seconds_text));
+        }
         Ok((crate::model::PassedKey::new(suite, name), ()))
     }
 }
@@ -474,6 +478,9 @@ impl<'w> State<'w> {
     }
 
     fn record_case(&mut self, case: &OpenCase, ev: &mut Evidence) {
+        if let Some(offload) = &mut self.offload {
+            offload.pace(ev);
+        }
         let (outcome, note) = match self.version {
             Version::Three => outcome_v3(case.result.as_deref(), case.label.as_deref()),
             Version::Two => outcome_v2(case.result.as_deref(), case.executed.as_deref(), case.success.as_deref()),

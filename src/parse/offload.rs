@@ -13,13 +13,20 @@
 //! end, with the offending element's offset; the report is unparseable either
 //! way.
 //!
+//! When the evidence logs cases by name (`--inventory`), the worker also
+//! copies each passing case's suite, name and duration for the log
+//! ([`Logged`]), and the evidence records them in the reader's order, between
+//! the cases the reader recorded itself ([`Evidence::log_passed`]): batches
+//! are applied in the order they were queued, and the reader waits for them
+//! ([`Offload::pace`]) rather than hold more than [`MAX_HELD`] of its own.
+//!
 //! Small reports never start the worker: their batches are processed in line.
 //! A reader takes this path only when [`Evidence::takes_passed_keys`].
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use crate::model::{Evidence, PassedKey, Position};
+use crate::model::{Case, CaseBatch, CaseOutcome, Evidence, PassedKey, Position};
 use crate::parse::ParseError;
 
 /// What a format checks in one queued element, on the worker.
@@ -32,8 +39,25 @@ pub(crate) trait Check: Send + 'static {
     type Extra: Send + 'static;
     /// Check one element (its raw tag, as queued) exactly as the reader's
     /// general path does, and compute its key; the error is the message the
-    /// general path gives.
-    fn check(raw: &str, group: &Self::Group) -> Result<(PassedKey, Self::Extra), String>;
+    /// general path gives. When the batch is logged (`log`), hand the case
+    /// over as the general path records it ([`Logged::passed`]).
+    fn check(raw: &str, group: &Self::Group, log: Option<&mut Logged<'_>>) -> Result<(PassedKey, Self::Extra), String>;
+}
+
+/// Where a [`Check`] hands a passing case over for the case log.
+pub(crate) struct Logged<'a> {
+    cases: &'a mut CaseBatch,
+    max_name: usize,
+}
+
+impl Logged<'_> {
+    /// The case, as the general path records it: `Case::new(name, Passed)`
+    /// with its suite and its duration in seconds.
+    pub fn passed(&mut self, suite: Option<&str>, name: &str, seconds: Option<f64>) {
+        let mut case = Case::new(name, CaseOutcome::Passed).took(seconds);
+        case.suite = suite;
+        self.cases.push(&case, self.max_name);
+    }
 }
 
 /// Elements per batch.
@@ -48,6 +72,9 @@ pub(crate) const INLINE_BATCHES: u64 = 4;
 const MIN_TRIP: usize = 256;
 /// Batches waiting for the worker; the reader blocks beyond that.
 const IN_FLIGHT: usize = 2;
+/// Cases the reader records itself that the evidence holds for the case log
+/// while queued passing cases before them are out; past it, the reader waits.
+pub(crate) const MAX_HELD: usize = 4096;
 
 /// One element: its raw tag is `batch.raw[start..end]`.
 #[derive(Clone, Copy, Debug)]
@@ -64,11 +91,13 @@ struct Batch<C: Check> {
     /// Which group the cases belong to: [`Offload::push`]'s `group_id`.
     group_id: u64,
     group: C::Group,
+    /// The case log's name cap, when the cases are logged.
+    log: Option<usize>,
 }
 
 impl<C: Check> Default for Batch<C> {
     fn default() -> Self {
-        Self { raw: String::new(), items: Vec::new(), group_id: 0, group: C::Group::default() }
+        Self { raw: String::new(), items: Vec::new(), group_id: 0, group: C::Group::default(), log: None }
     }
 }
 
@@ -81,8 +110,7 @@ impl<C: Check> Batch<C> {
 
 /// A checked batch: what came back for its cases, up to the first error.
 struct Done<C: Check> {
-    keys: Vec<PassedKey>,
-    extras: Vec<C::Extra>,
+    out: Out<C>,
     error: Option<ParseError>,
     batch: Batch<C>,
 }
@@ -91,11 +119,13 @@ struct Done<C: Check> {
 struct Out<C: Check> {
     keys: Vec<PassedKey>,
     extras: Vec<C::Extra>,
+    /// The cases for the log, when the batch is logged.
+    logged: CaseBatch,
 }
 
 impl<C: Check> Default for Out<C> {
     fn default() -> Self {
-        Self { keys: Vec::new(), extras: Vec::new() }
+        Self { keys: Vec::new(), extras: Vec::new(), logged: CaseBatch::default() }
     }
 }
 
@@ -103,19 +133,21 @@ impl<C: Check> Default for Out<C> {
 fn process<C: Check>(batch: Batch<C>, mut out: Out<C>) -> Done<C> {
     out.keys.clear();
     out.extras.clear();
+    out.logged.clear();
+    let mut log = batch.log.map(|max_name| Logged { cases: &mut out.logged, max_name });
     for item in &batch.items {
-        match C::check(&batch.raw[item.start..item.end], &batch.group) {
+        match C::check(&batch.raw[item.start..item.end], &batch.group, log.as_mut()) {
             Ok((key, extra)) => {
                 out.keys.push(key);
                 out.extras.push(extra);
             }
             Err(message) => {
                 let error = Some(ParseError::new(message, Position::offset(item.offset)));
-                return Done { keys: out.keys, extras: out.extras, error, batch };
+                return Done { out, error, batch };
             }
         }
     }
-    Done { keys: out.keys, extras: out.extras, error: None, batch }
+    Done { out, error: None, batch }
 }
 
 struct Worker<C: Check> {
@@ -186,6 +218,10 @@ impl<C: Check> Offload<C> {
             self.send(ev);
             self.batch.group_id = group_id;
             group(&mut self.batch.group);
+            self.batch.log = ev.case_log_cap();
+        }
+        if self.batch.log.is_some() {
+            ev.queue_passed();
         }
         let start = self.batch.raw.len();
         for part in raw {
@@ -216,6 +252,10 @@ impl<C: Check> Offload<C> {
         let batch = std::mem::replace(&mut self.batch, next);
         let out = self.spare_outs.pop().unwrap_or_default();
         if !worth_a_trip {
+            // The case log takes batches in the order they were queued.
+            if batch.log.is_some() {
+                self.wait_in_flight(ev);
+            }
             self.apply(process(batch, out), ev);
             return;
         }
@@ -247,13 +287,27 @@ impl<C: Check> Offload<C> {
     }
 
     fn apply(&mut self, mut done: Done<C>, ev: &mut Evidence) {
-        ev.add_passed(&done.keys);
-        self.extras.append(&mut done.extras);
+        ev.add_passed(&done.out.keys);
+        if done.batch.log.is_some() {
+            ev.log_passed(&mut done.out.logged, done.batch.items.len() as u64);
+        }
+        self.extras.append(&mut done.out.extras);
         if self.error.is_none() {
             self.error = done.error;
         }
         self.spare_batches.push(done.batch);
-        self.spare_outs.push(Out { keys: done.keys, extras: done.extras });
+        self.spare_outs.push(done.out);
+    }
+
+    /// Bound what the evidence holds for the case log: once the reader has
+    /// recorded [`MAX_HELD`] cases of its own while queued ones before them
+    /// are out, check and apply what is queued. Call before recording a case
+    /// on the general path.
+    #[inline]
+    pub fn pace(&mut self, ev: &mut Evidence) {
+        if ev.held_cases() >= MAX_HELD {
+            self.wait(ev);
+        }
     }
 
     /// The first error found so far, without waiting for batches in flight.
@@ -294,6 +348,11 @@ impl<C: Check> Offload<C> {
     /// [`Offload::failed`] and [`Offload::sync`].
     pub fn wait(&mut self, ev: &mut Evidence) {
         self.send(ev);
+        self.wait_in_flight(ev);
+    }
+
+    /// Apply every batch the worker holds.
+    fn wait_in_flight(&mut self, ev: &mut Evidence) {
         while self.in_flight > 0 {
             let Some(done) = self.worker.as_ref().and_then(|w| w.done.recv().ok()) else {
                 // The worker died with batches in hand: their cases are unchecked.
@@ -327,6 +386,141 @@ impl<C: Check> Drop for Offload<C> {
             // Unblock a worker waiting to hand back a result, then let it end.
             while worker.done.recv().is_ok() {}
             let _ = worker.thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::path::{Path, PathBuf};
+
+    use crate::model::Format;
+    use crate::parse::testing::{copies, detected, read_both_ways};
+
+    /// Every file under `dir`, recursively, sorted.
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+        out.sort();
+    }
+
+    /// The real JUnit, TRX and NUnit reports among the fixtures, with their format.
+    fn fixtures() -> Vec<(PathBuf, Format, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        for dir in ["tests/fixtures/junit", "tests/fixtures/trx", "tests/fixtures/nunit", "../shared/fixtures/formats"]
+        {
+            files(&root.join(dir), &mut paths);
+        }
+        paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "trx"))
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let format = detected(&text).filter(|f| matches!(f, Format::Junit | Format::Trx | Format::Nunit))?;
+                Some((path, format, text))
+            })
+            .collect()
+    }
+
+    /// How a format writes a passing test element on one line, the attribute
+    /// that tells copies apart, and what a non-passing element says.
+    fn shape(format: Format) -> (&'static str, &'static str, &'static str, &'static [&'static str]) {
+        match format {
+            Format::Junit => ("<testcase", "", "name", &["<failure", "<error", "<skipped"]),
+            Format::Trx => {
+                ("<UnitTestResult", r#"outcome="Passed""#, "testId", &[r#"outcome="Failed""#, "NotExecuted"])
+            }
+            _ => ("<test-case", r#"result="Passed""#, "fullname", &[r#"result="Failed""#, r#"result="Skipped""#]),
+        }
+    }
+
+    /// The first whole element `<tag ...>...</tag>` of `text` that says one of `marks`.
+    fn non_passing<'a>(text: &'a str, tag: &str, marks: &[&str]) -> Option<&'a str> {
+        let close = format!("</{}>", &tag[1..]);
+        let mut from = 0;
+        while let Some(at) = text[from..].find(&format!("{tag} ")) {
+            let start = from + at;
+            let end = start + text[start..].find(&close)? + close.len();
+            let element = &text[start..end];
+            let self_closed = element.find('>').is_some_and(|gt| element[..gt].ends_with('/'));
+            if !self_closed && !element[1..].contains(tag) && marks.iter().any(|m| element.contains(m)) {
+                return Some(element);
+            }
+            from = start + 1;
+        }
+        None
+    }
+
+    /// `text` with a passing element of its own repeated 20,000 times where
+    /// it stands, a non-passing one of its own after every hundredth, so that
+    /// the worker starts and the cases the reader records itself fall
+    /// between the offloaded ones.
+    fn grown(format: Format, text: &str) -> Option<(String, bool)> {
+        let (tag, passed, attribute, marks) = shape(format);
+        let line = text.lines().map(str::trim).find(|l| {
+            l.starts_with(tag)
+                && l.ends_with("/>")
+                && l.contains(passed)
+                && l.contains(&format!(" {attribute}=\""))
+                && !l.contains("status=")
+        })?;
+        let bad = non_passing(text, tag, marks).unwrap_or("");
+        let passes = copies(line, attribute, 20_000);
+        let others = if bad.is_empty() { String::new() } else { copies(bad, attribute, 200) };
+        let end = format!("</{}>\n", &tag[1..]);
+        let mut others = others.split_inclusive(end.as_str());
+        let mut body = String::new();
+        for (i, pass) in passes.lines().enumerate() {
+            body.push_str(pass);
+            body.push('\n');
+            if i % 100 == 99 {
+                body.push_str(others.next().unwrap_or(""));
+            }
+        }
+        Some((text.replacen(line, &body, 1), !bad.is_empty()))
+    }
+
+    #[test]
+    fn every_real_report_logs_the_same_inventory_both_ways() {
+        let fixtures = fixtures();
+        let mut read = [0usize; 3];
+        let mut grown_dirs = Vec::new();
+        let mut interleaved = [0usize; 3];
+        for (path, format, text) in &fixtures {
+            let [fast, general] = read_both_ways(*format, text);
+            assert_eq!(fast, general, "{}", path.display());
+            read[format_index(*format)] += 1;
+            // Grown: one report per folder, to keep the test short.
+            let dir = path.parent().map(Path::to_path_buf);
+            if grown_dirs.contains(&dir) {
+                continue;
+            }
+            let Some((big, mixed)) = grown(*format, text) else { continue };
+            interleaved[format_index(*format)] += usize::from(mixed);
+            let [fast, general] = read_both_ways(*format, &big);
+            assert!(fast.2.keys.len() > 20_000, "{}: {}", path.display(), fast.2.keys.len());
+            assert_eq!(fast, general, "{} grown", path.display());
+            grown_dirs.push(dir);
+        }
+        assert!(read[0] >= 20 && read[1] >= 10 && read[2] >= 10, "{read:?}");
+        assert!(interleaved.iter().all(|n| *n > 0), "{interleaved:?} {grown_dirs:?}");
+        assert!(grown_dirs.len() >= 5, "{grown_dirs:?}");
+    }
+
+    fn format_index(format: Format) -> usize {
+        match format {
+            Format::Junit => 0,
+            Format::Trx => 1,
+            _ => 2,
         }
     }
 }

@@ -137,27 +137,22 @@ pub fn timed(list: &[(&str, Option<f64>)]) -> Vec<(String, Option<f64>)> {
     list.iter().map(|(name, seconds)| ((*name).to_owned(), *seconds)).collect()
 }
 
-/// A case log that keeps nothing: with it, a reader takes its general path
-/// for every case ([`Evidence::takes_passed_keys`]).
-#[derive(Debug)]
-struct NoLog;
-
-impl crate::model::CaseLog for NoLog {
-    fn record(&mut self, _: &crate::model::Case<'_>, _: usize) {}
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
-}
-
-/// What a read of `text` records, as JSON with its sorted case keys: once as
-/// `check` reads it (passing cases offloaded), once through the general path
-/// alone (cases logged). The two must be equal.
-pub fn read_both_ways(format: Format, text: &str) -> [(serde_json::Value, Vec<u64>); 2] {
-    [false, true].map(|general| {
+/// What a read of `text` records, as JSON with its sorted case keys and the
+/// report's part of the test inventory (its lines, its keys and its slowest
+/// tests): once as `check --inventory` reads it (passing cases offloaded),
+/// once through the general path alone
+/// ([`Evidence::take_general_path`]). The two must be equal. The offloaded
+/// read without an inventory records the same evidence, which this checks.
+pub fn read_both_ways(format: Format, text: &str) -> [(serde_json::Value, Vec<u64>, Logged); 2] {
+    let read = |general: bool, inventory: bool| {
         let info = ArtifactInfo { path: "report".into(), format: Some(format), sha256: None, size: 1, modified: None };
         let mut ev = Evidence::new(info, EvidenceLimits::default());
         if general {
-            ev.log_cases(Box::new(NoLog));
+            ev.take_general_path();
+        }
+        if inventory {
+            let log = crate::inventory::ReportLog::new(format, "report", None);
+            ev.log_cases(Box::new(crate::inventory::ThreadedLog::new(log)));
         }
         let mut input = text.as_bytes();
         let cx = ReadContext::new(format, None, EvidenceLimits::default());
@@ -165,8 +160,38 @@ pub fn read_both_ways(format: Format, text: &str) -> [(serde_json::Value, Vec<u6
             ev.observe(Observation::Unparseable { message: err.message, position: err.position });
         }
         ev.finish();
-        (serde_json::to_value(&ev).unwrap_or_default(), ev.case_keys().to_vec())
-    })
+        let log = ev.take_case_log().and_then(|log| log.into_any().downcast::<crate::inventory::ThreadedLog>().ok());
+        let logged = log.map(|log| Logged::of(log.finish()));
+        (serde_json::to_value(&ev).unwrap_or_default(), ev.case_keys().to_vec(), logged.unwrap_or_default())
+    };
+    let quiet = read(false, false);
+    let [fast, general] = [false, true].map(|general| read(general, true));
+    assert_eq!((&quiet.0, &quiet.1), (&fast.0, &fast.1), "an inventory changes nothing else");
+    [fast, general]
+}
+
+/// A report's part of the test inventory, as [`read_both_ways`] compares it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Logged {
+    /// Its lines, uncompressed; or why they could not be had.
+    pub lines: String,
+    pub keys: Vec<crate::inventory::Key>,
+    pub slowest: Vec<crate::inventory::Timed>,
+}
+
+impl Logged {
+    fn of(finished: Result<crate::inventory::FinishedLog, String>) -> Self {
+        let finished = match finished {
+            Ok(finished) => finished,
+            Err(reason) => return Self { lines: format!("lost: {reason}"), ..Self::default() },
+        };
+        let mut lines = String::new();
+        let mut gz = flate2::read::MultiGzDecoder::new(finished.member.as_slice());
+        if let Err(err) = std::io::Read::read_to_string(&mut gz, &mut lines) {
+            lines = format!("unreadable: {err}");
+        }
+        Self { lines, keys: finished.keys, slowest: finished.slowest.into_vec() }
+    }
 }
 
 /// `copies` copies of `element` (a real report's test element with its

@@ -28,7 +28,7 @@ use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
-use super::offload::{Check, Offload};
+use super::offload::{Check, Logged, Offload};
 use super::xml_stream::{self, Handler, attributes, push_capped, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, caps};
@@ -359,14 +359,18 @@ impl Check for PassedResult {
     type Group = ();
     type Extra = u64;
 
-    fn check(raw: &str, (): &()) -> Result<(crate::model::PassedKey, u64), String> {
+    fn check(raw: &str, (): &(), log: Option<&mut Logged<'_>>) -> Result<(crate::model::PassedKey, u64), String> {
         let name_len = raw.find([' ', '\t', '\r', '\n']).unwrap_or(raw.len());
         let tag = BytesStart::from_content(raw, name_len);
-        // Only the names are read; every attribute is checked, whichever are
-        // read, with the same errors as in `start`.
-        let [id, name] = attributes(&tag, ["testId", "testName"])?;
+        // Only the names (and the duration, for the log) are read; every
+        // attribute is checked, whichever are read, with the same errors as in `start`.
+        let [id, name, duration] = attributes(&tag, ["testId", "testName", "duration"])?;
         let id = id.as_deref().unwrap_or("");
-        Ok((crate::model::PassedKey::new(Some(id), name.as_deref().unwrap_or("")), id_hash(id)))
+        let name = name.as_deref().unwrap_or("");
+        if let Some(log) = log {
+            log.passed(Some(id), name, duration.as_deref().and_then(super::duration::timespan));
+        }
+        Ok((crate::model::PassedKey::new(Some(id), name), id_hash(id)))
     }
 }
 
@@ -671,6 +675,9 @@ impl<'w> State<'w> {
     }
 
     fn close_result(&mut self, ev: &mut Evidence) {
+        if let Some(offload) = &mut self.offload {
+            offload.pace(ev);
+        }
         let Some(index) = self.open_frames.checked_sub(1) else { return };
         self.open_frames = index;
         let frame = &mut self.frames[index];

@@ -1,12 +1,13 @@
 //! JUnit's part of the offloaded passing testcases ([`crate::parse::offload`]):
 //! a passing self-closing testcase is checked as the general path checks it
-//! ([`attrs::read_case`]) and keyed by its classname or its suite.
+//! ([`attrs::read_case`]) and keyed by its classname or its suite, and
+//! logged with its `time` as [`super::case::emit`] logs it.
 
 use quick_xml::events::BytesStart;
 
 use super::attrs;
 use crate::model::PassedKey;
-use crate::parse::offload::Check;
+use crate::parse::offload::{Check, Logged};
 
 /// A passing self-closing testcase, queued as its raw attributes
 /// (`BytesStart::attributes_raw`).
@@ -41,7 +42,7 @@ impl Check for PassedCase {
     type Group = Suite;
     type Extra = ();
 
-    fn check(raw: &str, group: &Suite) -> Result<(PassedKey, ()), String> {
+    fn check(raw: &str, group: &Suite, log: Option<&mut Logged<'_>>) -> Result<(PassedKey, ()), String> {
         // The tag is rebuilt as quick-xml gave it: no name, then the attributes.
         let tag = BytesStart::from_content(raw, 0);
         let a = attrs::read_case(&tag)?;
@@ -51,6 +52,9 @@ impl Check for PassedCase {
             None | Some("") => super::UNNAMED,
             Some(name) => name,
         };
+        if let Some(log) = log {
+            log.passed(suite, name, a.seconds());
+        }
         Ok((PassedKey::new(suite, name), ()))
     }
 }
@@ -83,6 +87,26 @@ mod tests {
         ev.add_case(crate::model::Case::new("t7", crate::model::CaseOutcome::Failed).suite("c"));
         ev.finish();
         assert_eq!(ev.observations.len(), 1, "{:?}", ev.observations);
+    }
+
+    #[test]
+    fn the_cases_held_for_the_log_stay_bounded() {
+        use crate::inventory::{ReportLog, ThreadedLog};
+        use crate::model::{Case, CaseOutcome};
+        let mut ev = evidence();
+        ev.log_cases(Box::new(ThreadedLog::new(ReportLog::new(Format::Junit, "r.xml", None))));
+        let mut offload = Offload::default();
+        // One pass queued, then many failures recorded on the general path.
+        offload.push(&[r#" name="p""#], 0, group(1, Some("s"), false), &mut ev);
+        let mut most = 0;
+        for i in 0..3 * crate::parse::offload::MAX_HELD {
+            offload.pace(&mut ev);
+            ev.add_case(Case::new(&format!("f{i}"), CaseOutcome::Failed).suite("s"));
+            most = most.max(ev.held_cases());
+        }
+        assert_eq!(most, crate::parse::offload::MAX_HELD);
+        assert_eq!(offload.sync(&mut ev), Ok(()));
+        assert_eq!(ev.tally.passed, 1);
     }
 
     #[test]

@@ -368,7 +368,6 @@ impl<'w> State<'w> {
     fn record_pass(&mut self, e: &BytesStart<'_>, position: u64, ev: &mut Evidence) -> bool {
         let dialect = self.dialect;
         let Some(level) = self.levels.last_mut() else { return false };
-        // The inventory needs every name, which the offloaded path does not keep.
         if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum) || level.counts.cases == 0 || !ev.takes_passed_keys()
         {
             return false;
@@ -396,6 +395,7 @@ impl<'w> State<'w> {
     /// One finished testcase: count it, then record it, or hold it while it
     /// may turn out to be one attempt of a retried test.
     fn record(&mut self, case: &CaseData<'_>, ev: &mut Evidence) {
+        self.offload.pace(ev);
         let Some(depth) = self.levels.len().checked_sub(1) else { return };
         // Go's naming shows in a suite's first testcase, if anywhere.
         if self.dialect == Dialect::Generic && self.levels[depth].counts.cases == 0 {
