@@ -96,8 +96,12 @@ impl CaseBatch {
         if first == 0 {
             return;
         }
+        if first >= self.cases.len() {
+            self.clear();
+            return;
+        }
         let mut rest = CaseBatch::default();
-        for q in &self.cases[first.min(self.cases.len())..] {
+        for q in &self.cases[first..] {
             rest.push(&self.case(q), usize::MAX);
         }
         *self = rest;
@@ -118,6 +122,8 @@ pub(super) struct LogOrder {
     held: CaseBatch,
     /// For each held case, how many passing cases were queued before it.
     held_after: Vec<u64>,
+    /// A buffer for merging held cases into a batch, reused.
+    spare: Vec<Queued>,
 }
 
 impl LogOrder {
@@ -152,24 +158,37 @@ impl LogOrder {
             log.record_batch(passed, max_name);
             return;
         }
-        // Held cases go before the queued case whose number they were held at.
-        let mut merged = CaseBatch::default();
+        // Held cases go before the queued case whose number they were held
+        // at. Their text is appended to the batch's, and the cases' ranges
+        // merged: nothing of the passing cases is copied.
+        let base = passed.text.len();
+        passed.text.push_str(&self.held.text);
+        let held = &self.held.cases;
+        let moved = |q: &Queued| Queued {
+            suite: q.suite.as_ref().map(|r| r.start + base..r.end + base),
+            name: q.name.start + base..q.name.end + base,
+            outcome: q.outcome,
+            seconds: q.seconds,
+        };
+        let mut merged = std::mem::take(&mut self.spare);
+        merged.clear();
+        merged.reserve(passed.cases.len() + held.len());
         let mut next = 0;
-        for (i, case) in passed.iter().enumerate() {
-            while next < self.held_after.len() && self.held_after[next] <= start + i as u64 {
-                merged.push(&self.held.case(&self.held.cases[next]), usize::MAX);
+        for (i, case) in passed.cases.drain(..).enumerate() {
+            while next < held.len() && self.held_after[next] <= start + i as u64 {
+                merged.push(moved(&held[next]));
                 next += 1;
             }
-            merged.push(&case, usize::MAX);
+            merged.push(case);
         }
-        while next < self.held_after.len() && self.held_after[next] <= self.back {
-            merged.push(&self.held.case(&self.held.cases[next]), usize::MAX);
+        while next < held.len() && self.held_after[next] <= self.back {
+            merged.push(moved(&held[next]));
             next += 1;
         }
-        passed.clear();
+        self.spare = std::mem::replace(&mut passed.cases, merged);
         self.held.keep_from(next);
         self.held_after.drain(..next);
-        log.record_batch(&mut merged, max_name);
+        log.record_batch(passed, max_name);
     }
 
     /// Record whatever is held, whether or not the queued cases before it

@@ -51,6 +51,9 @@ pub(super) struct State<'w> {
     held: Option<HeldFailures>,
     node_totals: NodeTotals,
     offload: Offload,
+    /// Finds `status=` in a passing testcase, built once: a `memmem::find`
+    /// per testcase built its searcher each time.
+    status: memchr::memmem::Finder<'static>,
     timestamps: Latest,
     /// jest-junit: todo tests, written as result-less testcases that the root's
     /// `tests` leaves out. Which ones is not written, so their number moves
@@ -75,6 +78,7 @@ impl<'w> State<'w> {
             held: None,
             node_totals: NodeTotals::default(),
             offload: Offload::default(),
+            status: memchr::memmem::Finder::new(b"status="),
             timestamps: Latest::default(),
             jest_todo: 0,
         }
@@ -374,7 +378,7 @@ impl<'w> State<'w> {
         }
         // A test the tool says it did not run is no pass: the general path reads why.
         if matches!(dialect, Dialect::Generic | Dialect::Googletest | Dialect::Ctest)
-            && memchr::memmem::find(e.attributes_raw().as_bytes(), b"status=").is_some()
+            && self.status.find(e.attributes_raw().as_bytes()).is_some()
         {
             let raw = e.attributes_raw().as_bytes();
             let said = |what: &[u8]| memchr::memmem::find(raw, what).is_some();
