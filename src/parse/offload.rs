@@ -65,13 +65,13 @@ pub(crate) const BATCH: usize = 4096;
 /// Bytes of raw tags per batch: a format whose tags are long (a TRX result
 /// is about 500 bytes) sends shorter batches, so that the batches in flight
 /// stay a few MiB; a JUnit testcase's attributes stay under it at [`BATCH`].
-const BATCH_BYTES: usize = 512 * 1024;
+pub(crate) const BATCH_BYTES: usize = 512 * 1024;
 /// Full batches processed in line before the worker is started.
 pub(crate) const INLINE_BATCHES: u64 = 4;
 /// Elements below which a batch is checked in line rather than sent.
 const MIN_TRIP: usize = 256;
 /// Batches waiting for the worker; the reader blocks beyond that.
-const IN_FLIGHT: usize = 2;
+pub(crate) const IN_FLIGHT: usize = 2;
 /// Cases the reader records itself that the evidence holds for the case log
 /// while queued passing cases before them are out; past it, the reader waits.
 pub(crate) const MAX_HELD: usize = 4096;

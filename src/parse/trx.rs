@@ -25,13 +25,17 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::io::BufRead;
+use std::sync::Arc;
 
 use quick_xml::events::BytesStart;
 
+use self::listing::{Listing, Lookup};
 use super::offload::{Check, Logged, Offload};
 use super::xml_stream::{self, Handler, attributes, push_capped, short};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, ProvenanceKind, Status, caps};
+
+mod listing;
 
 /// The namespace every TRX root declares.
 const NAMESPACE: &str = "http://microsoft.com/schemas/VisualStudio/TeamTest/";
@@ -322,8 +326,10 @@ struct State<'w> {
     frames: Vec<ResultFrame>,
     open_frames: usize,
     counts: Counts,
-    /// The test id of every result, hashed; indexed once `<Results>` closes.
-    result_ids: ResultIds,
+    /// The test id of every result, hashed, indexed once `<Results>` closes,
+    /// with the test ids of the failures held to be named: shared with the
+    /// listing's worker then.
+    results: Arc<Lookup>,
     results_seen: bool,
     results_closed: bool,
     /// Definitions and entries read before the results, checked at the end.
@@ -332,8 +338,6 @@ struct State<'w> {
     reported_missing: HashSet<u64>,
     listed: ListedBatch,
     pending: Vec<PendingFailure>,
-    /// Test ids of pending failures, once the results are all read.
-    wanted: HashSet<u64>,
     names: HashMap<u64, DefinitionNames>,
     definition: OpenDefinition,
     summary_outcome: Option<(String, u64)>,
@@ -347,6 +351,11 @@ struct State<'w> {
     offload: Option<Offload<PassedResult>>,
     /// Finds `outcome="Passed"`.
     passed: memchr::memmem::Finder<'static>,
+    /// Definitions and entries read after the results, checked and looked up
+    /// on a second thread, when the evidence takes keys alone.
+    listing: Option<Listing>,
+    /// Whether the open definition's tags go to the listing.
+    queuing_definition: bool,
 }
 
 /// A passing self-closing result, queued as its whole tag (name and
@@ -404,6 +413,9 @@ pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadCont
     if let Some(offload) = &mut state.offload {
         result = offload.settle(result, ev);
     }
+    if let Some(listing) = &mut state.listing {
+        result = listing.settle(result);
+    }
     if let Err(error) = &result {
         // Failures read past an error the offloaded checks found came after it.
         if let Some(at) = error.position.byte_offset {
@@ -411,6 +423,7 @@ pub fn read<R: BufRead + ?Sized>(input: &mut R, ev: &mut Evidence, cx: &ReadCont
         }
         // Tests read before the error with no result are reported, and the
         // failures read are kept, named as far as known.
+        state.take_listed(ev);
         state.check_listed(ev);
         state.flush_failures(ev);
     }
@@ -465,14 +478,13 @@ impl<'w> State<'w> {
             frames: Vec::new(),
             open_frames: 0,
             counts: Counts::default(),
-            result_ids: ResultIds::default(),
+            results: Arc::default(),
             results_seen: false,
             results_closed: false,
             early_ids: Vec::new(),
             reported_missing: HashSet::new(),
             listed: ListedBatch::default(),
             pending: Vec::new(),
-            wanted: HashSet::new(),
             names: HashMap::new(),
             definition: OpenDefinition::default(),
             summary_outcome: None,
@@ -483,6 +495,8 @@ impl<'w> State<'w> {
             run_errors_dropped: 0,
             offload: None,
             passed: memchr::memmem::Finder::new(r#"outcome="Passed""#),
+            listing: None,
+            queuing_definition: false,
         }
     }
 
@@ -516,6 +530,10 @@ impl<'w> State<'w> {
             }
             _ => {
                 let top = self.stack.last().copied().unwrap_or(Ctx::Other);
+                if let Some(ctx) = self.queue_listed(e, top, offset) {
+                    self.stack.push(ctx);
+                    return Ok(());
+                }
                 match (top, tag) {
                     (Ctx::Root, "Times") => {
                         let [finish, creation] = attributes(e, ["finish", "creation"])?;
@@ -658,6 +676,12 @@ impl<'w> State<'w> {
             Ctx::Root => self.finish(offset, ev)?,
             Ctx::Results => self.close_results(ev)?,
             Ctx::Result => self.close_result(ev),
+            Ctx::Definition if self.queuing_definition => {
+                self.queuing_definition = false;
+                if let Some(listing) = &mut self.listing {
+                    listing.end();
+                }
+            }
             Ctx::Definition => self.close_definition(ev),
             Ctx::RunInfo => {
                 let info = std::mem::take(&mut self.run_info);
@@ -683,7 +707,7 @@ impl<'w> State<'w> {
         let frame = &mut self.frames[index];
         let outcome = frame.outcome.unwrap_or(TrxOutcome::Missing);
         self.counts.add(outcome);
-        self.result_ids.sorted.push(id_hash(&frame.test_id));
+        Arc::make_mut(&mut self.results).ids.sorted.push(id_hash(&frame.test_id));
         if let Some(declared) = frame.declared.take() {
             let scope = format!("result {}", short(&frame.test_name));
             pair_counters(ev, &scope, &declared, &frame.inner, false);
@@ -740,24 +764,70 @@ impl<'w> State<'w> {
                 return Err("a passing result failed its checks".to_owned());
             }
             let mut ids = offload.take_extras();
-            let sorted = &mut self.result_ids.sorted;
+            let sorted = &mut Arc::make_mut(&mut self.results).ids.sorted;
             if ids.len() > sorted.len() {
                 std::mem::swap(&mut ids, sorted);
             }
             sorted.extend(ids);
         }
         self.results_closed = true;
-        self.result_ids.index();
-        self.wanted = self.pending.iter().map(|p| id_hash(&p.test_id)).collect();
-        self.names.retain(|id, _| self.wanted.contains(id));
+        let results = Arc::make_mut(&mut self.results);
+        results.ids.index();
+        results.wanted = self.pending.iter().map(|p| id_hash(&p.test_id)).collect();
+        self.names.retain(|id, _| results.wanted.contains(id));
+        if self.offload.is_some() {
+            self.listing = Some(Listing::new(Arc::clone(&self.results)));
+        }
         Ok(())
+    }
+
+    /// Once the results are read, a definition's tags and an entry's go to
+    /// the listing ([`listing`]) when there is one. The context each tag
+    /// opens is the one the general path gives it, which depends on names
+    /// alone; `None`: the general path reads the tag.
+    fn queue_listed(&mut self, e: &BytesStart<'_>, top: Ctx, offset: u64) -> Option<Ctx> {
+        let listing = self.listing.as_mut()?;
+        if self.queuing_definition {
+            // Within a definition every element opens `Ctx::Other`; a direct
+            // `TestMethod` names it.
+            listing.inner(e, offset, top == Ctx::Definition && e.name().as_ref() == "TestMethod");
+            return Some(Ctx::Other);
+        }
+        match (top, e.name().as_ref()) {
+            (Ctx::Definitions, _) => {
+                listing.definition(e, offset);
+                self.queuing_definition = true;
+                Some(Ctx::Definition)
+            }
+            (Ctx::Entries, "TestEntry") => {
+                listing.entry(e, offset);
+                Some(Ctx::Entry)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the listing handed back, in document order: names for the held
+    /// failures, and tests with no result, reported as [`State::check_listed`]
+    /// reports them.
+    fn take_listed(&mut self, ev: &mut Evidence) {
+        let Some(listing) = &mut self.listing else { return };
+        for back in listing.take_back() {
+            let hash = back.listed.hash;
+            if !matches!(back.listed.kind, ListedKind::Entry { .. }) && self.results.wanted.contains(&hash) {
+                self.names.insert(hash, back.names.unwrap_or_default());
+            }
+            if back.missing && self.reported_missing.insert(hash) {
+                report_missing(&back.listed, &back.text, ev);
+            }
+        }
     }
 
     fn close_definition(&mut self, ev: &mut Evidence) {
         let def = &self.definition;
         let hash = id_hash(&def.id);
         let keep = if self.results_closed {
-            self.wanted.contains(&hash)
+            self.results.wanted.contains(&hash)
         } else {
             self.names.len() < MAX_EARLY_DEFINITION_NAMES
         };
@@ -769,17 +839,8 @@ impl<'w> State<'w> {
             return;
         }
         let batch = &mut self.listed;
-        let start = batch.text.len();
-        let mut end = |text: &str| {
-            batch.text.push_str(text);
-            batch.text.len()
-        };
-        let (id, name) = (end(&def.id), end(&def.name));
-        let names = def.names();
-        let class = names.and_then(|n| n.class.as_deref()).map(&mut end);
-        let method = names.and_then(|n| n.method.as_deref()).map(&mut end);
-        let kind = ListedKind::Definition { id, name, class, method };
-        batch.items.push(Listed { hash, offset: def.position, start, kind });
+        let listed = listed_definition(&mut batch.text, hash, def.position, &def.id, &def.name, def.names());
+        batch.items.push(listed);
         self.check_listed_if_full(ev);
     }
 
@@ -791,9 +852,8 @@ impl<'w> State<'w> {
             return;
         }
         let batch = &mut self.listed;
-        let start = batch.text.len();
-        batch.text.push_str(id);
-        batch.items.push(Listed { hash, offset, start, kind: ListedKind::Entry { id: batch.text.len() } });
+        let listed = listed_entry(&mut batch.text, hash, offset, id);
+        batch.items.push(listed);
         self.check_listed_if_full(ev);
     }
 
@@ -808,9 +868,9 @@ impl<'w> State<'w> {
     /// reported once, in document order.
     fn check_listed(&mut self, ev: &mut Evidence) {
         let batch = &mut self.listed;
-        self.result_ids.prefetch(batch.items.iter().map(|l| l.hash));
+        self.results.ids.prefetch(batch.items.iter().map(|l| l.hash));
         for listed in &batch.items {
-            if !self.result_ids.contains(listed.hash) && self.reported_missing.insert(listed.hash) {
+            if !self.results.ids.contains(listed.hash) && self.reported_missing.insert(listed.hash) {
                 report_missing(listed, &batch.text, ev);
             }
         }
@@ -824,6 +884,14 @@ impl<'w> State<'w> {
             // No <Results> at all (a run that found no tests): nothing to wait for.
             self.close_results(ev)?;
         }
+        if let Some(listing) = &mut self.listing {
+            // `read` reports the error, if any, with what was read before it.
+            listing.wait();
+            if listing.failed() {
+                return Err("a test definition or entry failed its checks".to_owned());
+            }
+        }
+        self.take_listed(ev);
         self.check_listed(ev);
         self.check_early_ids(offset, ev);
         self.report_run_errors(ev);
@@ -838,7 +906,7 @@ impl<'w> State<'w> {
         early.sort_unstable();
         early.dedup();
         let mut missing = Vec::new();
-        missing_from(&early, &self.result_ids.sorted, &mut missing);
+        missing_from(&early, &self.results.ids.sorted, &mut missing);
         let missing = missing.iter().filter(|h| !self.reported_missing.contains(h)).count() as u64;
         if missing > 0 {
             let case = Case::new("(tests defined with no result)", CaseOutcome::Incomplete)
@@ -1079,6 +1147,33 @@ fn read_counters(e: &BytesStart<'_>, offset: u64) -> Result<Declared, String> {
     }
 }
 
+/// A definition as [`report_missing`] names it: its strings appended to `text`.
+fn listed_definition(
+    text: &mut String,
+    hash: u64,
+    offset: u64,
+    id: &str,
+    name: &str,
+    names: Option<&DefinitionNames>,
+) -> Listed {
+    let start = text.len();
+    let mut end = |s: &str| {
+        text.push_str(s);
+        text.len()
+    };
+    let (id, name) = (end(id), end(name));
+    let class = names.and_then(|n| n.class.as_deref()).map(&mut end);
+    let method = names.and_then(|n| n.method.as_deref()).map(&mut end);
+    Listed { hash, offset, start, kind: ListedKind::Definition { id, name, class, method } }
+}
+
+/// An entry as [`report_missing`] names it: its test id appended to `text`.
+fn listed_entry(text: &mut String, hash: u64, offset: u64, id: &str) -> Listed {
+    let start = text.len();
+    text.push_str(id);
+    Listed { hash, offset, start, kind: ListedKind::Entry { id: text.len() } }
+}
+
 /// A test defined or listed with no result: an incomplete case, named by its
 /// definition.
 fn report_missing(listed: &Listed, text: &str, ev: &mut Evidence) {
@@ -1112,7 +1207,7 @@ fn report_missing(listed: &Listed, text: &str, ev: &mut Evidence) {
 /// one bucket (about 16) instead of all of them. A lookup's cost does not
 /// depend on the ids being spread out: a bucket holding all the ids (ids
 /// chosen to collide) is binary-searched.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ResultIds {
     sorted: Vec<u64>,
     /// `starts[b]` is the first id whose top bits are `b`; one more at the end.

@@ -323,3 +323,55 @@ fn offloaded_passes_record_what_the_general_path_records() {
     assert_eq!(unparseable(&fast.0), unparseable(&general.0));
     assert!(unparseable(&fast.0).to_string().contains("repeated"), "{}", unparseable(&fast.0));
 }
+
+/// The eShop run grown far past the listing's in-line batches: `n` passing
+/// results repeated (each with its own test id), `n + missing` definitions of
+/// that test and `n` entries, before the run's own. The run's failure is
+/// named by a definition the worker reads.
+fn eshop_grown(n: usize, missing: usize, bad_definition_at: Option<usize>) -> String {
+    use crate::parse::testing::copies;
+    let line = ESHOP.lines().find(|l| l.contains(r#"outcome="Passed""#) && l.ends_with("/>")).unwrap_or("").trim();
+    let id = line.split("testId=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    let start = ESHOP.find(&format!(r#"id="{id}">"#)).and_then(|at| ESHOP[..at].rfind("<UnitTest ")).unwrap_or(0);
+    let end = ESHOP[start..].find("</UnitTest>").map_or(start, |at| start + at + "</UnitTest>".len());
+    let definition = &ESHOP[start..end];
+    let entry = ESHOP.lines().find(|l| l.contains("<TestEntry ") && l.contains(id)).unwrap_or("").trim();
+    let mut definitions = copies(definition, "id", n + missing);
+    if let Some(at) = bad_definition_at {
+        // A repeated attribute in the `TestMethod` of a definition far in.
+        let bad = definition.replacen("className=", r#"name="x" className="#, 1);
+        let cut = definitions.match_indices("<UnitTest ").nth(at).map_or(definitions.len(), |(i, _)| i);
+        definitions.insert_str(cut, &format!("{bad}\n"));
+    }
+    ESHOP
+        .replacen("<Results>", &format!("<Results>\n{}", copies(line, "testId", n)), 1)
+        .replacen("<TestDefinitions>", &format!("<TestDefinitions>\n{definitions}"), 1)
+        .replacen("<TestEntries>", &format!("<TestEntries>\n{}", copies(entry, "testId", n)), 1)
+}
+
+#[test]
+fn definitions_read_on_the_listing_worker_find_what_the_general_path_finds() {
+    use crate::parse::testing::read_both_ways;
+    let n = 20_000;
+    let big = eshop_grown(n, 3, None);
+    let [fast, general] = read_both_ways(Format::Trx, &big);
+    assert_eq!(fast, general);
+    let failures = fast.0["failures"].as_array().cloned().unwrap_or_default();
+    // The three definitions with no result, past the last result, are incomplete, named.
+    let incomplete: Vec<_> = failures.iter().filter(|f| f["outcome"] == "incomplete").collect();
+    assert_eq!(incomplete.len(), 3, "{failures:#?}");
+    assert!(incomplete.iter().all(|f| f["suite"].as_str().unwrap_or("").starts_with("000200")), "{incomplete:#?}");
+    // The run's own failure is named by its definition (class and replay command).
+    let failed: Vec<_> = failures.iter().filter(|f| f["outcome"] == "failed").collect();
+    assert!(!failed.is_empty() && failed.iter().all(|f| !f["replay"].is_null()), "{failed:#?}");
+}
+
+#[test]
+fn a_bad_definition_far_in_is_reported_at_its_place_either_way() {
+    use crate::parse::testing::read_both_ways;
+    let big = eshop_grown(20_000, 2, Some(15_000));
+    let [fast, general] = read_both_ways(Format::Trx, &big);
+    let observations = fast.0["observations"].to_string();
+    assert!(observations.contains("repeated"), "{observations}");
+    assert_eq!(fast, general);
+}
