@@ -33,6 +33,7 @@ pub mod tap;
 pub(crate) mod testing;
 mod truegreen_config;
 pub mod trx;
+mod worker;
 mod xml_stream;
 pub mod xunit;
 

@@ -20,14 +20,13 @@
 //! are applied in the order they were queued, and the reader waits for them
 //! ([`Offload::pace`]) rather than hold more than [`MAX_HELD`] of its own.
 //!
-//! Small reports never start the worker: their batches are processed in line.
+//! Small reports never start the worker ([`super::worker`]): their batches
+//! are processed in line.
 //! A reader takes this path only when [`Evidence::takes_passed_keys`].
-
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::JoinHandle;
 
 use crate::model::{Case, CaseBatch, CaseOutcome, Evidence, PassedKey, Position};
 use crate::parse::ParseError;
+use crate::parse::worker;
 
 /// What a format checks in one queued element, on the worker.
 pub(crate) trait Check: Send + 'static {
@@ -70,8 +69,6 @@ pub(crate) const BATCH_BYTES: usize = 512 * 1024;
 pub(crate) const INLINE_BATCHES: u64 = 4;
 /// Elements below which a batch is checked in line rather than sent.
 const MIN_TRIP: usize = 256;
-/// Batches waiting for the worker; the reader blocks beyond that.
-pub(crate) const IN_FLIGHT: usize = 2;
 /// Cases the reader records itself that the evidence holds for the case log
 /// while queued passing cases before them are out; past it, the reader waits.
 pub(crate) const MAX_HELD: usize = 4096;
@@ -150,32 +147,16 @@ fn process<C: Check>(batch: Batch<C>, mut out: Out<C>) -> Done<C> {
     Done { out, error: None, batch }
 }
 
-struct Worker<C: Check> {
-    batches: SyncSender<(Batch<C>, Out<C>)>,
-    done: Receiver<Done<C>>,
-    thread: JoinHandle<()>,
-}
+/// The worker's thread: a batch and the buffers for what comes of it, in.
+type Worker<C> = worker::Worker<(Batch<C>, Out<C>), Done<C>>;
 
 fn spawn<C: Check>() -> Option<Worker<C>> {
-    let (batches, todo) = sync_channel::<(Batch<C>, Out<C>)>(IN_FLIGHT);
-    let (finished, done) = sync_channel::<Done<C>>(IN_FLIGHT + 2);
-    let thread = std::thread::Builder::new()
-        .name("passed-cases".into())
-        .spawn(move || {
-            for (batch, out) in todo {
-                if finished.send(process(batch, out)).is_err() {
-                    break;
-                }
-            }
-        })
-        .ok()?;
-    Some(Worker { batches, done, thread })
+    Worker::spawn("passed-cases", |(batch, out)| process(batch, out))
 }
 
 pub(crate) struct Offload<C: Check> {
     batch: Batch<C>,
     worker: Option<Worker<C>>,
-    in_flight: usize,
     batches_sent: u64,
     /// Buffers back from finished batches, for the next ones.
     spare_batches: Vec<Batch<C>>,
@@ -191,7 +172,6 @@ impl<C: Check> Default for Offload<C> {
         Self {
             batch: Batch::default(),
             worker: None,
-            in_flight: 0,
             batches_sent: 0,
             spare_batches: Vec::new(),
             spare_outs: Vec::new(),
@@ -263,26 +243,20 @@ impl<C: Check> Offload<C> {
         if self.worker.is_none() && self.batches_sent > INLINE_BATCHES {
             self.worker = spawn();
         }
-        let Some(worker) = self.worker.take() else {
+        let Some(worker) = self.worker.as_mut() else {
             self.apply(process(batch, out), ev);
             return;
         };
-        match worker.batches.send((batch, out)) {
+        match worker.send((batch, out)) {
+            // Apply what is already back, without waiting.
             Ok(()) => {
-                self.in_flight += 1;
-                // Apply what is already back, without waiting.
-                while let Ok(done) = worker.done.try_recv() {
-                    self.in_flight -= 1;
+                while let Some(done) = self.worker.as_mut().and_then(Worker::ready) {
                     self.apply(done, ev);
                 }
-                self.worker = Some(worker);
             }
             // The worker is gone: check this batch here; those it held are
             // reported lost at the next sync.
-            Err(returned) => {
-                let (batch, out) = returned.0;
-                self.apply(process(batch, out), ev);
-            }
+            Err((batch, out)) => self.apply(process(batch, out), ev),
         }
     }
 
@@ -353,17 +327,15 @@ impl<C: Check> Offload<C> {
 
     /// Apply every batch the worker holds.
     fn wait_in_flight(&mut self, ev: &mut Evidence) {
-        while self.in_flight > 0 {
-            let Some(done) = self.worker.as_ref().and_then(|w| w.done.recv().ok()) else {
-                // The worker died with batches in hand: their cases are unchecked.
-                self.in_flight = 0;
-                self.error.get_or_insert_with(|| {
-                    ParseError::new("internal error: the testcase worker stopped", Position::default())
-                });
-                break;
-            };
-            self.in_flight -= 1;
-            self.apply(done, ev);
+        while let Some(worker) = self.worker.as_mut() {
+            match worker.next() {
+                Ok(Some(done)) => self.apply(done, ev),
+                Ok(None) => break,
+                Err(lost) => {
+                    self.error.get_or_insert(lost);
+                    break;
+                }
+            }
         }
     }
 
@@ -371,22 +343,7 @@ impl<C: Check> Offload<C> {
     /// once all of it is checked: whichever comes first in the file. Cases
     /// queued after an error the worker found were read past it.
     pub fn settle(&mut self, result: Result<(), ParseError>, ev: &mut Evidence) -> Result<(), ParseError> {
-        let Err(queued) = self.sync(ev) else { return result };
-        match result {
-            Err(read) if read.position.byte_offset <= queued.position.byte_offset => Err(read),
-            _ => Err(queued),
-        }
-    }
-}
-
-impl<C: Check> Drop for Offload<C> {
-    fn drop(&mut self) {
-        if let Some(worker) = self.worker.take() {
-            drop(worker.batches);
-            // Unblock a worker waiting to hand back a result, then let it end.
-            while worker.done.recv().is_ok() {}
-            let _ = worker.thread.join();
-        }
+        worker::first_in_file(result, self.sync(ev).err())
     }
 }
 

@@ -16,20 +16,19 @@
 //!
 //! A batch holds whole definitions. Batches are processed in the order they
 //! were filled: in line for the first few (a small run costs no thread),
-//! then on the worker. An error stops its batch at the offending tag, whose
+//! then on the worker ([`crate::parse::worker`]). An error stops its batch at the offending tag, whose
 //! offset it carries; the reader reports the earlier of it and its own.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::JoinHandle;
 
 use quick_xml::events::BytesStart;
 
 use super::{DefinitionNames, LISTED_BATCH, Listed, ResultIds, id_hash, listed_definition, listed_entry};
 use crate::model::Position;
 use crate::parse::ParseError;
-use crate::parse::offload::{BATCH, BATCH_BYTES, IN_FLIGHT, INLINE_BATCHES};
+use crate::parse::offload::{BATCH, BATCH_BYTES, INLINE_BATCHES};
+use crate::parse::worker;
 use crate::parse::xml_stream::attributes;
 
 /// What the lookups need from the results, once they are all read.
@@ -188,26 +187,11 @@ fn look_up(batch: &Batch, checked: &[(u64, usize, usize)], lookup: &Lookup, back
     }
 }
 
-struct Worker {
-    batches: SyncSender<Batch>,
-    done: Receiver<Done>,
-    thread: JoinHandle<()>,
-}
+/// The worker's thread.
+type Worker = worker::Worker<Batch, Done>;
 
 fn spawn(lookup: Arc<Lookup>) -> Option<Worker> {
-    let (batches, todo) = sync_channel::<Batch>(IN_FLIGHT);
-    let (finished, done) = sync_channel::<Done>(IN_FLIGHT + 2);
-    let thread = std::thread::Builder::new()
-        .name("listed-tests".into())
-        .spawn(move || {
-            for batch in todo {
-                if finished.send(process(batch, &lookup)).is_err() {
-                    break;
-                }
-            }
-        })
-        .ok()?;
-    Some(Worker { batches, done, thread })
+    Worker::spawn("listed-tests", move |batch| process(batch, &lookup))
 }
 
 /// The definitions and entries queued after the results, and what came back.
@@ -216,7 +200,6 @@ pub(super) struct Listing {
     batch: Batch,
     worker: Option<Worker>,
     batches_sent: u64,
-    in_flight: usize,
     spare: Vec<Batch>,
     back: Vec<Back>,
     /// The first error found, held until [`Listing::settle`].
@@ -230,7 +213,6 @@ impl Listing {
             batch: Batch::default(),
             worker: None,
             batches_sent: 0,
-            in_flight: 0,
             spare: Vec::new(),
             back: Vec::new(),
             error: None,
@@ -283,25 +265,20 @@ impl Listing {
         if self.worker.is_none() && self.batches_sent > INLINE_BATCHES && batch.full() {
             self.worker = spawn(Arc::clone(&self.lookup));
         }
-        let batch = match self.worker.take() {
-            Some(worker) => {
-                let sent = worker.batches.send(batch);
-                if sent.is_ok() {
-                    self.in_flight += 1;
-                    // Apply what is already back, without waiting.
-                    while let Ok(done) = worker.done.try_recv() {
-                        self.in_flight -= 1;
-                        self.apply(done);
-                    }
+        let sent = match self.worker.as_mut() {
+            Some(worker) => worker.send(batch),
+            None => Err(batch),
+        };
+        let batch = match sent {
+            Ok(()) => {
+                // Apply what is already back, without waiting.
+                while let Some(done) = self.worker.as_mut().and_then(Worker::ready) {
+                    self.apply(done);
                 }
-                self.worker = Some(worker);
-                match sent {
-                    Ok(()) => return,
-                    // The worker is gone: check this batch here.
-                    Err(returned) => returned.0,
-                }
+                return;
             }
-            None => batch,
+            // No worker, or it is gone: check this batch here.
+            Err(batch) => batch,
         };
         // In line: what the worker holds comes first.
         self.wait_in_flight();
@@ -318,16 +295,15 @@ impl Listing {
     }
 
     fn wait_in_flight(&mut self) {
-        while self.in_flight > 0 {
-            let Some(done) = self.worker.as_ref().and_then(|w| w.done.recv().ok()) else {
-                self.in_flight = 0;
-                self.error.get_or_insert_with(|| {
-                    ParseError::new("internal error: the test definitions' worker stopped", Position::default())
-                });
-                break;
-            };
-            self.in_flight -= 1;
-            self.apply(done);
+        while let Some(worker) = self.worker.as_mut() {
+            match worker.next() {
+                Ok(Some(done)) => self.apply(done),
+                Ok(None) => break,
+                Err(lost) => {
+                    self.error.get_or_insert(lost);
+                    break;
+                }
+            }
         }
     }
 
@@ -351,20 +327,6 @@ impl Listing {
     /// found in what was queued: whichever comes first in the file.
     pub fn settle(&mut self, result: Result<(), ParseError>) -> Result<(), ParseError> {
         self.wait();
-        let Some(queued) = self.error.take() else { return result };
-        match result {
-            Err(read) if read.position.byte_offset <= queued.position.byte_offset => Err(read),
-            _ => Err(queued),
-        }
-    }
-}
-
-impl Drop for Listing {
-    fn drop(&mut self) {
-        if let Some(worker) = self.worker.take() {
-            drop(worker.batches);
-            while worker.done.recv().is_ok() {}
-            let _ = worker.thread.join();
-        }
+        worker::first_in_file(result, self.error.take())
     }
 }
