@@ -116,6 +116,12 @@ fn vitest_fixtures() {
 }
 
 #[test]
+fn vitest5_fixtures() {
+    // vitest 5 only added `benchmarks` to each test: the same verdicts again.
+    check_dir("vitest-json/vitest5", JEST);
+}
+
+#[test]
 fn playwright_fixtures() {
     check_dir("playwright-json/playwright", PLAYWRIGHT);
 }

@@ -147,6 +147,12 @@ const EXPECTED: &[Expected] = &[
     e("vitest/retry.xml", 0, 0, (2, 0, 0), &[]),
     e("vitest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
     e("vitest/crash.xml", 1, 1, (1, 2, 0), &[]),
+    // vitest 5.1: the same reports as 4.1's but for times and paths.
+    e("vitest5/all_pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("vitest5/mixed.xml", 1, 1, (2, 3, 2), &[]),
+    e("vitest5/retry.xml", 0, 0, (2, 0, 0), &[]),
+    e("vitest5/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
+    e("vitest5/crash.xml", 1, 1, (1, 2, 0), &[]),
 ];
 
 fn check(report: &Path, extra: &[&str]) -> common::Run {
