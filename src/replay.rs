@@ -42,6 +42,11 @@ pub fn cargo_test(test_target: Option<&str>, test: &str) -> String {
     format!("cargo test{target} -- --exact {}", shell_quote(test))
 }
 
+/// Python's unittest by dotted name (`module.Class.method`, or a class).
+pub fn python_unittest(target: &str) -> String {
+    format!("python -m unittest {}", shell_quote(target))
+}
+
 /// pytest by node id (`path::Class::test[param]`).
 pub fn pytest(node_id: &str) -> String {
     format!("pytest {}", shell_quote(node_id))

@@ -147,6 +147,12 @@ const EXPECTED: &[Expected] = &[
     e("vitest/retry.xml", 0, 0, (2, 0, 0), &[]),
     e("vitest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
     e("vitest/crash.xml", 1, 1, (1, 2, 0), &[]),
+    // unittest-xml-reporting 4.0: a subtest failure replaces its test's
+    // testcase, an unexpected success is an <error>, a failed setUpClass is a
+    // testcase of a suite named `unittest.suite._ErrorHolder-…` dated 0001-01-01.
+    e("xmlrunner/pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("xmlrunner/mixed.xml", 1, 1, (1, 5, 2), &[]),
+    e("xmlrunner/new-york.xml", 0, 0, (3, 0, 0), &[]),
     // vitest 5.1: the same reports as 4.1's but for times and paths.
     e("vitest5/all_pass.xml", 0, 0, (3, 0, 0), &[]),
     e("vitest5/mixed.xml", 1, 1, (2, 3, 2), &[]),
@@ -222,6 +228,42 @@ fn a_report_older_than_the_run_is_stale_by_its_own_timestamp() {
     std::fs::copy(&report, &fresh).expect("copy");
     let run = check(&fresh, &["--since", "2026-12-04T15:00:00Z"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn xmlrunner_failures_replay_through_python_unittest() {
+    // Each command was run in the scenario's folder and ran that one test
+    // (or, for the failed setUpClass, that class).
+    let run = check(&fixture("xmlrunner/mixed.xml"), &[]);
+    let replays: Vec<&str> = run.verdict["artifacts"][0]["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(|f| f["replay"].as_str().unwrap_or("(none)"))
+        .collect();
+    assert_eq!(
+        replays,
+        [
+            "python -m unittest test_mixed.Arithmetic.test_fails",
+            // A failed subtest `test_subtests (n=2)` reruns its test.
+            "python -m unittest test_mixed.Arithmetic.test_subtests",
+            "python -m unittest test_mixed.Arithmetic.test_errors",
+            "python -m unittest test_mixed.Arithmetic.test_unexpected_success",
+            "python -m unittest test_mixed.BrokenSetup",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn xmlrunners_local_time_without_a_zone_is_never_read_as_stale() {
+    // Written at 03:03:42 UTC under TZ=America/New_York: its timestamps say
+    // 2026-12-05T22:03:42, five hours before the run began if read as UTC.
+    let report = fixture("xmlrunner/new-york.xml");
+    let run = check(&report, &["--since", "2026-12-06T03:03:00Z"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!common::distinct_rule_codes(&run.verdict).contains(&"TG304".to_owned()), "{}", run.stdout);
 }
 
 #[test]

@@ -52,6 +52,8 @@ pub(super) enum Dialect {
     Karma,
     /// Nette Tester `-o junit`: a failed test is a `<failure>`, counted in `errors`.
     NetteTester,
+    /// unittest-xml-reporting (`python -m xmlrunner`): Generic's counting.
+    Xmlrunner,
 }
 
 impl Dialect {
@@ -59,7 +61,7 @@ impl Dialect {
     /// rather than by its suite. pytest puts every test in one suite named
     /// `pytest`; jest and mocha repeat the test title in `classname`.
     pub fn identity_from_classname(self) -> bool {
-        matches!(self, Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest)
+        matches!(self, Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest | Self::Xmlrunner)
     }
 }
 
@@ -123,11 +125,22 @@ pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
     if name == "Root Suite" {
         return Some(Dialect::Mocha);
     }
+    // xmlrunner names a suite `<module>.<Class>-<YYYYMMDDHHMMSS>` and gives its file.
+    if a.file.is_some() && has_run_stamp(name) {
+        return Some(Dialect::Xmlrunner);
+    }
     // node writes `disabled` and `hostname` on suites under a root with no attributes.
     if bare_root && a.disabled.is_some() && a.hostname.is_some() {
         return Some(Dialect::Node);
     }
     None
+}
+
+/// Whether `name` ends with `-` and a 14-digit run stamp, as xmlrunner's
+/// suite names do (its `outsuffix`, the run's start as `%Y%m%d%H%M%S`).
+fn has_run_stamp(name: &str) -> bool {
+    name.rsplit_once('-')
+        .is_some_and(|(head, stamp)| !head.is_empty() && stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A sign from a `<property>` inside a suite's `<properties>`.
@@ -174,4 +187,19 @@ pub(super) fn is_mocha_hook(name: &str) -> bool {
 /// (node counts those under `cancelled`).
 pub(super) fn is_node_cancellation(kind: &str) -> bool {
     matches!(kind, "cancelledByParent" | "testTimeoutFailure")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xmlrunner_run_stamp_is_a_dash_and_fourteen_digits() {
+        assert!(has_run_stamp("test_pass.Strings-20261206030342"));
+        assert!(has_run_stamp("unittest.suite._ErrorHolder-20261206030342"));
+        assert!(!has_run_stamp("-20261206030342"), "a stamp alone names no class");
+        assert!(!has_run_stamp("test_pass.Strings-2026120603034"), "13 digits");
+        assert!(!has_run_stamp("test_pass.Strings-2026120603034x"));
+        assert!(!has_run_stamp("test_pass.Strings"));
+    }
 }

@@ -107,6 +107,7 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         }
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
+        Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
         Dialect::Generic | Dialect::Karma => return None,
     })
 }
@@ -141,6 +142,18 @@ pub(super) fn source(
     // pytest writes the 0-based line of the test's `def`.
     let line = f.line.map(|l| if dialect == Dialect::Pytest { l + 1 } else { l });
     Some(SourceLocation { file, line })
+}
+
+/// unittest's dotted name for a testcase: `module.Class.method`, the method
+/// without a subtest's ` (n=2)`. A class or module setup that failed is a
+/// testcase with no classname named `setUpClass (module.Class)`: that class.
+fn unittest_target(classname: &str, name: &str) -> Option<String> {
+    if classname.is_empty() {
+        let (_, scope) = name.split_once(" (")?;
+        return non_empty(scope.strip_suffix(')')?).map(str::to_owned);
+    }
+    let method = name.split(' ').next().unwrap_or(name);
+    Some(format!("{classname}.{method}"))
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -222,6 +235,16 @@ pub(super) fn pytest_node_id(classname: &str, name: &str, file: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unittest_targets_drop_subtest_parameters_and_name_a_failed_setup_scope() {
+        assert_eq!(unittest_target("m.C", "test_x").as_deref(), Some("m.C.test_x"));
+        assert_eq!(unittest_target("m.C", "test_x (n=2)").as_deref(), Some("m.C.test_x"));
+        assert_eq!(unittest_target("", "setUpClass (m.C)").as_deref(), Some("m.C"));
+        assert_eq!(unittest_target("", "setUpModule (m)").as_deref(), Some("m"));
+        assert_eq!(unittest_target("", "orphan"), None, "nothing to name: no command");
+        assert_eq!(unittest_target("", "setUpClass ()"), None);
+    }
 
     #[test]
     fn pytest_node_ids_from_classname_and_file() {
