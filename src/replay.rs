@@ -42,6 +42,16 @@ pub fn cargo_test(test_target: Option<&str>, test: &str) -> String {
     format!("cargo test{target} -- --exact {}", shell_quote(test))
 }
 
+/// `bun test` by full name (describe path and title, joined by spaces),
+/// optionally one file: a path bun takes as that file, not as a filter.
+pub fn bun(file: Option<&str>, full_name: &str) -> String {
+    let file = file.map(|f| {
+        let path = if f.starts_with('/') || f.starts_with("./") { f.to_owned() } else { format!("./{f}") };
+        format!(" {}", shell_quote(&path))
+    });
+    format!("bun test{} -t {}", file.unwrap_or_default(), shell_quote(&exact(full_name)))
+}
+
 /// Python's unittest by dotted name (`module.Class.method`, or a class).
 pub fn python_unittest(target: &str) -> String {
     format!("python -m unittest {}", shell_quote(target))
@@ -282,6 +292,10 @@ mod tests {
         assert_eq!(cargo_test(None, "a::b"), "cargo test -- --exact a::b");
         assert_eq!(pytest("t/test_x.py::TestA::test_b[1-2]"), "pytest 't/test_x.py::TestA::test_b[1-2]'");
         assert_eq!(jest(None, "sum adds"), "npx jest -t '^sum adds$'");
+        assert_eq!(bun(Some("t/a.test.js"), "g (x)"), "bun test ./t/a.test.js -t '^g \\(x\\)$'");
+        assert_eq!(bun(Some("./a.test.js"), "a"), "bun test ./a.test.js -t '^a$'");
+        assert_eq!(bun(None, "a"), "bun test -t '^a$'");
+        assert_eq!(python_unittest("m.C.test_x"), "python -m unittest m.C.test_x");
         assert_eq!(go_test("example.com/m/ok", "TestX/sub_case"), "go test -run '^TestX$/^sub_case$' example.com/m/ok");
         assert_eq!(bats(Some("t.bats"), "a (b)"), "bats -f '^a \\(b\\)$' t.bats");
         assert_eq!(node_test(Some("t.mjs"), "adds"), "node --test --test-name-pattern='^adds$' t.mjs");

@@ -147,6 +147,12 @@ const EXPECTED: &[Expected] = &[
     e("vitest/retry.xml", 0, 0, (2, 0, 0), &[]),
     e("vitest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
     e("vitest/crash.xml", 1, 1, (1, 2, 0), &[]),
+    // bun 1.4: a suite per describe. A file that fails to load is left out of
+    // the report entirely; only bun's exit code shows it.
+    e("bun/pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("bun/mixed.xml", 1, 1, (2, 4, 2), &[]),
+    e("bun/crash.xml", 0, 3, (1, 0, 0), &[]),
+    e("bun/nested.xml", 1, 1, (1, 1, 0), &[]),
     // unittest-xml-reporting 4.0: a subtest failure replaces its test's
     // testcase, an unexpected success is an <error>, a failed setUpClass is a
     // testcase of a suite named `unittest.suite._ErrorHolder-…` dated 0001-01-01.
@@ -230,19 +236,23 @@ fn a_report_older_than_the_run_is_stale_by_its_own_timestamp() {
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 
+/// The replay command of each failure of a report, in order.
+fn replays(report: &str) -> Vec<String> {
+    let run = check(&fixture(report), &[]);
+    run.verdict["artifacts"][0]["failures"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{report}: no failures\n{}", run.stdout))
+        .iter()
+        .map(|f| f["replay"].as_str().unwrap_or("(none)").to_owned())
+        .collect()
+}
+
 #[test]
 fn xmlrunner_failures_replay_through_python_unittest() {
     // Each command was run in the scenario's folder and ran that one test
     // (or, for the failed setUpClass, that class).
-    let run = check(&fixture("xmlrunner/mixed.xml"), &[]);
-    let replays: Vec<&str> = run.verdict["artifacts"][0]["failures"]
-        .as_array()
-        .expect("failures")
-        .iter()
-        .map(|f| f["replay"].as_str().unwrap_or("(none)"))
-        .collect();
     assert_eq!(
-        replays,
+        replays("xmlrunner/mixed.xml"),
         [
             "python -m unittest test_mixed.Arithmetic.test_fails",
             // A failed subtest `test_subtests (n=2)` reruns its test.
@@ -250,10 +260,25 @@ fn xmlrunner_failures_replay_through_python_unittest() {
             "python -m unittest test_mixed.Arithmetic.test_errors",
             "python -m unittest test_mixed.Arithmetic.test_unexpected_success",
             "python -m unittest test_mixed.BrokenSetup",
-        ],
-        "{}",
-        run.stdout
+        ]
     );
+}
+
+#[test]
+fn bun_failures_replay_through_bun_test_by_full_name() {
+    // Each command was run in the scenario's folder and ran that one test.
+    // bun's suites carry `assertions`, as PHPUnit's do: not PHPUnit.
+    assert_eq!(
+        replays("bun/mixed.xml"),
+        [
+            "bun test ./mixed.test.js -t '^fails on assertion$'",
+            "bun test ./mixed.test.js -t '^throws$'",
+            "bun test ./mixed.test.js -t '^failing that passes$'",
+            "bun test ./mixed.test.js -t '^group inner fails$'",
+        ]
+    );
+    // bun writes the describe path innermost first: `inner > middle > outer`.
+    assert_eq!(replays("bun/nested.xml"), ["bun test ./nested.test.js -t '^outer middle inner deep fails$'"]);
 }
 
 #[test]

@@ -54,6 +54,9 @@ pub(super) enum Dialect {
     NetteTester,
     /// unittest-xml-reporting (`python -m xmlrunner`): Generic's counting.
     Xmlrunner,
+    /// `bun test --reporter=junit`: Generic's counting over a suite per
+    /// `describe`; `classname` is the describe path, innermost first.
+    Bun,
 }
 
 impl Dialect {
@@ -61,7 +64,10 @@ impl Dialect {
     /// rather than by its suite. pytest puts every test in one suite named
     /// `pytest`; jest and mocha repeat the test title in `classname`.
     pub fn identity_from_classname(self) -> bool {
-        matches!(self, Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest | Self::Xmlrunner)
+        matches!(
+            self,
+            Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest | Self::Xmlrunner | Self::Bun
+        )
     }
 }
 
@@ -75,6 +81,8 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
         "jest tests" => return Some(Dialect::Jest),
         "Mocha Tests" => return Some(Dialect::Mocha),
         "pytest tests" => return Some(Dialect::Pytest),
+        // Before its suites' `assertions` could pass it for PHPUnit.
+        "bun test" => return Some(Dialect::Bun),
         _ => {}
     }
     if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {

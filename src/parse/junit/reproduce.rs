@@ -108,6 +108,14 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
         Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
+        Dialect::Bun => {
+            // bun filters on the describe path and the name, joined by spaces,
+            // outermost first: its classname lists them innermost first.
+            let mut full: Vec<&str> = f.classname.split(" > ").filter(|s| !s.is_empty()).collect();
+            full.reverse();
+            full.push(name);
+            replay::bun(non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(), &full.join(" "))
+        }
         Dialect::Generic | Dialect::Karma => return None,
     })
 }
