@@ -52,6 +52,12 @@ pub fn bun(file: Option<&str>, full_name: &str) -> String {
     format!("bun test{} -t {}", file.unwrap_or_default(), shell_quote(&exact(full_name)))
 }
 
+/// `deno test` filtered to one test by name, optionally one file.
+pub fn deno(file: Option<&str>, name: &str) -> String {
+    let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();
+    format!("deno test{file} --filter {}", shell_quote(&format!("/{}/", exact(name))))
+}
+
 /// Python's unittest by dotted name (`module.Class.method`, or a class).
 pub fn python_unittest(target: &str) -> String {
     format!("python -m unittest {}", shell_quote(target))
@@ -296,6 +302,7 @@ mod tests {
         assert_eq!(bun(Some("./a.test.js"), "a"), "bun test ./a.test.js -t '^a$'");
         assert_eq!(bun(None, "a"), "bun test -t '^a$'");
         assert_eq!(python_unittest("m.C.test_x"), "python -m unittest m.C.test_x");
+        assert_eq!(deno(Some("t/a_test.ts"), "adds"), "deno test t/a_test.ts --filter '/^adds$/'");
         assert_eq!(go_test("example.com/m/ok", "TestX/sub_case"), "go test -run '^TestX$/^sub_case$' example.com/m/ok");
         assert_eq!(bats(Some("t.bats"), "a (b)"), "bats -f '^a \\(b\\)$' t.bats");
         assert_eq!(node_test(Some("t.mjs"), "adds"), "node --test --test-name-pattern='^adds$' t.mjs");

@@ -153,6 +153,9 @@ const EXPECTED: &[Expected] = &[
     e("bun/mixed.xml", 1, 1, (2, 4, 2), &[]),
     e("bun/crash.xml", 0, 3, (1, 0, 0), &[]),
     e("bun/nested.xml", 1, 1, (1, 1, 0), &[]),
+    // deno 2.9: a step is a testcase of its own beside its test, and counted.
+    e("deno/pass.xml", 0, 0, (3, 0, 0), &[]),
+    e("deno/mixed.xml", 1, 1, (2, 3, 1), &[]),
     // unittest-xml-reporting 4.0: a subtest failure replaces its test's
     // testcase, an unexpected success is an <error>, a failed setUpClass is a
     // testcase of a suite named `unittest.suite._ErrorHolder-…` dated 0001-01-01.
@@ -279,6 +282,20 @@ fn bun_failures_replay_through_bun_test_by_full_name() {
     );
     // bun writes the describe path innermost first: `inner > middle > outer`.
     assert_eq!(replays("bun/nested.xml"), ["bun test ./nested.test.js -t '^outer middle inner deep fails$'"]);
+}
+
+#[test]
+fn deno_failures_replay_through_deno_test_filtered_to_their_test() {
+    // Each command was run in the scenario's folder and ran that one test;
+    // a failed step reruns its test, as deno filters tests, not steps.
+    assert_eq!(
+        replays("deno/mixed.xml"),
+        [
+            "deno test mixed_test.ts --filter '/^fails$/'",
+            "deno test mixed_test.ts --filter '/^steps$/'",
+            "deno test mixed_test.ts --filter '/^steps$/'",
+        ]
+    );
 }
 
 #[test]

@@ -57,6 +57,9 @@ pub(super) enum Dialect {
     /// `bun test --reporter=junit`: Generic's counting over a suite per
     /// `describe`; `classname` is the describe path, innermost first.
     Bun,
+    /// `deno test --reporter=junit`: Generic's counting; a step is a testcase
+    /// `test > step` beside its test.
+    Deno,
 }
 
 impl Dialect {
@@ -66,7 +69,14 @@ impl Dialect {
     pub fn identity_from_classname(self) -> bool {
         matches!(
             self,
-            Self::Generic | Self::Surefire | Self::Pytest | Self::Phpunit | Self::Libtest | Self::Xmlrunner | Self::Bun
+            Self::Generic
+                | Self::Surefire
+                | Self::Pytest
+                | Self::Phpunit
+                | Self::Libtest
+                | Self::Xmlrunner
+                | Self::Bun
+                | Self::Deno
         )
     }
 }
@@ -83,6 +93,7 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
         "pytest tests" => return Some(Dialect::Pytest),
         // Before its suites' `assertions` could pass it for PHPUnit.
         "bun test" => return Some(Dialect::Bun),
+        "deno test" => return Some(Dialect::Deno),
         _ => {}
     }
     if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {

@@ -108,6 +108,11 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
         Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
+        // A step (`test > step`) reruns with its test: deno filters tests only.
+        Dialect::Deno => replay::deno(
+            non_empty(f.classname).and_then(|p| relative(p, workspace)).as_deref(),
+            name.split(" > ").next().unwrap_or(name),
+        ),
         Dialect::Bun => {
             // bun filters on the describe path and the name, joined by spaces,
             // outermost first: its classname lists them innermost first.
