@@ -58,6 +58,15 @@ pub fn deno(file: Option<&str>, name: &str) -> String {
     format!("deno test{file} --filter {}", shell_quote(&format!("/{}/", exact(name))))
 }
 
+/// The name node's `--test-name-pattern` reruns a test by: its own when it is
+/// top-level, else its outermost ancestor's. A subtest made by `t.test` is only
+/// registered while its parent runs, so a pattern naming it alone runs nothing
+/// (node 20) or passes the file (node 22, 24); a matching top-level test or
+/// `describe` runs everything inside it.
+pub fn node_filter<'a>(name: &'a str, suite: Option<&'a str>) -> &'a str {
+    suite.and_then(|s| s.split(" > ").next()).filter(|top| !top.is_empty()).unwrap_or(name)
+}
+
 /// Python's unittest by dotted name (`module.Class.method`, or a class).
 pub fn python_unittest(target: &str) -> String {
     format!("python -m unittest {}", shell_quote(target))
@@ -303,6 +312,8 @@ mod tests {
         assert_eq!(bun(None, "a"), "bun test -t '^a$'");
         assert_eq!(python_unittest("m.C.test_x"), "python -m unittest m.C.test_x");
         assert_eq!(deno(Some("t/a_test.ts"), "adds"), "deno test t/a_test.ts --filter '/^adds$/'");
+        assert_eq!(node_filter("sub fails", Some("with subtests > inner")), "with subtests");
+        assert_eq!(node_filter("top", None), "top");
         assert_eq!(go_test("example.com/m/ok", "TestX/sub_case"), "go test -run '^TestX$/^sub_case$' example.com/m/ok");
         assert_eq!(bats(Some("t.bats"), "a (b)"), "bats -f '^a \\(b\\)$' t.bats");
         assert_eq!(node_test(Some("t.mjs"), "adds"), "node --test --test-name-pattern='^adds$' t.mjs");

@@ -147,6 +147,16 @@ const EXPECTED: &[Expected] = &[
     e("vitest/retry.xml", 0, 0, (2, 0, 0), &[]),
     e("vitest/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
     e("vitest/crash.xml", 1, 1, (1, 2, 0), &[]),
+    // node:test on Node 20, 22 and 24 (`--test-reporter=junit`).
+    e("node/node20-pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("node/node20-mixed.xml", 1, 1, (3, 3, 2), &[]),
+    e("node/node20-broken.xml", 1, 1, (0, 1, 0), &[]),
+    e("node/node22-pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("node/node22-mixed.xml", 1, 1, (3, 3, 2), &[]),
+    e("node/node22-broken.xml", 1, 1, (0, 1, 0), &[]),
+    e("node/node24-pass.xml", 0, 0, (2, 0, 0), &[]),
+    e("node/node24-mixed.xml", 1, 1, (3, 3, 2), &[]),
+    e("node/node24-broken.xml", 1, 1, (0, 1, 0), &[]),
     // bun 1.4: a suite per describe. A file that fails to load is left out of
     // the report entirely; only bun's exit code shows it.
     e("bun/pass.xml", 0, 0, (3, 0, 0), &[]),
@@ -296,6 +306,24 @@ fn deno_failures_replay_through_deno_test_filtered_to_their_test() {
             "deno test mixed_test.ts --filter '/^steps$/'",
         ]
     );
+}
+
+#[test]
+fn node_subtest_failures_replay_through_their_top_level_test() {
+    // node cannot filter to a `t.test` subtest alone: the pattern names the
+    // top-level test or describe (run with node 20 and 24: each reproduced
+    // its failure). The file is outside this check's workspace: no path.
+    for report in ["node/node20-mixed.xml", "node/node24-mixed.xml"] {
+        assert_eq!(
+            replays(report),
+            [
+                "node --test --test-name-pattern='^fails on assertion$'",
+                "node --test --test-name-pattern='^with subtests$'",
+                "node --test --test-name-pattern='^group$'",
+            ],
+            "{report}"
+        );
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! TAP streams from three more producers, in `tests/fixtures/tap/` (tape,
-//! node-tap and pytest-tap, written by the real tools; see the README there),
+//! TAP streams in `tests/fixtures/tap/` (tape, node-tap, pytest-tap, and
+//! node:test on Node 20, 22 and 24, written by the real tools; see the README there),
 //! checked by the built binary with `--exit-code` set to the exit code of the
 //! command that wrote each (the `.rc` beside it).
 //!
@@ -39,6 +39,17 @@ const EXPECTED: &[Expected] = &[
     ("node-tap-mixed.tap", 1, &[], [3, 2, 0, 0, 2, 0]),
     // process.exit inside a test: node-tap reports it unfinished and exits 1.
     ("node-tap-crash.tap", 1, &[], [2, 1, 0, 0, 0, 0]),
+    // node:test on Node 20, 22 and 24: the same scenarios, the same counts;
+    // a file that fails to import is one failure.
+    ("node20-pass.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
+    ("node20-mixed.tap", 1, &[], [3, 3, 0, 0, 2, 0]),
+    ("node20-broken.tap", 1, &[], [0, 1, 0, 0, 0, 0]),
+    ("node22-pass.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
+    ("node22-mixed.tap", 1, &[], [3, 3, 0, 0, 2, 0]),
+    ("node22-broken.tap", 1, &[], [0, 1, 0, 0, 0, 0]),
+    ("node24-pass.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
+    ("node24-mixed.tap", 1, &[], [3, 3, 0, 0, 2, 0]),
+    ("node24-broken.tap", 1, &[], [0, 1, 0, 0, 0, 0]),
     ("pytest-tap-pass.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
     // xfail and xpass are TODO points: skipped, neither a pass nor a failure.
     ("pytest-tap-mixed.tap", 1, &[], [3, 2, 0, 0, 3, 0]),
@@ -99,4 +110,34 @@ fn a_failing_stream_rewritten_to_pass_contradicts_its_exit_code() {
         assert_eq!(derived(&run)[1], 0, "{file}: the forgery shows no failure");
         assert!(run.rules().contains(&"TG105".to_owned()), "{file}: {}", run.stdout);
     }
+}
+
+#[test]
+fn node_replays_name_the_file_relative_to_the_checkout() {
+    // node writes absolute locations (`/tmp/gen-node/s/mixed.test.mjs:5:1`);
+    // in that checkout the command names `s/mixed.test.mjs`, and a file that
+    // failed to import reruns as a whole. Each command was run with node 20
+    // and 24 and reproduced its failure.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = common::truegreen(dir.path())
+        .env("GITHUB_WORKSPACE", "/tmp/gen-node")
+        .args(["check", "--color", "never"])
+        .arg(fixtures().join("node24-mixed.tap"))
+        .arg(fixtures().join("node24-broken.tap"))
+        .output()
+        .expect("run truegreen");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let replays: Vec<&str> = stdout.lines().filter_map(|l| l.split_once("replay: ").map(|(_, r)| r)).collect();
+    assert_eq!(
+        replays,
+        [
+            "node --test --test-name-pattern='^fails on assertion$' s/mixed.test.mjs",
+            // A subtest reruns through its top-level test or describe: node
+            // cannot filter to a `t.test` subtest alone.
+            "node --test --test-name-pattern='^with subtests$' s/mixed.test.mjs",
+            "node --test --test-name-pattern='^group$' s/mixed.test.mjs",
+            "node --test s/broken.test.mjs",
+        ],
+        "{stdout}"
+    );
 }

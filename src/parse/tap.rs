@@ -22,7 +22,7 @@ use std::io::BufRead;
 
 use super::duration;
 use super::lines::{CappedText, LineReader};
-use super::location::first_workspace_frame;
+use super::location::{first_workspace_frame, workspace_relative};
 use super::{ParseError, ReadContext, Sniff};
 use crate::model::{
     Case, CaseOutcome, Claim, Evidence, Format, Observation, Position, SourceLocation, Status, Violation,
@@ -821,7 +821,7 @@ fn record(
         let message = message.finish();
         let yaml_location = pending.yaml.as_ref().and_then(|y| y.location.as_deref());
         case.source = source_location(pending, yaml_location, producer.workspace);
-        case.replay = replay_command(pending, name, yaml_location, producer.node);
+        case.replay = replay_command(pending, name, suite, yaml_location, producer);
         if !message.is_empty() {
             return ev.add_case(case.message(&message));
         }
@@ -836,18 +836,28 @@ fn source_location(pending: &Pending, yaml_location: Option<&str>, workspace: Op
     yaml_location.and_then(|l| first_workspace_frame(l, workspace))
 }
 
-fn replay_command(pending: &Pending, name: &str, yaml_location: Option<&str>, node: bool) -> Option<String> {
+fn replay_command(
+    pending: &Pending,
+    name: &str,
+    suite: Option<&str>,
+    yaml_location: Option<&str>,
+    producer: &Producer<'_>,
+) -> Option<String> {
     // bats needs the file to run; without one there is no replay rather than a broken one.
     if let Some((file, _)) = &pending.bats_location {
         return Some(replay::bats(Some(file), name));
     }
-    if node {
-        let file = yaml_location.map(strip_line_and_column)?;
-        if file == name {
-            // A file-level failure (the file would not load): rerun the file.
-            return Some(format!("node --test {}", crate::text::shell_quote(file)));
+    if producer.node {
+        let location = yaml_location.map(strip_line_and_column)?;
+        // node writes absolute paths: relative to the checkout, the command
+        // runs on a developer's machine too.
+        let file = workspace_relative(location, producer.workspace).unwrap_or_else(|| location.to_owned());
+        // A file-level failure (the file would not load), named by the path
+        // node was given: rerun the file.
+        if location == name || location.strip_suffix(name).is_some_and(|dir| dir.ends_with('/')) {
+            return Some(format!("node --test {}", crate::text::shell_quote(&file)));
         }
-        return Some(replay::node_test(Some(file), name));
+        return Some(replay::node_test(Some(&file), replay::node_filter(name, suite)));
     }
     None
 }

@@ -19,6 +19,9 @@ pub(super) struct CaseFields<'a> {
     pub class: &'a str,
     /// The enclosing `<testsuite>`'s name.
     pub suite: Option<&'a str>,
+    /// The outermost `<testsuite>`'s name: node writes a top-level test with
+    /// subtests, and a `describe`, as a suite.
+    pub top_suite: Option<&'a str>,
     /// The enclosing `<testsuite>`'s `file` attribute (mocha), or "".
     pub suite_file: &'a str,
 }
@@ -60,7 +63,10 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
             let file = bats_location(text).map(|l| l.file).or_else(|| f.suite.map(str::to_owned));
             replay::bats(file.as_deref(), name)
         }
-        Dialect::Node => replay::node_test(non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(), name),
+        Dialect::Node => replay::node_test(
+            non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(),
+            replay::node_filter(name, f.top_suite),
+        ),
         Dialect::Mocha => {
             let file = non_empty(f.suite_file).and_then(|p| relative(p, workspace));
             match mocha_hook_scope(name) {

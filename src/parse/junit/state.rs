@@ -532,6 +532,7 @@ impl<'w> State<'w> {
             line: case.line,
             class: case.class,
             suite: level.and_then(|l| l.name.as_deref()),
+            top_suite: self.levels.iter().find(|l| l.element == "testsuite").and_then(|l| l.name.as_deref()),
             suite_file: level.and_then(|l| l.file.as_deref()).unwrap_or(""),
         };
         let text = message.as_deref().unwrap_or("");
