@@ -56,9 +56,8 @@ fn zone_of(dialect: Dialect) -> Zone {
     match dialect {
         Dialect::Jest | Dialect::Mocha | Dialect::Karma => Zone::Utc,
         Dialect::Surefire | Dialect::Googletest | Dialect::Ctest => Zone::Local,
-        // The local time of wherever the tests ran (a container may set its
-        // own TZ), and a 0001-01-01 placeholder: not guessed.
-        Dialect::Xmlrunner => Zone::Unknown,
+        // Everything else, xmlrunner included: its local time is that of
+        // wherever the tests ran (a container may set its own TZ), not guessed.
         _ => Zone::Unknown,
     }
 }

@@ -16,8 +16,9 @@
 //!
 //! A batch holds whole definitions. Batches are processed in the order they
 //! were filled: in line for the first few (a small run costs no thread),
-//! then on the worker ([`crate::parse::worker`]). An error stops its batch at the offending tag, whose
-//! offset it carries; the reader reports the earlier of it and its own.
+//! then on the worker ([`crate::parse::worker`]). An error stops its batch
+//! at the offending tag, whose offset it carries; the reader reports the
+//! earlier of it and its own.
 
 use std::collections::HashSet;
 use std::sync::Arc;
