@@ -72,6 +72,12 @@ pub fn python_unittest(target: &str) -> String {
     format!("python -m unittest {}", shell_quote(target))
 }
 
+/// nose2 by dotted name (`module.Class.method`, `module.test_params:2`, a
+/// class or a module).
+pub fn nose2(target: &str) -> String {
+    format!("nose2 {}", shell_quote(target))
+}
+
 /// pytest by node id (`path::Class::test[param]`).
 pub fn pytest(node_id: &str) -> String {
     format!("pytest {}", shell_quote(node_id))

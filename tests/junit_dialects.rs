@@ -178,6 +178,32 @@ const EXPECTED: &[Expected] = &[
     e("vitest5/retry.xml", 0, 0, (2, 0, 0), &[]),
     e("vitest5/retry_fail.xml", 1, 1, (1, 1, 0), &[]),
     e("vitest5/crash.xml", 1, 1, (1, 2, 0), &[]),
+    // TAP::Formatter::JUnit 0.11 (prove): a script's non-zero exit is an
+    // <error> directly in its suite, counted in `errors`; a skipped point is a
+    // plain testcase, a passing TODO an <error>. `errors` also counts the
+    // points a plan promised and the script never ran: a crash.
+    e("tap-formatter-junit/pass.xml", 0, 0, (4, 0, 0), &[]),
+    e("tap-formatter-junit/mixed.xml", 1, 1, (4, 4, 0), &[]),
+    e("tap-formatter-junit/crash.xml", 3, 3, (2, 2, 0), &["TG103"]),
+    e("tap-formatter-junit/plan-short.xml", 3, 3, (3, 2, 0), &["TG103"]),
+    e("tap-formatter-junit/done-short.xml", 3, 3, (4, 2, 0), &["TG103"]),
+    e("tap-formatter-junit/skip-all.xml", 3, 3, (0, 0, 0), &["TG201"]),
+    e("tap-formatter-junit/bail.xml", 3, 3, (1, 3, 0), &["TG103"]),
+    e("tap-formatter-junit/all.xml", 3, 3, (1, 3, 0), &["TG103"]),
+    // nose2 0.16: `tests` counts tests started; each failing subtest is a
+    // testcase, and so is a class or module fixture's error.
+    e("nose2/pass.xml", 0, 0, (3, 0, 1), &[]),
+    e("nose2/mixed.xml", 1, 1, (6, 9, 3), &[]),
+    e("nose2/subtests.xml", 1, 1, (2, 2, 0), &[]),
+    e("nose2/setupclass.xml", 1, 1, (1, 2, 0), &[]),
+    // An unexpected success is a <skipped>, and nose2 exits 0.
+    e("nose2/unexpected.xml", 0, 0, (1, 0, 1), &[]),
+    e("nose2/import.xml", 1, 1, (1, 1, 0), &[]),
+    // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
+    // number of failed tests. A failed suite setup fails each of its tests.
+    e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),
+    e("robot/mixed.xml", 1, 1, (2, 8, 3), &[]),
+    e("robot/import.xml", 1, 1, (1, 1, 0), &[]),
 ];
 
 fn check(report: &Path, extra: &[&str]) -> common::Run {
@@ -405,4 +431,48 @@ fn peer_junit_reports_get_the_verdict_their_evidence_supports() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn nose2_failures_replay_through_nose2_by_dotted_name() {
+    // Each command was run in the scenario's folder with nose2 0.16 and reran
+    // that one test (a failed setUpClass: its class, `Ran 0 tests`, 1 error).
+    assert_eq!(
+        replays("nose2/mixed.xml"),
+        [
+            "nose2 test_mixed.test_generator:2",
+            "nose2 test_mixed.test_function_params:2",
+            "nose2 test_mixed.TestMixed.test_errors",
+            "nose2 test_mixed.TestMixed.test_fails",
+            "nose2 test_mixed.TestMixed.test_params:2",
+            // Two failed subtests `test_subtests (n=1)` and `(n=3)`: their test.
+            "nose2 test_mixed.TestMixed.test_subtests",
+            "nose2 test_mixed.TestMixed.test_subtests",
+            "nose2 test_mixed.TestSetUpClassFails",
+            "nose2 pkg.sub.test_nested.TestNested.test_inner_fails",
+        ]
+    );
+    assert_eq!(
+        replays("nose2/setupclass.xml"),
+        ["nose2 test_setupmodule", "nose2 test_setupclass.TestSetUpClassFails"]
+    );
+    assert_eq!(replays("nose2/import.xml"), ["nose2 test_broken_import"]);
+}
+
+#[test]
+fn a_suite_level_error_is_a_failure_of_its_suite_with_its_message() {
+    // TAP::Formatter::JUnit writes a script's non-zero exit as an <error>
+    // directly in the suite; `errors="2"` counts it beside the passing TODO.
+    let run = check(&fixture("tap-formatter-junit/mixed.xml"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let failures = run.verdict["artifacts"][0]["failures"].as_array().expect("failures");
+    let suite_error = failures
+        .iter()
+        .find(|f| f["name"].as_str() == Some("<error> of the suite"))
+        .unwrap_or_else(|| panic!("no suite-level failure\n{}", run.stdout));
+    assert_eq!(suite_error["outcome"].as_str(), Some("errored"), "{suite_error}");
+    assert!(
+        suite_error["message"].as_str().is_some_and(|m| m.starts_with("Dubious, test returned 2")),
+        "{suite_error}"
+    );
 }

@@ -1,5 +1,6 @@
-//! TAP streams in `tests/fixtures/tap/` (tape, node-tap, pytest-tap, and
-//! node:test on Node 20, 22 and 24, written by the real tools; see the README there),
+//! TAP streams in `tests/fixtures/tap/` (tape, node-tap, pytest-tap, ava,
+//! Perl's Test::More, and node:test on Node 20, 22 and 24, written by the real
+//! tools; see the README there),
 //! checked by the built binary with `--exit-code` set to the exit code of the
 //! command that wrote each (the `.rc` beside it).
 //!
@@ -53,6 +54,28 @@ const EXPECTED: &[Expected] = &[
     ("pytest-tap-pass.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
     // xfail and xpass are TODO points: skipped, neither a pass nor a failure.
     ("pytest-tap-mixed.tap", 1, &[], [3, 2, 0, 0, 3, 0]),
+    // Test::More (Perl 5.36), run directly: subtests indented, TODO and skip
+    // as directives; the exit code is the number of failed tests.
+    ("perl-pass.tap", 0, &[], [3, 0, 0, 0, 1, 0]),
+    ("perl-mixed.tap", 1, &[], [4, 2, 0, 0, 3, 0]),
+    // `die` after 2 of 4 planned: the plan shows the tests that never ran.
+    ("perl-crash.tap", 3, &["TG103", "TG105"], [2, 0, 0, 0, 0, 0]),
+    ("perl-plan-short.tap", 3, &["TG103", "TG105"], [3, 0, 0, 0, 0, 0]),
+    ("perl-done-short.tap", 3, &["TG103", "TG105"], [4, 0, 0, 0, 0, 0]),
+    // `1..0 # SKIP`: nothing ran, and prove calls it NOTESTS.
+    ("perl-skip-all.tap", 3, &["TG201"], [0, 0, 0, 0, 0, 0]),
+    ("perl-bail.tap", 3, &["TG023"], [1, 1, 0, 0, 0, 0]),
+    // ava 7: one test point per test; `test.failing` that fails is `ok`.
+    ("ava-pass.tap", 0, &[], [2, 0, 0, 0, 1, 0]),
+    ("ava-mixed.tap", 1, &[], [4, 5, 0, 0, 2, 0]),
+    // process.exit in a test crashes ava's own TAP reporter: no plan.
+    ("ava-crash.tap", 3, &["TG020", "TG105"], [1, 0, 0, 0, 0, 0]),
+    ("ava-crash-exit.tap", 3, &["TG020", "TG105"], [2, 0, 0, 0, 0, 0]),
+    // A crashed file's points fall outside ava's plan, which leaves them out.
+    ("ava-crash-import.tap", 3, &["TG022", "TG103"], [1, 2, 0, 0, 0, 0]),
+    ("ava-crash-uncaught.tap", 3, &["TG022", "TG103"], [2, 2, 0, 0, 0, 0]),
+    // `test.only`: the other tests of its file are neither written nor counted.
+    ("ava-only.tap", 0, &[], [2, 0, 0, 0, 0, 0]),
 ];
 
 fn check(stream: &Path, exit_code: &str) -> common::Run {

@@ -66,6 +66,9 @@ pub(super) struct Counters {
     /// them holding a `<failure>` (it writes an `<error>` and a `<failure>`).
     pub suite_error_cases: u64,
     pub suite_error_failures: u64,
+    /// nose2: testcases it writes but does not count in `tests` (a test's
+    /// failing subtests after its first, class and module fixture errors).
+    pub not_in_tests: u64,
 }
 
 impl Counters {
@@ -96,6 +99,7 @@ impl Counters {
         self.disabled = self.disabled.saturating_add(o.disabled);
         self.suite_error_cases = self.suite_error_cases.saturating_add(o.suite_error_cases);
         self.suite_error_failures = self.suite_error_failures.saturating_add(o.suite_error_failures);
+        self.not_in_tests = self.not_in_tests.saturating_add(o.not_in_tests);
     }
 
     /// Failures and errors the testcases show, as producers count them:
@@ -340,6 +344,13 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                         ),
                     )
                 }
+                Dialect::Nose2 => (
+                    cases - c.not_in_tests.min(cases),
+                    format!(
+                        "{cases} testcases less {} that nose2 writes but does not count: a test's failing subtests after its first, class and module fixture errors",
+                        c.not_in_tests
+                    ),
+                ),
                 Dialect::Gotestsum if c.pseudo > 0 => {
                     (cases, format!("{cases} testcases besides the TestMain pseudo testcase"))
                 }

@@ -60,6 +60,9 @@ pub(super) enum Dialect {
     /// `deno test --reporter=junit`: Generic's counting; a step is a testcase
     /// `test > step` beside its test.
     Deno,
+    /// nose2's junit-xml plugin: `tests` counts the tests started, while each
+    /// failing subtest and each class or module fixture error is a testcase.
+    Nose2,
 }
 
 impl Dialect {
@@ -77,6 +80,7 @@ impl Dialect {
                 | Self::Xmlrunner
                 | Self::Bun
                 | Self::Deno
+                | Self::Nose2
         )
     }
 }
@@ -94,6 +98,7 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
         // Before its suites' `assertions` could pass it for PHPUnit.
         "bun test" => return Some(Dialect::Bun),
         "deno test" => return Some(Dialect::Deno),
+        "nose2-junit" => return Some(Dialect::Nose2),
         _ => {}
     }
     if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {
@@ -202,6 +207,43 @@ pub(super) fn is_mocha_hook(name: &str) -> bool {
         .any(|h| name.contains(h))
 }
 
+/// What a nose2 testcase reports on. nose2 splits unittest's id at its last
+/// dot into `classname` and `name`, so the id is rebuilt first.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Nose2Case {
+    /// A test, by its id without a subtest's parameters (`m.C.test_x` for
+    /// `m.C.test_x (n=1)`): a test's failing subtests are one testcase each.
+    Test(String),
+    /// A `setUpClass`/`setUpModule`/`tearDown…` error: not a test, and not
+    /// counted. The class or module.
+    Scope(String),
+}
+
+pub(super) fn nose2_case(classname: &str, name: &str) -> Nose2Case {
+    // A module that failed to import: a test of nose2's loader, counted,
+    // named as the module.
+    if classname.starts_with("nose2.loader.") {
+        return Nose2Case::Test(name.to_owned());
+    }
+    // unittest's fixture error ids have no dot before the scope, so nose2
+    // falls back to `unittest.suite` for their classname.
+    let id = match classname {
+        "" | "unittest.suite" => name.to_owned(),
+        class => format!("{class}.{name}"),
+    };
+    for fixture in ["setUpClass", "tearDownClass", "setUpModule", "tearDownModule"] {
+        if let Some(scope) =
+            id.strip_prefix(fixture).and_then(|r| r.strip_prefix(" (")).and_then(|r| r.strip_suffix(')'))
+        {
+            return Nose2Case::Scope(scope.to_owned());
+        }
+    }
+    match id.split_once(' ') {
+        Some((test, _subtest)) => Nose2Case::Test(test.to_owned()),
+        None => Nose2Case::Test(id),
+    }
+}
+
 /// node `--test` failure types of a test that was cancelled rather than failed
 /// (node counts those under `cancelled`).
 pub(super) fn is_node_cancellation(kind: &str) -> bool {
@@ -211,6 +253,21 @@ pub(super) fn is_node_cancellation(kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nose2_cases_rebuild_the_unittest_id() {
+        let test = |id: &str| Nose2Case::Test(id.to_owned());
+        let scope = |id: &str| Nose2Case::Scope(id.to_owned());
+        assert_eq!(nose2_case("m.C", "test_x"), test("m.C.test_x"));
+        assert_eq!(nose2_case("m.C", "test_x (n=1)"), test("m.C.test_x"), "a subtest is its test");
+        // A dot in a subtest's parameters moves the split into them.
+        assert_eq!(nose2_case("m.C.test_x (x=1", "5)"), test("m.C.test_x"));
+        assert_eq!(nose2_case("m", "test_params:2"), test("m.test_params:2"));
+        assert_eq!(nose2_case("setUpClass (m", "C)"), scope("m.C"));
+        assert_eq!(nose2_case("unittest.suite", "setUpModule (m)"), scope("m"));
+        assert_eq!(nose2_case("unittest.suite", "tearDownModule (pkg.m)"), scope("pkg.m"));
+        assert_eq!(nose2_case("nose2.loader.ModuleImportFailure", "test_broken"), test("test_broken"));
+    }
 
     #[test]
     fn an_xmlrunner_run_stamp_is_a_dash_and_fourteen_digits() {

@@ -114,6 +114,9 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
         Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
+        Dialect::Nose2 => match super::dialect::nose2_case(f.classname, name) {
+            super::dialect::Nose2Case::Test(id) | super::dialect::Nose2Case::Scope(id) => replay::nose2(&id),
+        },
         // A step (`test > step`) reruns with its test: deno filters tests only.
         Dialect::Deno => replay::deno(
             non_empty(f.classname).and_then(|p| relative(p, workspace)).as_deref(),

@@ -59,6 +59,8 @@ pub(super) struct State<'w> {
     /// `tests` leaves out. Which ones is not written, so their number moves
     /// from passed to skipped once every case is counted.
     jest_todo: u64,
+    /// nose2: the test the previous testcase reported on.
+    nose2_last: String,
 }
 
 impl<'w> State<'w> {
@@ -81,6 +83,7 @@ impl<'w> State<'w> {
             status: memchr::memmem::Finder::new(b"status="),
             timestamps: Latest::default(),
             jest_todo: 0,
+            nose2_last: String::new(),
         }
     }
 
@@ -237,6 +240,11 @@ impl<'w> State<'w> {
                     self.case.open(&a, offset);
                     Ctx::Case
                 }
+                "error" | "failure" if top == Ctx::Level => {
+                    let a = attrs::read(e).map_err(bad)?;
+                    self.suite_result(tag, a.message.as_deref().unwrap_or(""), offset, ev);
+                    Ctx::LevelOther
+                }
                 "property" => {
                     let a = attrs::read(e).map_err(bad)?;
                     let has_errors = self.levels.last().is_some_and(|l| l.has_errors_attr);
@@ -372,7 +380,9 @@ impl<'w> State<'w> {
     fn record_pass(&mut self, e: &BytesStart<'_>, position: u64, ev: &mut Evidence) -> bool {
         let dialect = self.dialect;
         let Some(level) = self.levels.last_mut() else { return false };
-        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum) || level.counts.cases == 0 || !ev.takes_passed_keys()
+        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum | Dialect::Nose2)
+            || level.counts.cases == 0
+            || !ev.takes_passed_keys()
         {
             return false;
         }
@@ -442,6 +452,15 @@ impl<'w> State<'w> {
                 c.suite_error_failures += u64::from(failing_element);
             }
             c.pseudo += u64::from(dialect == Dialect::Gotestsum && case.name == "TestMain" && outcome.is_failure());
+            if dialect == Dialect::Nose2 {
+                match dialect::nose2_case(case.classname, case.name) {
+                    dialect::Nose2Case::Scope(_) => c.not_in_tests += 1,
+                    dialect::Nose2Case::Test(id) => {
+                        c.not_in_tests += u64::from(id == self.nose2_last);
+                        self.nose2_last = id;
+                    }
+                }
+            }
             let dc = &mut level.direct;
             dc.children += 1;
             dc.failing += u64::from(r.failures > 0);
@@ -625,6 +644,31 @@ impl<'w> State<'w> {
         let replay = reproduce::replay_level(self.dialect, level.name.as_deref());
         let detail = Detail { message: Some(message), source: None, replay };
         emit(ev, &name, Some(scope), CaseOutcome::Errored, (level.offset, None), Some(detail));
+    }
+
+    /// A `<failure>` or `<error>` directly in a suite, outside every testcase:
+    /// the suite itself failed. TAP::Formatter::JUnit writes a script's
+    /// non-zero exit so (`Dubious, test returned 2`) and counts it in
+    /// `errors`, so it counts as one testcase with that child would.
+    fn suite_result(&mut self, tag: &str, message: &str, offset: u64, ev: &mut Evidence) {
+        self.offload.pace(ev);
+        let Some(level) = self.levels.last_mut() else { return };
+        let c = &mut level.counts;
+        if tag == "error" {
+            c.error += 1;
+            c.error_elements += 1;
+        } else {
+            c.failure += 1;
+            c.failure_elements += 1;
+        }
+        let scope = level.scope();
+        let message = match message.trim() {
+            "" => format!("{scope} holds a <{tag}> outside any testcase: the suite itself failed"),
+            said => said.to_owned(),
+        };
+        let replay = reproduce::replay_level(self.dialect, level.name.as_deref());
+        let detail = Detail { message: Some(message), source: None, replay };
+        emit(ev, &format!("<{tag}> of the suite"), Some(&scope), CaseOutcome::Errored, (offset, None), Some(detail));
     }
 
     /// The end of the input: every queued case checked, and the document
