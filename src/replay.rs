@@ -144,6 +144,12 @@ pub fn mocha(file: Option<&str>, full_title: &str, exact: bool) -> String {
     format!("npx mocha{file} --grep {}", shell_quote(&pattern))
 }
 
+/// jasmine filtered by a regex over a spec's full name, over every spec
+/// file of its config: the report does not say which file holds the spec.
+pub fn jasmine(filter: &str) -> String {
+    format!("npx jasmine {}", shell_quote(&format!("--filter={filter}")))
+}
+
 /// bats filtered to one test name, in one file when known.
 pub fn bats(file: Option<&str>, name: &str) -> String {
     let file = file.map(|f| format!(" {}", shell_quote(f))).unwrap_or_default();

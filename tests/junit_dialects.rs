@@ -199,6 +199,14 @@ const EXPECTED: &[Expected] = &[
     // An unexpected success is a <skipped>, and nose2 exits 0.
     e("nose2/unexpected.xml", 0, 0, (1, 0, 1), &[]),
     e("nose2/import.xml", 1, 1, (1, 1, 0), &[]),
+    // jasmine 7 with jasmine-reporters 2.5: `failures` counts failed
+    // expectations. A failing afterAll and the specs `fit` left out are not in
+    // the report (the left-out ones are written as passing): only jasmine's
+    // exit code shows them.
+    e("jasmine/pass.xml", 0, 0, (2, 0, 1), &[]),
+    e("jasmine/mixed.xml", 1, 1, (3, 4, 3), &[]),
+    e("jasmine/afterall.xml", 0, 3, (1, 0, 0), &[]),
+    e("jasmine/focused.xml", 0, 3, (3, 0, 0), &[]),
     // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
     // number of failed tests. A failed suite setup fails each of its tests.
     e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),
@@ -474,5 +482,21 @@ fn a_suite_level_error_is_a_failure_of_its_suite_with_its_message() {
     assert!(
         suite_error["message"].as_str().is_some_and(|m| m.starts_with("Dubious, test returned 2")),
         "{suite_error}"
+    );
+}
+
+#[test]
+fn jasmine_failures_replay_through_a_filter_on_the_full_name() {
+    // Run in the scenario's folder (with its spec file named, as its config
+    // lists none), each ran 1 of 10 specs, which failed.
+    assert_eq!(
+        replays("jasmine/mixed.xml"),
+        [
+            "npx jasmine '--filter=^outer fails an expectation$'",
+            "npx jasmine '--filter=^outer fails two expectations$'",
+            "npx jasmine '--filter=^outer throws an error$'",
+            // jasmine-reporters joins describes with dots, jasmine with spaces.
+            "npx jasmine '--filter=^outer.inner.deepest nested fails$'",
+        ]
     );
 }

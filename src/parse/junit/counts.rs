@@ -382,6 +382,15 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                         ),
                     );
                 }
+                Dialect::Jasmine => push(
+                    "failures",
+                    d.failures,
+                    c.failure_elements,
+                    format!(
+                        "{} <failure> elements in {failures} testcases: jasmine-reporters counts failed expectations, one <failure> each",
+                        c.failure_elements
+                    ),
+                ),
                 _ => push("failures", d.failures, failures, "testcases with <failure>".into()),
             }
             match dialect {

@@ -60,6 +60,10 @@ pub(super) enum Dialect {
     /// `deno test --reporter=junit`: Generic's counting; a step is a testcase
     /// `test > step` beside its test.
     Deno,
+    /// jasmine-reporters' `JUnitXmlReporter`: a flat suite per `describe`
+    /// path (`outer.inner`); `failures` counts failed expectations, each a
+    /// `<failure>` of its spec.
+    Jasmine,
     /// nose2's junit-xml plugin: `tests` counts the tests started, while each
     /// failing subtest and each class or module fixture error is a testcase.
     Nose2,
@@ -106,6 +110,10 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
     }
     if element == "testsuites" && name == "AllTests" && a.disabled.is_some() {
         return Some(Dialect::Googletest);
+    }
+    // jasmine-reporters: `disabled` on a nameless root (GoogleTest names its root).
+    if element == "testsuites" && a.name.is_none() && a.disabled.is_some() {
+        return Some(Dialect::Jasmine);
     }
     if element == "testsuite" {
         // CTest: `disabled` and an (often empty) `hostname` on its single suite.

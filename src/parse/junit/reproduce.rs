@@ -114,6 +114,7 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
         Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
+        Dialect::Jasmine => replay::jasmine(&jasmine_filter(f.classname, name)),
         Dialect::Nose2 => match super::dialect::nose2_case(f.classname, name) {
             super::dialect::Nose2Case::Test(id) | super::dialect::Nose2Case::Scope(id) => replay::nose2(&id),
         },
@@ -176,6 +177,18 @@ fn unittest_target(classname: &str, name: &str) -> Option<String> {
     }
     let method = name.split(' ').next().unwrap_or(name);
     Some(format!("{classname}.{method}"))
+}
+
+/// jasmine's `--filter` regex for a spec: its full name is the describes and
+/// the spec joined by spaces, where jasmine-reporters' `classname` joins the
+/// describes by dots. A describe's own dot cannot be told from a join, so
+/// each dot becomes the regex `.`, which matches either.
+fn jasmine_filter(classname: &str, name: &str) -> String {
+    let describes: Vec<String> = classname.split('.').map(replay::regex_escape).collect();
+    match classname {
+        "" => format!("^{}$", replay::regex_escape(name)),
+        _ => format!("^{} {}$", describes.join("."), replay::regex_escape(name)),
+    }
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -266,6 +279,14 @@ mod tests {
         assert_eq!(unittest_target("", "setUpModule (m)").as_deref(), Some("m"));
         assert_eq!(unittest_target("", "orphan"), None, "nothing to name: no command");
         assert_eq!(unittest_target("", "setUpClass ()"), None);
+    }
+
+    #[test]
+    fn jasmine_filters_match_the_full_name_whichever_dots_join_it() {
+        assert_eq!(jasmine_filter("outer.inner", "fails (x)"), r"^outer.inner fails \(x\)$");
+        assert_eq!(jasmine_filter("v1.2 api", "works"), r"^v1.2 api works$");
+        assert_eq!(jasmine_filter("a*b", "c"), r"^a\*b c$");
+        assert_eq!(jasmine_filter("", "top level"), "^top level$");
     }
 
     #[test]
