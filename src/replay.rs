@@ -144,6 +144,14 @@ pub fn mocha(file: Option<&str>, full_title: &str, exact: bool) -> String {
     format!("npx mocha{file} --grep {}", shell_quote(&pattern))
 }
 
+/// cucumber-js, by a regex over scenario (pickle) names when one is known.
+pub fn cucumber(name_filter: Option<&str>) -> String {
+    match name_filter {
+        Some(filter) => format!("npx cucumber-js --name {}", shell_quote(filter)),
+        None => "npx cucumber-js".to_owned(),
+    }
+}
+
 /// jasmine filtered by a regex over a spec's full name, over every spec
 /// file of its config: the report does not say which file holds the spec.
 pub fn jasmine(filter: &str) -> String {

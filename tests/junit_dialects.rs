@@ -207,6 +207,17 @@ const EXPECTED: &[Expected] = &[
     e("jasmine/mixed.xml", 1, 1, (3, 4, 3), &[]),
     e("jasmine/afterall.xml", 0, 3, (1, 0, 0), &[]),
     e("jasmine/focused.xml", 0, 3, (3, 0, 0), &[]),
+    // cucumber-js 13.3 (@cucumber/junit-xml-formatter 0.15): a failed
+    // BeforeAll is a testcase without classname that `tests` leaves out. A
+    // pending step is a bare <failure/> even under --no-strict, which exits 0:
+    // the report cannot show strictness, the exit code can (TG105).
+    e("cucumber-js/pass.xml", 0, 0, (4, 0, 1), &[]),
+    e("cucumber-js/mixed.xml", 1, 1, (4, 6, 1), &[]),
+    e("cucumber-js/hook-fail.xml", 1, 1, (0, 1, 0), &[]),
+    e("cucumber-js/nostrict.xml", 1, 3, (1, 1, 0), &[]),
+    // process.exit in a step leaves the report empty.
+    e("cucumber-js/crash-exit.xml", 3, 3, (0, 0, 0), &["TG002", "TG201"]),
+    e("cucumber-js/crash-exit0.xml", 3, 3, (0, 0, 0), &["TG002", "TG201"]),
     // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
     // number of failed tests. A failed suite setup fails each of its tests.
     e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),
@@ -499,4 +510,24 @@ fn jasmine_failures_replay_through_a_filter_on_the_full_name() {
             "npx jasmine '--filter=^outer.inner.deepest nested fails$'",
         ]
     );
+}
+
+#[test]
+fn cucumber_failures_replay_through_a_name_filter_on_the_pickle_name() {
+    // Each was run in the scenario's folder and ran that one scenario, which
+    // failed (or was undefined, or pending). An outline row's testcase is
+    // `adds <b> - #1.2: adds 2`; a scenario in a Rule is `rule - scenario`.
+    assert_eq!(
+        replays("cucumber-js/mixed.xml"),
+        [
+            "npx cucumber-js --name '^fails an assertion$'",
+            "npx cucumber-js --name '^has an undefined step$'",
+            "npx cucumber-js --name '^has a pending step$'",
+            "npx cucumber-js --name '^throws a TypeError$'",
+            "npx cucumber-js --name '^adds 2$'",
+            "npx cucumber-js --name 'fails inside a rule$'",
+        ]
+    );
+    // A failed BeforeAll stops every scenario: the whole run reproduces it.
+    assert_eq!(replays("cucumber-js/hook-fail.xml"), ["npx cucumber-js"]);
 }

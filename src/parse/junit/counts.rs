@@ -38,7 +38,9 @@ pub(super) struct Counters {
     pub skipped_plain: u64,
     /// mocha: pseudo testcases of failing hooks.
     pub hook: u64,
-    /// gotestsum: the `TestMain` pseudo testcase, which it does not count.
+    /// Failing pseudo testcases the producer writes but counts neither in
+    /// `tests` nor in `failures`: gotestsum's `TestMain`, cucumber-js's run
+    /// hooks (`BeforeAll`/`AfterAll`).
     pub pseudo: u64,
     /// pytest: distinct tests once a test's attempts and its call-failure +
     /// teardown-error pair are merged.
@@ -354,6 +356,13 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                 Dialect::Gotestsum if c.pseudo > 0 => {
                     (cases, format!("{cases} testcases besides the TestMain pseudo testcase"))
                 }
+                Dialect::Cucumber if c.pseudo > 0 => (
+                    cases,
+                    format!(
+                        "{cases} testcases besides {} failed run hook(s) (BeforeAll/AfterAll), which cucumber-js writes as testcases without a classname and does not count",
+                        c.pseudo
+                    ),
+                ),
                 _ => (cases, format!("{cases} <testcase> elements below")),
             };
             push("tests", d.tests, tests, evidence);

@@ -64,6 +64,10 @@ pub(super) enum Dialect {
     /// path (`outer.inner`); `failures` counts failed expectations, each a
     /// `<failure>` of its spec.
     Jasmine,
+    /// cucumber-js's JUnit formatter (`@cucumber/junit-xml-formatter`): a
+    /// testcase per scenario (pickle), the feature as `classname`; a failed
+    /// run hook is a testcase without `classname`, not counted.
+    Cucumber,
     /// nose2's junit-xml plugin: `tests` counts the tests started, while each
     /// failing subtest and each class or module fixture error is a testcase.
     Nose2,
@@ -85,6 +89,7 @@ impl Dialect {
                 | Self::Bun
                 | Self::Deno
                 | Self::Nose2
+                | Self::Cucumber
         )
     }
 }
@@ -103,6 +108,8 @@ pub(super) fn from_root(element: &str, a: &Attrs<'_>) -> Option<Dialect> {
         "bun test" => return Some(Dialect::Bun),
         "deno test" => return Some(Dialect::Deno),
         "nose2-junit" => return Some(Dialect::Nose2),
+        // The formatter's default `suiteName`.
+        "Cucumber" if element == "testsuite" => return Some(Dialect::Cucumber),
         _ => {}
     }
     if element == "testsuite" && a.schema.as_deref().is_some_and(|s| s.contains("surefire")) {

@@ -114,6 +114,9 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
         // Nette Tester names a test by its file.
         Dialect::NetteTester => replay::nette_tester(non_empty(f.classname).unwrap_or(name)),
         Dialect::Xmlrunner => replay::python_unittest(&unittest_target(f.classname, name)?),
+        // A failed run hook (no classname) stops every scenario: rerun them all.
+        Dialect::Cucumber if f.classname.is_empty() => replay::cucumber(None),
+        Dialect::Cucumber => replay::cucumber(Some(&cucumber_name_filter(name))),
         Dialect::Jasmine => replay::jasmine(&jasmine_filter(f.classname, name)),
         Dialect::Nose2 => match super::dialect::nose2_case(f.classname, name) {
             super::dialect::Nose2Case::Test(id) | super::dialect::Nose2Case::Scope(id) => replay::nose2(&id),
@@ -177,6 +180,33 @@ fn unittest_target(classname: &str, name: &str) -> Option<String> {
     }
     let method = name.split(' ').next().unwrap_or(name);
     Some(format!("{classname}.{method}"))
+}
+
+/// cucumber-js's `--name` regex for a testcase. `--name` matches the pickle
+/// name; the formatter's testcase name is longer: `rule - scenario`, and for
+/// an outline's example row `scenario - #1.2` or, when the row's values
+/// change the name, `scenario - #1.2: pickle name`. Where a ` - ` may be a
+/// join or part of the scenario's own name, the pattern is anchored at the
+/// end only.
+fn cucumber_name_filter(name: &str) -> String {
+    if let Some((_, pickle)) = split_example_row(name).and_then(|(_, rest)| rest.split_once(": ")) {
+        return format!("^{}$", replay::regex_escape(pickle));
+    }
+    let scenario = split_example_row(name).map_or(name, |(before, _)| before);
+    match scenario.rsplit_once(" - ") {
+        Some((_, last)) => format!("{}$", replay::regex_escape(last)),
+        None => format!("^{}$", replay::regex_escape(scenario)),
+    }
+}
+
+/// `scenario - #1.2…` into `scenario` and `1.2…`, at the last such mark.
+fn split_example_row(name: &str) -> Option<(&str, &str)> {
+    let (before, rest) = name.rsplit_once(" - #")?;
+    let digits = rest.split(':').next().unwrap_or(rest);
+    let is_row = digits.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
+    });
+    is_row.then_some((before, rest))
 }
 
 /// jasmine's `--filter` regex for a spec: its full name is the describes and
@@ -279,6 +309,16 @@ mod tests {
         assert_eq!(unittest_target("", "setUpModule (m)").as_deref(), Some("m"));
         assert_eq!(unittest_target("", "orphan"), None, "nothing to name: no command");
         assert_eq!(unittest_target("", "setUpClass ()"), None);
+    }
+
+    #[test]
+    fn cucumber_name_filters_match_the_pickle_name() {
+        assert_eq!(cucumber_name_filter("fails an assertion"), "^fails an assertion$");
+        assert_eq!(cucumber_name_filter("adds <b> - #1.2: adds 2"), "^adds 2$");
+        assert_eq!(cucumber_name_filter("adds - #1.2"), "^adds$");
+        assert_eq!(cucumber_name_filter("nested group - fails inside a rule"), "fails inside a rule$");
+        assert_eq!(cucumber_name_filter("a (b) - #3.10: a (x)"), r"^a \(x\)$");
+        assert_eq!(cucumber_name_filter("v - #x.1"), r"#x\.1$", "not a row mark: a scenario name");
     }
 
     #[test]

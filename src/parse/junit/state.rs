@@ -451,7 +451,14 @@ impl<'w> State<'w> {
                 c.suite_error_cases += 1;
                 c.suite_error_failures += u64::from(failing_element);
             }
-            c.pseudo += u64::from(dialect == Dialect::Gotestsum && case.name == "TestMain" && outcome.is_failure());
+            c.pseudo += u64::from(
+                outcome.is_failure()
+                    && match dialect {
+                        Dialect::Gotestsum => case.name == "TestMain",
+                        Dialect::Cucumber => case.classname.is_empty(),
+                        _ => false,
+                    },
+            );
             if dialect == Dialect::Nose2 {
                 match dialect::nose2_case(case.classname, case.name) {
                     dialect::Nose2Case::Scope(_) => c.not_in_tests += 1,
