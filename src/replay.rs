@@ -152,6 +152,12 @@ pub fn cucumber(name_filter: Option<&str>) -> String {
     }
 }
 
+/// behave, by the feature file and a line of the scenario (or of one of its
+/// steps): behave runs the scenario that holds the line.
+pub fn behave(file_and_line: &str) -> String {
+    format!("behave {}", shell_quote(file_and_line))
+}
+
 /// jasmine filtered by a regex over a spec's full name, over every spec
 /// file of its config: the report does not say which file holds the spec.
 pub fn jasmine(filter: &str) -> String {

@@ -218,6 +218,19 @@ const EXPECTED: &[Expected] = &[
     // process.exit in a step leaves the report empty.
     e("cucumber-js/crash-exit.xml", 3, 3, (0, 0, 0), &["TG002", "TG201"]),
     e("cucumber-js/crash-exit0.xml", 3, 3, (0, 0, 0), &["TG002", "TG201"]),
+    // behave 1.3.3 (`--junit`): a folder of reports, one per feature.
+    // Undefined and NotImplementedError steps are <error>s. A feature a
+    // `--tags` filter excluded entirely is still written, all skipped: that
+    // file ran nothing (TG201); `--no-skipped` leaves such features out.
+    e("behave/pass", 0, 0, (5, 0, 2), &[]),
+    e("behave/mixed", 1, 1, (4, 6, 2), &[]),
+    e("behave/hook-error", 1, 1, (1, 1, 0), &[]),
+    e("behave/tags-subset", 3, 3, (1, 0, 3), &["TG201"]),
+    e("behave/dry-run", 3, 3, (0, 1, 11), &["TG201"]),
+    // os._exit(1) in a step: the feature that died leaves no file; the exit
+    // code shows it. (os._exit(0) would leave no trace at all.)
+    e("behave/crash-exit", 0, 3, (1, 0, 0), &[]),
+    e("behave/crash-exit0", 0, 0, (1, 0, 0), &[]),
     // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
     // number of failed tests. A failed suite setup fails each of its tests.
     e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),
@@ -266,7 +279,11 @@ fn every_generated_junit_report_is_in_the_table() {
     for tool in std::fs::read_dir(fixture("")).into_iter().flatten().flatten() {
         for file in std::fs::read_dir(tool.path()).into_iter().flatten().flatten() {
             let path = file.path();
-            if path.extension().is_some_and(|e| e == "xml") {
+            let is_xml = |p: &Path| p.extension().is_some_and(|e| e == "xml");
+            // behave writes a folder of reports, one per feature: one entry.
+            let is_report_folder =
+                path.is_dir() && std::fs::read_dir(&path).into_iter().flatten().flatten().any(|f| is_xml(&f.path()));
+            if is_xml(&path) || is_report_folder {
                 let name = format!("{}/{}", tool.file_name().to_string_lossy(), file.file_name().to_string_lossy());
                 found.push(name);
             }
@@ -530,4 +547,24 @@ fn cucumber_failures_replay_through_a_name_filter_on_the_pickle_name() {
     );
     // A failed BeforeAll stops every scenario: the whole run reproduces it.
     assert_eq!(replays("cucumber-js/hook-fail.xml"), ["npx cucumber-js"]);
+}
+
+#[test]
+fn behave_failures_replay_through_the_failing_steps_location() {
+    // `Location:` in the failure text is the failing step's line; each
+    // command, run in the scenario's folder, ran that scenario (an outline
+    // row's step line: the outline's three rows, one failing).
+    assert_eq!(
+        replays("behave/mixed"),
+        [
+            "behave features/mixed.feature:12",
+            "behave features/mixed.feature:15",
+            "behave features/mixed.feature:19",
+            "behave features/mixed.feature:31",
+            "behave features/mixed.feature:36",
+            "behave features/mixed.feature:48",
+        ]
+    );
+    // A hook error names no step: no command rather than a wrong one.
+    assert_eq!(replays("behave/hook-error"), ["(none)"]);
 }

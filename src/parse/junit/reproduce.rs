@@ -134,7 +134,13 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
             full.push(name);
             replay::bun(non_empty(f.file).and_then(|p| relative(p, workspace)).as_deref(), &full.join(" "))
         }
-        Dialect::Generic | Dialect::Karma => return None,
+        // behave's report carries no sign of its writer but the failing
+        // step's `Location:`, and `behave FILE:LINE` runs what holds that line.
+        Dialect::Generic => {
+            let step = behave_location(text)?;
+            replay::behave(&format!("{}:{}", step.file, step.line?))
+        }
+        Dialect::Karma => return None,
     })
 }
 
@@ -156,9 +162,12 @@ pub(super) fn source(
     text: &str,
     workspace: Option<&str>,
 ) -> Option<SourceLocation> {
-    if dialect == Dialect::Bats
-        && let Some(loc) = bats_location(text)
-    {
+    let own = match dialect {
+        Dialect::Bats => bats_location(text),
+        Dialect::Generic => behave_location(text),
+        _ => None,
+    };
+    if let Some(loc) = own {
         return Some(loc);
     }
     if let Some(loc) = first_workspace_frame(text, workspace) {
@@ -247,6 +256,21 @@ fn bats_location(text: &str) -> Option<SourceLocation> {
         return None;
     }
     Some(SourceLocation { file: file.to_owned(), line: digits.parse().ok() })
+}
+
+/// behave: the failing step in its feature file, from the failure text
+/// `Failing step: … Location: features/x.feature:12`.
+fn behave_location(text: &str) -> Option<SourceLocation> {
+    if !text.trim_start().starts_with("Failing step: ") {
+        return None;
+    }
+    let start = text.find("\nLocation: ")? + "\nLocation: ".len();
+    let line_text = text[start..].lines().next()?.trim_end();
+    let (file, line) = line_text.rsplit_once(':')?;
+    if !file.ends_with(".feature") || file.is_empty() {
+        return None;
+    }
+    Some(SourceLocation { file: file.to_owned(), line: Some(line.parse().ok()?) })
 }
 
 /// mocha: `suite title "before all" hook for "test"` → `suite title`, the
@@ -350,6 +374,18 @@ mod tests {
             Some("math with failing hook")
         );
         assert_eq!(mocha_hook_scope("math adds"), None);
+    }
+
+    #[test]
+    fn behave_locations_come_from_the_failing_steps_location_line() {
+        let text = "Failing step: Then the result is 12 ... failed in 0.000s\nLocation: features/mixed.feature:12\nASSERT FAILED";
+        assert_eq!(
+            behave_location(text),
+            Some(SourceLocation { file: "features/mixed.feature".into(), line: Some(12) })
+        );
+        assert_eq!(behave_location("Location: features/mixed.feature:12"), None, "not behave's failure text");
+        assert_eq!(behave_location("Failing step: x\nLocation: steps.py:3"), None, "not a feature file");
+        assert_eq!(behave_location("Failing step: x\nLocation: a.feature:x"), None);
     }
 
     #[test]
