@@ -231,6 +231,20 @@ const EXPECTED: &[Expected] = &[
     // code shows it. (os._exit(0) would leave no trace at all.)
     e("behave/crash-exit", 0, 3, (1, 0, 0), &[]),
     e("behave/crash-exit0", 0, 0, (1, 0, 0), &[]),
+    // cargo-nextest 0.9.143: ignored tests are not written; a fail-fast run
+    // writes only the tests it ran; a retried test holds flakyFailure or
+    // rerunFailure; a timeout is a bare `<failure type="test timeout"/>`.
+    e("nextest/pass.xml", 0, 0, (7, 0, 0), &[]),
+    e("nextest/mixed.xml", 1, 1, (7, 9, 0), &[]),
+    e("nextest/failfast.xml", 1, 1, (0, 1, 0), &[]),
+    e("nextest/retries.xml", 1, 1, (7, 1, 0), &["TG120"]),
+    e("nextest/timeout.xml", 1, 1, (8, 1, 0), &[]),
+    e("nextest/timeout-pass.xml", 0, 0, (9, 0, 0), &[]),
+    // abort() and exit(1) fail; exit(0) mid-test passes, to nextest too.
+    e("nextest/crash.xml", 1, 1, (9, 2, 0), &[]),
+    e("nextest/success-output.xml", 1, 1, (7, 9, 0), &[]),
+    // A filter matching nothing: nextest exits 4, "no tests to run".
+    e("nextest/notests.xml", 3, 3, (0, 0, 0), &["TG201"]),
     // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
     // number of failed tests. A failed suite setup fails each of its tests.
     e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),
@@ -567,4 +581,50 @@ fn behave_failures_replay_through_the_failing_steps_location() {
     );
     // A hook error names no step: no command rather than a wrong one.
     assert_eq!(replays("behave/hook-error"), ["(none)"]);
+}
+
+#[test]
+fn nextest_failures_replay_in_their_own_binary_and_point_at_the_source() {
+    // Each command (with the scenario's `--features mixed`) ran that one test,
+    // which failed. `shared::shared_fails` fails in two binaries: two commands.
+    let run = check(&fixture("nextest/mixed.xml"), &[]);
+    let failures = run.verdict["artifacts"][0]["failures"].as_array().expect("failures");
+    let shared: Vec<(&str, &str)> = failures
+        .iter()
+        .filter(|f| f["replay"].as_str().is_some_and(|r| r.contains("shared::shared_fails")))
+        .map(|f| (f["replay"].as_str().unwrap_or(""), f["source"]["file"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            ("cargo nextest run --no-fail-fast -E 'binary_id(tgfix) & test(=shared::shared_fails)'", "src/shared.rs"),
+            (
+                "cargo nextest run --no-fail-fast -E 'binary_id(tgfix::integration) & test(=shared::shared_fails)'",
+                // rustc names it `tests/../src/shared.rs` from the integration binary.
+                "src/shared.rs"
+            ),
+        ]
+    );
+    assert_eq!(failures.len(), 9, "{}", run.stdout);
+}
+
+#[test]
+fn a_bare_failure_says_what_happened_by_its_type() {
+    // nextest: `<failure type="test timeout"/>`, no message, no text.
+    let run = check(&fixture("nextest/timeout.xml"), &[]);
+    let failures = run.verdict["artifacts"][0]["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 1, "{}", run.stdout);
+    assert_eq!(failures[0]["message"].as_str(), Some("test timeout"), "{}", run.stdout);
+}
+
+#[test]
+fn nextest_console_logs_are_not_read_as_libtest_output() {
+    // nextest's console quotes each failing test's libtest output; read as
+    // libtest it gave a truncated stream and wrong counts. It is no format
+    // truegreen reads: its JUnit report is.
+    for scenario in ["pass", "mixed", "crash"] {
+        let run = check(&fixture(&format!("nextest/{scenario}.out")), &[]);
+        assert_eq!(run.code, 3, "{scenario}: {}", run.stdout);
+        assert!(common::distinct_rule_codes(&run.verdict).contains(&"TG003".to_owned()), "{scenario}: {}", run.stdout);
+    }
 }

@@ -38,6 +38,12 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
     }
     let mut console = false;
     for line in sniff.lines(400) {
+        // nextest's console quotes each failing test's libtest output, but
+        // counts and names tests its own way: not a libtest stream. Its JUnit
+        // report is what to read.
+        if is_nextest_console(line) {
+            return None;
+        }
         if line.starts_with('{') {
             if is_json_event(line) {
                 return Some(Format::LibtestJson);
@@ -51,6 +57,16 @@ pub fn detect(sniff: &Sniff<'_>) -> Option<Format> {
         }
     }
     console.then_some(Format::Libtest)
+}
+
+/// `Nextest run ID … with nextest profile: ci`, `Starting 16 tests across 2 binaries`.
+fn is_nextest_console(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("Nextest run ID ")
+        || line
+            .strip_prefix("Starting ")
+            .and_then(|rest| rest.split_once(" tests across "))
+            .is_some_and(|(count, _)| count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_json_event(line: &str) -> bool {

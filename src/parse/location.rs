@@ -71,10 +71,27 @@ fn parse_frame(token: &str, workspace: Option<&str>) -> Option<SourceLocation> {
     } else {
         file.strip_prefix("./").unwrap_or(file)
     };
-    if relative.is_empty() || relative.starts_with("..") || relative.starts_with('<') {
+    if relative.starts_with('<') {
         return None;
     }
-    Some(SourceLocation { file: relative.to_owned(), line: Some(line) })
+    Some(SourceLocation { file: lexically_clean(relative)?, line: Some(line) })
+}
+
+/// `tests/../src/x.rs` as `src/x.rs` (rustc writes paths relative to the
+/// crate as the test binary saw them), so that an annotation lands on the
+/// file GitHub knows. `None` for a path that leaves the workspace or is empty.
+fn lexically_clean(relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 const SOURCE_EXTENSIONS: &[&str] = &[
@@ -101,6 +118,14 @@ mod tests {
         assert_eq!(first_workspace_frame(js, Some("/home/runner/work/app/app")), loc("src/sum.test.js", 7));
         assert_eq!(first_workspace_frame(js, None), None);
         assert_eq!(first_workspace_frame("    ok_test.go:23: want 1", None), loc("ok_test.go", 23));
+    }
+
+    #[test]
+    fn frames_through_parent_folders_name_the_file_itself() {
+        let text = "thread 'shared::fails' panicked at tests/../src/shared.rs:12:5:\nassertion failed";
+        assert_eq!(first_workspace_frame(text, None), loc("src/shared.rs", 12));
+        assert_eq!(first_workspace_frame("at ./a/./b/../c.py:3", None), loc("a/c.py", 3));
+        assert_eq!(first_workspace_frame("at src/../../x.rs:3", None), None, "leaves the workspace");
     }
 
     #[test]

@@ -347,7 +347,11 @@ impl<'w> State<'w> {
         if rank > 0 && self.case.captured_rank.is_none_or(|r| rank > r) {
             self.case.captured_rank = Some(rank);
             self.case.message.clear();
-            self.case.message.push_str(a.message.as_deref().unwrap_or(""));
+            // A bare `<failure type="test timeout"/>` (nextest) says what
+            // happened in its type alone.
+            let said = a.message.as_deref().filter(|m| !m.trim().is_empty());
+            let said = said.or(if empty { a.kind.as_deref() } else { None });
+            self.case.message.push_str(said.unwrap_or(""));
             self.case.body.clear();
             self.case.body_cut = 0;
             self.case.capturing = !empty;
