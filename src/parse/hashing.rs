@@ -3,12 +3,13 @@
 //! [`HashingReader`] is a `BufRead` over the source in large chunks. Each chunk
 //! is hashed as it is read: on the reading thread for small files, on a second
 //! thread for large ones, so that sha256 runs beside the parser instead of
-//! before it. Chunks are shared with the hashing thread, not copied, and
-//! reused once it is done with them; at most [`IN_FLIGHT`] wait to be hashed.
+//! before it. Chunks are shared with the hashing thread, not copied; it hands
+//! each back once hashed, for the reader to fill again. At most [`IN_FLIGHT`]
+//! wait to be hashed.
 
 use std::io::{BufRead, Read};
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
@@ -24,7 +25,14 @@ const IN_FLIGHT: usize = 4;
 
 enum Hasher {
     Inline(Sha256),
-    Background { chunks: SyncSender<Arc<Chunk>>, worker: JoinHandle<Sha256> },
+    /// `hashed` brings chunks back from the worker. Without it a chunk was
+    /// rarely free by the next read (the worker still held it), so each read
+    /// allocated and zeroed a new quarter MiB: 1 GiB of zeroing for a 1 GiB file.
+    Background {
+        chunks: SyncSender<Arc<Chunk>>,
+        hashed: Receiver<Arc<Chunk>>,
+        worker: JoinHandle<Sha256>,
+    },
 }
 
 /// Bytes read from the source: the first `len` of `buf`. `buf` keeps its full
@@ -68,7 +76,7 @@ impl<R: Read> HashingReader<R> {
     pub fn finish_hex(self) -> String {
         let hasher = match self.hasher {
             Hasher::Inline(h) => h,
-            Hasher::Background { chunks, worker } => {
+            Hasher::Background { chunks, worker, .. } => {
                 drop(chunks);
                 match worker.join() {
                     Ok(h) => h,
@@ -83,9 +91,17 @@ impl<R: Read> HashingReader<R> {
 
     #[cold]
     fn refill(&mut self) -> std::io::Result<()> {
-        // Reuse the last chunk's memory when the hashing thread is done with it.
-        let last = std::mem::replace(&mut self.chunk, Arc::new(Chunk::default()));
-        let mut chunk = Arc::try_unwrap(last).unwrap_or_default();
+        // Reuse a chunk the hashing is done with: the last one when hashed
+        // here, else one the hashing thread handed back (it keeps none).
+        let last = std::mem::take(&mut self.chunk);
+        let free = match &self.hasher {
+            Hasher::Inline(_) => Some(last),
+            Hasher::Background { hashed, .. } => {
+                drop(last);
+                hashed.try_recv().ok()
+            }
+        };
+        let mut chunk = free.and_then(|c| Arc::try_unwrap(c).ok()).unwrap_or_default();
         if chunk.buf.len() != self.chunk_len {
             chunk.buf = vec![0; self.chunk_len];
         }
@@ -124,17 +140,21 @@ fn inline() -> Hasher {
 
 fn background() -> Option<Hasher> {
     let (chunks, rx) = sync_channel::<Arc<Chunk>>(IN_FLIGHT);
+    // Unbounded, yet never holds more than the chunks in existence.
+    let (give_back, hashed) = channel::<Arc<Chunk>>();
     let worker = std::thread::Builder::new()
         .name("sha256".into())
         .spawn(move || {
             let mut hasher = Sha256::new();
             for chunk in rx {
                 hasher.update(chunk.bytes());
+                // The reader may be gone (an error stopped it): nothing to do.
+                let _ = give_back.send(chunk);
             }
             hasher
         })
         .ok()?;
-    Some(Hasher::Background { chunks, worker })
+    Some(Hasher::Background { chunks, hashed, worker })
 }
 
 impl<R: Read> BufRead for HashingReader<R> {
