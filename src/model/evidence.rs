@@ -429,8 +429,10 @@ impl Evidence {
         sort_keys(&mut keys);
         keys.dedup();
         let mut conflicts: Vec<(u64, Vec<CaseOutcome>)> = Vec::new();
+        // Where names do not identify cases, repeats are not conflicts.
+        let names_identify = self.format().is_none_or(Format::names_are_identities);
         let mut i = 0;
-        while i < keys.len() {
+        while names_identify && i < keys.len() {
             let identity = keys[i] >> 3;
             let mut j = i + 1;
             while j < keys.len() && keys[j] >> 3 == identity {

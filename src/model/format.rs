@@ -177,6 +177,14 @@ impl Format {
         self.role() != Role::Standing
     }
 
+    /// Whether a case's suite and name identify it, so that one reported twice
+    /// with a pass and a failure is a conflict (TG106). Not in TAP: a test
+    /// point is identified by its number, and tape, node-tap, Test::More and
+    /// testthat write a point per assertion, many under one description.
+    pub fn names_are_identities(self) -> bool {
+        self != Self::Tap
+    }
+
     /// Whether a file with this name (an empty one, whose content cannot tell)
     /// is named like an artifact of some format.
     pub fn named_like_artifact(file_name: &str) -> bool {

@@ -14,6 +14,10 @@ passed (or flaky) and as failed, errored or incomplete, when the format gives no
 that the repeats are retries. Recognizable retries (Surefire `flakyFailure`/`rerunFailure`,
 nextest retries) are read as flaky or failed instead and do not trigger this rule.
 
+TAP is not checked: a test point is identified by its number, not its description, and
+tape, node-tap, Perl's Test::More and testthat write a point per assertion, many under
+one description (`ok 15 passes then fails`, `not ok 16 passes then fails`).
+
 Repeats that cannot turn a failure into a pass are not reported: TestNG (through
 Surefire) writes each retried attempt as a skipped testcase before the final one, and
 jest-junit writes a test file that failed to load as an `<error>` and a `<failure>`
