@@ -254,6 +254,17 @@ const EXPECTED: &[Expected] = &[
     e("testthat/junit-pass.xml", 0, 0, (3, 0, 1), &[]),
     e("testthat/junit-mixed.xml", 3, 3, (7, 7, 2), &["TG106"]),
     e("testthat/junit-toplevel.xml", 3, 3, (1, 1, 0), &["TG103"]),
+    // Erlang/OTP 25 Common Test (cth_surefire): configuration functions are
+    // testcases counted nowhere; a failed init_per_suite fails the run and
+    // auto-skips its suite's cases.
+    e("erlang/ct-pass.xml", 0, 0, (2, 0, 1), &[]),
+    e("erlang/ct-mixed.xml", 1, 1, (3, 5, 3), &[]),
+    // EUnit (eunit_surefire): a folder of TEST-<module>.xml. A generator's
+    // cases share one name (`mixed_tests:24 -same_name_test_/0-fun-2-`), so
+    // a passing and a failing one read as a conflicting duplicate (TG106):
+    // a false alarm still open.
+    e("erlang/eunit-pass", 0, 0, (5, 0, 0), &[]),
+    e("erlang/eunit-mixed", 3, 3, (6, 9, 0), &["TG106"]),
     // Robot Framework 7.5 `--xunit`: Generic counting; its exit code is the
     // number of failed tests. A failed suite setup fails each of its tests.
     e("robot/pass.xml", 0, 0, (2, 0, 1), &[]),

@@ -49,6 +49,8 @@ pub(super) struct Attrs<'a> {
     pub uuid: bool,
     pub assertions: bool,
     pub id: bool,
+    /// Common Test's `cth_surefire` links each suite to its HTML `log`.
+    pub log: bool,
     /// How many attributes the element has in all.
     pub count: u32,
 }
@@ -84,6 +86,7 @@ pub(super) fn read<'a>(element: &'a BytesStart<'_>) -> Result<Attrs<'a>, String>
                     "assertions" => out.assertions = true,
                     "doctest_version" => out.doctest_version = true,
                     "id" => out.id = true,
+                    "log" => out.log = true,
                     _ => {}
                 }
                 return other_attribute(&mut others, key, value, special);

@@ -68,6 +68,9 @@ pub(super) enum Dialect {
     /// testcase per scenario (pickle), the feature as `classname`; a failed
     /// run hook is a testcase without `classname`, not counted.
     Cucumber,
+    /// Erlang Common Test's `cth_surefire` hook: configuration functions
+    /// (`init_per_suite`, `end_per_group`, …) are testcases, counted nowhere.
+    CommonTest,
     /// nose2's junit-xml plugin: `tests` counts the tests started, while each
     /// failing subtest and each class or module fixture error is a testcase.
     Nose2,
@@ -160,6 +163,9 @@ pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
     }
     if name == "test" && a.package.as_deref() == Some("test") {
         return Some(Dialect::Libtest);
+    }
+    if a.log && a.hostname.is_some() && a.timestamp.is_some() {
+        return Some(Dialect::CommonTest);
     }
     if name == "Root Suite" {
         return Some(Dialect::Mocha);
@@ -257,6 +263,12 @@ pub(super) fn nose2_case(classname: &str, name: &str) -> Nose2Case {
         Some((test, _subtest)) => Nose2Case::Test(test.to_owned()),
         None => Nose2Case::Test(id),
     }
+}
+
+/// Common Test's configuration functions, which `cth_surefire` writes as
+/// testcases but counts in none of `tests`, `failures` and `skipped`.
+pub(super) fn is_common_test_config(name: &str) -> bool {
+    matches!(name, "init_per_suite" | "end_per_suite" | "init_per_group" | "end_per_group")
 }
 
 /// node `--test` failure types of a test that was cancelled rather than failed

@@ -384,7 +384,7 @@ impl<'w> State<'w> {
     fn record_pass(&mut self, e: &BytesStart<'_>, position: u64, ev: &mut Evidence) -> bool {
         let dialect = self.dialect;
         let Some(level) = self.levels.last_mut() else { return false };
-        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum | Dialect::Nose2)
+        if matches!(dialect, Dialect::Pytest | Dialect::Gotestsum | Dialect::Nose2 | Dialect::CommonTest)
             || level.counts.cases == 0
             || !ev.takes_passed_keys()
         {
@@ -426,6 +426,16 @@ impl<'w> State<'w> {
         let dialect = self.dialect;
         let r = &case.results;
         let outcome = outcome(dialect, r);
+        if dialect == Dialect::CommonTest && dialect::is_common_test_config(case.name) {
+            // Not a test, and counted nowhere; one that failed fails the run
+            // (ct_run exits 1), one that passed or was skipped is no result.
+            if outcome.is_failure() {
+                let detail = self.detail(case, outcome);
+                let suite = self.levels[depth].name.as_deref();
+                emit(ev, case.name, suite, outcome, (case.position, case.seconds), Some(detail));
+            }
+            return;
+        }
         let failing_element = r.failures > 0 || (r.reruns > 0 && r.errors == 0);
         let todo = r.skipped == Some(SkipKind::Todo);
         {
