@@ -117,6 +117,10 @@ pub struct Evidence {
     /// 8 bytes per distinct (case, outcome) for as long as the evidence lives.
     #[serde(skip)]
     finished_keys: Vec<u64>,
+    /// The reader says its producer gives distinct cases one name (EUnit's
+    /// generators), so repeats are no conflict ([`Evidence::finish`]).
+    #[serde(skip)]
+    names_shared: bool,
     /// What did not fit under [`caps`], reported at [`Evidence::finish`].
     #[serde(skip)]
     dropped: Dropped,
@@ -175,6 +179,7 @@ impl Evidence {
             limits,
             keys: Vec::new(),
             finished_keys: Vec::new(),
+            names_shared: false,
             dropped: Dropped::default(),
             case_names: Vec::new(),
             naming_note: None,
@@ -422,6 +427,12 @@ impl Evidence {
         }
     }
 
+    /// The producer names distinct cases alike, so a name reported twice with
+    /// different outcomes is not a conflicting duplicate.
+    pub fn names_are_shared(&mut self) {
+        self.names_shared = true;
+    }
+
     /// Close the artifact: detect cases reported more than once with different
     /// outcomes. Call once, after the reader is done.
     pub fn finish(&mut self) {
@@ -430,7 +441,7 @@ impl Evidence {
         keys.dedup();
         let mut conflicts: Vec<(u64, Vec<CaseOutcome>)> = Vec::new();
         // Where names do not identify cases, repeats are not conflicts.
-        let names_identify = self.format().is_none_or(Format::names_are_identities);
+        let names_identify = !self.names_shared && self.format().is_none_or(Format::names_are_identities);
         let mut i = 0;
         while names_identify && i < keys.len() {
             let identity = keys[i] >> 3;

@@ -16,7 +16,8 @@ nextest retries) are read as flaky or failed instead and do not trigger this rul
 
 TAP is not checked: a test point is identified by its number, not its description, and
 tape, node-tap, Perl's Test::More and testthat write a point per assertion, many under
-one description (`ok 15 passes then fails`, `not ok 16 passes then fails`).
+one description (`ok 15 passes then fails`, `not ok 16 passes then fails`). Nor is EUnit's
+JUnit, whose generators give their cases one name.
 
 Repeats that cannot turn a failure into a pass are not reported: TestNG (through
 Surefire) writes each retried attempt as a skipped testcase before the final one, and

@@ -71,6 +71,9 @@ pub(super) enum Dialect {
     /// Erlang Common Test's `cth_surefire` hook: configuration functions
     /// (`init_per_suite`, `end_per_group`, …) are testcases, counted nowhere.
     CommonTest,
+    /// Erlang EUnit's `eunit_surefire`: a suite `module 'm'`; a generator's
+    /// cases share one name, so a name is not an identity.
+    Eunit,
     /// nose2's junit-xml plugin: `tests` counts the tests started, while each
     /// failing subtest and each class or module fixture error is a testcase.
     Nose2,
@@ -163,6 +166,9 @@ pub(super) fn from_suite(a: &Attrs<'_>, bare_root: bool) -> Option<Dialect> {
     }
     if name == "test" && a.package.as_deref() == Some("test") {
         return Some(Dialect::Libtest);
+    }
+    if name.starts_with("module '") {
+        return Some(Dialect::Eunit);
     }
     if a.log && a.hostname.is_some() && a.timestamp.is_some() {
         return Some(Dialect::CommonTest);

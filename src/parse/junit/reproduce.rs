@@ -140,7 +140,7 @@ pub(super) fn replay(dialect: Dialect, f: &CaseFields<'_>, text: &str, workspace
             let step = behave_location(text)?;
             replay::behave(&format!("{}:{}", step.file, step.line?))
         }
-        Dialect::Karma | Dialect::CommonTest => return None,
+        Dialect::Karma | Dialect::CommonTest | Dialect::Eunit => return None,
     })
 }
 

@@ -698,6 +698,9 @@ impl<'w> State<'w> {
         self.offload.sync(ev)?;
         match self.phase {
             Phase::Epilog => {
+                if self.dialect == Dialect::Eunit {
+                    ev.names_are_shared();
+                }
                 let todo = self.jest_todo.min(ev.tally.passed);
                 ev.tally.passed -= todo;
                 ev.tally.skipped += todo;
