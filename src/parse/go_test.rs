@@ -366,7 +366,8 @@ impl State {
                 }
             }
             "pass" | "fail" | "skip" => {
-                let abandoned = abandon_running(PackageScope::new(package_name, &workspace), package, ev);
+                let abandoned =
+                    abandon_running(PackageScope::new(package_name, &workspace), package, action == "pass", ev);
                 self.runs_started = self.runs_started.saturating_sub(abandoned);
                 let package = self.package(package_name, position);
                 let tests_failed = package.failures;
@@ -488,7 +489,7 @@ impl State {
             if package.done {
                 continue;
             }
-            abandon_running(PackageScope::new(&name, &self.workspace), &mut package, ev);
+            abandon_running(PackageScope::new(&name, &self.workspace), &mut package, false, ev);
             ev.observe(Observation::Truncated {
                 detail: format!(
                     "package {} has no final pass/fail event: the stream ends at line {last_line}",
@@ -678,9 +679,11 @@ fn failure_message(output: CappedText, outcome: CaseOutcome) -> String {
 }
 
 /// Tests still running when their package ends, or when the stream ends: the
-/// innermost ones are recorded as incomplete (their parents are implied).
+/// innermost ones are recorded as incomplete (their parents are implied),
+/// but for benchmarks of a package that passed: go 1.24+ gives a passing
+/// benchmark a `run` event and no `pass` (cmd/test2json's documentation).
 /// Returns how many were running.
-fn abandon_running(scope: PackageScope<'_>, package: &mut Package, ev: &mut Evidence) -> u64 {
+fn abandon_running(scope: PackageScope<'_>, package: &mut Package, package_passed: bool, ev: &mut Evidence) -> u64 {
     let running = package.running.len() as u64;
     // Every name with a running subtest, found in one pass (not by comparing
     // every pair: up to MAX_TRACKED tests can be running).
@@ -691,7 +694,12 @@ fn abandon_running(scope: PackageScope<'_>, package: &mut Package, ev: &mut Evid
     leaves.sort();
     for name in leaves {
         if let Some(run) = package.running.remove(&name) {
-            record_test(scope, package, &name, CaseOutcome::Incomplete, run, ev);
+            let outcome = if package_passed && name.starts_with("Benchmark") {
+                CaseOutcome::Passed
+            } else {
+                CaseOutcome::Incomplete
+            };
+            record_test(scope, package, &name, outcome, run, ev);
         }
     }
     package.running.clear();
