@@ -107,3 +107,17 @@ fn go_1_27_streams_get_the_verdict_and_counts_they_support() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn gotestsum_roots_count_failed_test_mains_and_its_suites_do_not() {
+    // gotestsum 1.8.2 over go 1.27.3: each package that failed to build or
+    // vet is a `TestMain` testcase in a suite saying `failures="0"`, while the
+    // root says `failures="3"`. An honest failure: exit 1.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go-test/go1.27.3/gotestsum");
+    for scenario in ["buildfail", "vet", "exit0"] {
+        let report = dir.join(format!("{scenario}.xml")).display().to_string();
+        let run = check(&[report.as_str(), "--exit-code", "1"]);
+        assert_eq!(run.code, 1, "{scenario}: {}", run.stdout);
+        assert!(run.rules().is_empty(), "{scenario}: {:?}", run.rules());
+    }
+}

@@ -391,6 +391,17 @@ pub(super) fn derive(dialect: Dialect, level: &mut Level, cx: &mut Context) -> V
                         ),
                     );
                 }
+                // gotestsum's root counts each package's failed TestMain (a build
+                // or vet failure, an exit outside a test), its suites do not.
+                Dialect::Gotestsum if level.root && c.pseudo > 0 => push(
+                    "failures",
+                    d.failures,
+                    explain(failures, c.pseudo, d.failures.unwrap_or(0)),
+                    format!(
+                        "{failures} testcases with <failure>, and up to {} failed TestMain pseudo testcase(s), which gotestsum's root counts",
+                        c.pseudo
+                    ),
+                ),
                 Dialect::Jasmine => push(
                     "failures",
                     d.failures,
